@@ -1,0 +1,42 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+# Everything else the targets need is installed by the targets themselves.
+
+GO      ?= go
+ADDR    ?= 127.0.0.1:8080
+BIN     := $(CURDIR)/bin
+HUGO_VERSION := v0.165.0
+PAGES   ?= 10000
+RUNS    ?= 3
+
+.PHONY: run build test lint unit bench fuzz clean
+
+## run: build the site and serve it on http://$(ADDR) (env ADDR overrides)
+run:
+	ADDR=$(ADDR) $(GO) run ./cmd/award serve
+
+## build: content/ + themes/default -> public/
+build:
+	$(GO) run ./cmd/award build
+
+## test: formatting, vet, staticcheck and every test with the race detector
+test: lint unit
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './bin/*')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) tool staticcheck ./...
+
+unit:
+	$(GO) test -race -count=1 ./...
+
+## bench: the site build against Hugo on $(PAGES) generated pages, and the Go benchmarks
+bench: $(BIN)/hugo
+	$(GO) run ./cmd/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+$(BIN)/hugo:
+	GOBIN=$(BIN) $(GO) install github.com/gohugoio/hugo@$(HUGO_VERSION)
+
+clean:
+	rm -rf public

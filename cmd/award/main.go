@@ -1,0 +1,56 @@
+// Command award builds and serves the 中牟县县长质量奖 website.
+//
+//	award build [flags]   build content/ through themes/default into public/
+//	award serve [flags]   build, then serve the site on ADDR (default 127.0.0.1:8080)
+//
+// Run "award <command> -h" for a command's flags.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "award:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: award <command> [flags]
+
+commands:
+  build   build the site from content/ into public/
+  serve   build the site and serve it (default http://127.0.0.1:8080, env ADDR)
+`
+
+// run dispatches a command line; it is main without the process around it.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("no command given")
+	}
+	switch args[0] {
+	case "build":
+		return runBuild(ctx, args[1:], stdout, stderr)
+	case "serve":
+		return runServe(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", args[0])
+}

@@ -1,0 +1,143 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"sort"
+	"time"
+
+	"github.com/yuin/goldmark"
+)
+
+// Options says what to build and where.
+type Options struct {
+	// Content is the content tree (Markdown pages and their resources).
+	Content fs.FS
+	// Theme is the theme's root, holding layouts/ and optionally static/.
+	Theme fs.FS
+	// Static, if set, holds files copied to the output root as they are
+	// (over the theme's static files).
+	Static fs.FS
+	// Config is the site configuration (see ParseConfig).
+	Config Config
+	// Output receives the built files.
+	Output Output
+	// Now is the moment the build treats as the present; zero means time.Now().
+	Now time.Time
+	// Drafts, Future and Expired include pages that are drafts, have a
+	// publishDate after Now, or an expiryDate at or before Now.
+	Drafts, Future, Expired bool
+	// ContentLabel and ThemeLabel prefix file names in problems, so that a
+	// message names the file as the person sees it ("content", "themes/default").
+	ContentLabel, ThemeLabel string
+	// Workers bounds parallelism; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Report says what a build did.
+type Report struct {
+	Pages     int // content pages published
+	Lists     int // list pages (sections, home, tags), counting each paginated page
+	Written   int // files written because their bytes changed
+	Unchanged int // files left alone because their bytes were the same
+	Removed   []string
+	Skipped   []Skipped
+	Warnings  []*Problem
+	Duration  time.Duration
+}
+
+// Skipped is a content file left out of the build, and why.
+type Skipped struct {
+	File   string
+	Reason string // "draft", "future" (publishDate after now) or "expired"
+}
+
+// Build builds the site. On any problem in the sources it returns a
+// *BuildError listing them all, and writes nothing.
+func Build(ctx context.Context, o Options) (*Report, error) {
+	start := time.Now()
+	if o.Now.IsZero() {
+		o.Now = start
+	}
+	if o.Config.loc == nil {
+		if err := o.Config.normalize(); err != nil {
+			return nil, err
+		}
+	}
+	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown()}
+	if err := b.build(ctx); err != nil {
+		return nil, err
+	}
+	b.report.Duration = time.Since(start)
+	return b.report, nil
+}
+
+// builder carries one build's state.
+type builder struct {
+	opts   Options
+	cfg    *Config
+	report *Report
+	md     goldmark.Markdown
+	probs  problems
+	theme  *theme
+
+	pages     []*Page // every published page read from content, all kinds
+	resources []sourceFile
+	site      *Site
+}
+
+func (b *builder) contentName(file string) string { return joinLabel(b.opts.ContentLabel, file) }
+
+func joinLabel(label, file string) string {
+	if label == "" {
+		return file
+	}
+	return label + "/" + file
+}
+
+func (b *builder) build(ctx context.Context) error {
+	th, err := loadTheme(b.opts.Theme, templateFuncs(b.cfg))
+	if err != nil {
+		var p *Problem
+		if errors.As(err, &p) {
+			p.File = joinLabel(b.opts.ThemeLabel, p.File)
+			return &BuildError{Problems: []*Problem{p}}
+		}
+		return err
+	}
+	b.theme = th
+	if err := b.load(ctx); err != nil {
+		return err
+	}
+	if err := b.probs.err(); err != nil {
+		return err
+	}
+	b.structure()
+	if err := b.renderBodies(ctx); err != nil {
+		return err
+	}
+	jobs := b.plan()
+	b.checkLinks(jobs)
+	if err := b.probs.err(); err != nil {
+		return err
+	}
+	if err := b.write(ctx, jobs); err != nil {
+		return err
+	}
+	if err := b.probs.err(); err != nil {
+		return err
+	}
+	keep := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		keep[j.name] = true
+	}
+	removed, err := b.opts.Output.RemoveExcept(keep)
+	if err != nil {
+		return fmt.Errorf("remove stale output: %w", err)
+	}
+	b.report.Removed = removed
+	sort.Slice(b.report.Skipped, func(i, j int) bool { return b.report.Skipped[i].File < b.report.Skipped[j].File })
+	return nil
+}

@@ -1,0 +1,60 @@
+// Package site builds the award's static website from Markdown.
+//
+// A build reads content and theme as fs.FS values and writes through the
+// Output interface; it never touches the disk itself (cmd/award does).
+//
+// # Content
+//
+// Each top-level folder of the content tree is a section. A folder's
+// _index.md gives its list page (content/_index.md the home page);
+// <folder>/index.md makes a page bundle whose other files are published
+// beside it; any other .md file is a page at its path without ".md"
+// (front matter "slug" replaces the last element). Other files are copied
+// as they are.
+//
+// Front matter is YAML between "---" lines. Keys: title, date, publishDate,
+// expiryDate, lastmod, draft, weight, slug, aliases, summary, tags, type,
+// layout, params; every other key is kept in Page.Params. Dates without an
+// offset are read in the configured time zone (Asia/Shanghai by default).
+// Drafts, pages whose publishDate (default: date) is after the build's now,
+// and pages whose expiryDate has passed are left out unless Options say
+// otherwise; the Report lists them.
+//
+// Lists sort by weight (weighted first, ascending), then date (newest
+// first), then title, and are paginated: page 1 at the list's URL, page N at
+// <list>/page/N/.
+//
+// Internal links (root-relative "/policy/measures/#第十三条", relative, or
+// to a content file "measures.md") are rewritten to carry the base path and
+// checked: a link to a page, file or heading anchor the build does not
+// produce fails the build with file and line.
+//
+// # Template contract
+//
+// A theme is a folder with layouts/ (html/template files) and optionally
+// static/ (copied to the output root). Every template receives a *View as
+// dot: .Site (*Site), .Page (*Page) and, on list pages, .Paginator (*Pager).
+//
+// layouts/_default/baseof.html, if present, is the base layout: an entry
+// template holding only {{define}} blocks (typically {{define "main"}})
+// fills it in; an entry with content of its own is the whole page.
+// layouts/partials/*.html are shared and included with
+// {{template "partials/NAME.html" .}}.
+//
+// Lookup order, first existing wins (TYPE is front matter "type", default
+// the section; LAYOUT is front matter "layout"):
+//
+//	page:     TYPE/LAYOUT, TYPE/single, SECTION/LAYOUT, SECTION/single, _default/LAYOUT, _default/single
+//	section:  TYPE/LAYOUT, TYPE/list, SECTION/LAYOUT, SECTION/list, _default/LAYOUT, _default/list
+//	home:     index, TYPE/LAYOUT, _default/LAYOUT, _default/list
+//	tags:     _default/terms, _default/list      (the list of all tags, /tags/)
+//	tag:      _default/term, _default/list       (one tag's pages, /tags/NAME/)
+//	404:      404, _default/single               (written as 404.html)
+//
+// Template functions: relURL, absURL, date, cnDate, isoDate, first, add,
+// safeHTML, pathBase (see templateFuncs for their contracts).
+//
+// Besides the templates' pages a build writes an Atom feed for the site
+// (atom.xml) and for each section (<section>/atom.xml), sitemap.xml,
+// robots.txt, and a redirect page for each alias.
+package site

@@ -1,0 +1,117 @@
+package site
+
+import (
+	"bytes"
+	"encoding/xml"
+	"time"
+)
+
+// Atom feed elements (RFC 4287).
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	Lang    string      `xml:"xml:lang,attr,omitempty"`
+	Title   string      `xml:"title"`
+	ID      string      `xml:"id"`
+	Updated string      `xml:"updated"`
+	Links   []atomLink  `xml:"link"`
+	Author  atomPerson  `xml:"author"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomLink struct {
+	Href string `xml:"href,attr"`
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type atomEntry struct {
+	Title     string   `xml:"title"`
+	ID        string   `xml:"id"`
+	Link      atomLink `xml:"link"`
+	Published string   `xml:"published"`
+	Updated   string   `xml:"updated"`
+	Summary   atomText `xml:"summary"`
+	Content   atomText `xml:"content"`
+}
+
+// feedJobs makes the site's feed (/atom.xml) and one per top-level section
+// (/<section>/atom.xml), each of the newest FeedLimit pages.
+func (b *builder) feedJobs() []job {
+	jobs := []job{{name: "atom.xml", source: "site feed", render: func() ([]byte, error) {
+		return b.feed(b.site.Home, "/atom.xml", b.site.RegularPages)
+	}}}
+	for _, s := range b.site.Sections {
+		s := s
+		jobs = append(jobs, job{name: outputName(s.Path + "atom.xml"), source: "feed of " + s.Path, render: func() ([]byte, error) {
+			var pages []*Page
+			for _, p := range b.site.RegularPages { // newest first
+				if p.Section == s.Section {
+					pages = append(pages, p)
+				}
+			}
+			return b.feed(s, s.Path+"atom.xml", pages)
+		}})
+	}
+	return jobs
+}
+
+func (b *builder) feed(list *Page, self string, pages []*Page) ([]byte, error) {
+	if len(pages) > b.cfg.FeedLimit {
+		pages = pages[:b.cfg.FeedLimit]
+	}
+	title := b.cfg.Title
+	if list != b.site.Home {
+		title = list.Title + " - " + b.cfg.Title
+	}
+	f := atomFeed{
+		Lang: b.cfg.Language, Title: title, ID: list.Permalink,
+		Links: []atomLink{
+			{Href: b.cfg.AbsURL(self), Rel: "self", Type: "application/atom+xml"},
+			{Href: list.Permalink, Rel: "alternate", Type: "text/html"},
+		},
+		Author: atomPerson{Name: b.cfg.Footer.Sponsor},
+	}
+	if f.Author.Name == "" {
+		f.Author.Name = b.cfg.Title
+	}
+	var updated time.Time
+	for _, p := range pages {
+		if p.Lastmod.After(updated) {
+			updated = p.Lastmod
+		}
+		f.Entries = append(f.Entries, atomEntry{
+			Title: p.Title, ID: p.Permalink, Link: atomLink{Href: p.Permalink, Rel: "alternate"},
+			Published: b.feedTime(p.Date), Updated: b.feedTime(p.Lastmod),
+			Summary: atomText{Type: "text", Body: p.Summary},
+			Content: atomText{Type: "html", Body: string(p.Content)},
+		})
+	}
+	f.Updated = b.feedTime(updated)
+	var buf bytes.Buffer
+	buf.WriteString(xml.Header)
+	enc := xml.NewEncoder(&buf)
+	enc.Indent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		return nil, err
+	}
+	buf.WriteByte('\n')
+	return buf.Bytes(), nil
+}
+
+// feedTime formats a time for Atom in the site's zone; the zero time (no
+// date given) is the build time, which Atom requires to be present.
+func (b *builder) feedTime(t time.Time) string {
+	if t.IsZero() {
+		t = b.opts.Now
+	}
+	return t.In(b.cfg.Location()).Format(time.RFC3339)
+}

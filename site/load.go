@@ -1,0 +1,178 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"path"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// load reads every content file, parses front matter, places each page and
+// leaves out drafts, future and expired pages.
+func (b *builder) load(ctx context.Context) error {
+	files, err := listContent(b.opts.Content)
+	if err != nil {
+		return err
+	}
+	var sources []sourceFile
+	for _, f := range files {
+		if f.page {
+			sources = append(sources, f)
+		} else {
+			b.resources = append(b.resources, f)
+		}
+	}
+	pages := make([]*Page, len(sources))
+	var mu sync.Mutex
+	err = forEach(ctx, b.opts.Workers, len(sources), func(i int) {
+		p, skip, err := b.readPage(sources[i].name)
+		if err != nil {
+			b.probs.addErr(b.contentName(sources[i].name), err)
+			return
+		}
+		if skip != "" {
+			mu.Lock()
+			b.report.Skipped = append(b.report.Skipped, Skipped{File: b.contentName(sources[i].name), Reason: skip})
+			mu.Unlock()
+			return
+		}
+		pages[i] = p
+	})
+	if err != nil {
+		return err
+	}
+	seen := map[string]*Page{}
+	for _, p := range pages {
+		if p == nil {
+			continue
+		}
+		if other, ok := seen[p.Path]; ok {
+			b.probs.add(b.contentName(p.File), 0, "页面地址 %s 已被 %s 使用。请给其中一个换用其他 slug 或文件名", p.Path, b.contentName(other.File))
+			continue
+		}
+		seen[p.Path] = p
+		b.pages = append(b.pages, p)
+	}
+	return nil
+}
+
+// readPage reads and parses one Markdown file. A non-empty skip says why
+// the page is left out of this build.
+func (b *builder) readPage(name string) (p *Page, skip string, err error) {
+	src, err := fs.ReadFile(b.opts.Content, name)
+	if err != nil {
+		return nil, "", fmt.Errorf("read: %w", err)
+	}
+	if !utf8.Valid(src) {
+		return nil, "", &Problem{File: b.contentName(name), Line: invalidUTF8Line(src),
+			Msg: "文件不是 UTF-8 编码（可能是 GBK）。请用 UTF-8 编码另存此文件（WPS、记事本“另存为”时选择 UTF-8）"}
+	}
+	fmText, body, bodyLine, err := splitFrontMatter(src)
+	if err != nil {
+		return nil, "", &Problem{File: b.contentName(name), Line: 1, Msg: err.Error()}
+	}
+	fm, params, err := parseFrontMatter(fmText)
+	if err != nil {
+		return nil, "", &Problem{File: b.contentName(name), Line: yamlErrLine(err.Error()), Msg: err.Error()}
+	}
+	p = &Page{File: name, body: body, bodyLine: bodyLine, Params: params}
+	loc := b.cfg.Location()
+	dates := []struct {
+		key string
+		val string
+		dst *time.Time
+	}{
+		{"date", fm.Date, &p.Date},
+		{"publishDate", fm.PublishDate, &p.PublishDate},
+		{"expiryDate", fm.ExpiryDate, &p.ExpiryDate},
+		{"lastmod", fm.Lastmod, &p.Lastmod},
+	}
+	for _, d := range dates {
+		t, err := ParseDate(d.val, loc)
+		if err != nil {
+			return nil, "", &Problem{File: b.contentName(name), Line: keyLine(fmText, d.key), Msg: "前置信息 " + d.key + "：" + err.Error()}
+		}
+		*d.dst = t
+	}
+	if p.PublishDate.IsZero() {
+		p.PublishDate = p.Date
+	}
+	if p.Lastmod.IsZero() {
+		p.Lastmod = p.Date
+	}
+	p.Title = strings.TrimSpace(fm.Title)
+	p.Draft, p.Weight, p.Slug = fm.Draft, fm.Weight, strings.Trim(fm.Slug, "/ ")
+	p.Aliases, p.Tags, p.Summary = fm.Aliases, fm.Tags, strings.TrimSpace(fm.Summary)
+	p.Type, p.Layout = fm.Type, fm.Layout
+	p.Kind, p.Section, p.Path = pagePlace(name, p.Slug)
+	if p.Type == "" {
+		p.Type = p.Section
+	}
+	if p.Title == "" {
+		p.Title = strings.TrimSuffix(path.Base(name), ".md")
+		b.warn(name, 1, "前置信息中没有 title，暂用文件名 %q 作为标题", p.Title)
+	}
+	now := b.opts.Now
+	switch {
+	case p.Draft && !b.opts.Drafts:
+		return nil, "draft", nil
+	case p.PublishDate.After(now) && !b.opts.Future:
+		return nil, "future", nil
+	case !p.ExpiryDate.IsZero() && !p.ExpiryDate.After(now) && !b.opts.Expired:
+		return nil, "expired", nil
+	}
+	return p, "", nil
+}
+
+func (b *builder) warn(file string, line int, format string, args ...any) {
+	b.probs.mu.Lock()
+	defer b.probs.mu.Unlock()
+	b.report.Warnings = append(b.report.Warnings, &Problem{File: b.contentName(file), Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// invalidUTF8Line is the line holding the first byte that is not UTF-8.
+func invalidUTF8Line(src []byte) int {
+	line := 1
+	for len(src) > 0 {
+		r, size := utf8.DecodeRune(src)
+		if r == utf8.RuneError && size == 1 {
+			return line
+		}
+		if r == '\n' {
+			line++
+		}
+		src = src[size:]
+	}
+	return line
+}
+
+// keyLine is the file line of a top-level front-matter key (front matter
+// starts on line 2), or 1 if the key is not found.
+func keyLine(fm []byte, key string) int {
+	line := 2
+	for len(fm) > 0 {
+		l, rest, _ := cutLine(fm)
+		if bytes.HasPrefix(l, []byte(key+":")) {
+			return line
+		}
+		fm = rest
+		line++
+	}
+	return 1
+}
+
+// yamlErrLine extracts the (already shifted) line number from a YAML error.
+func yamlErrLine(msg string) int {
+	m := yamlLine.FindStringSubmatch(msg)
+	if m == nil {
+		return 1
+	}
+	n := 0
+	fmt.Sscanf(m[1], "%d", &n)
+	return n
+}

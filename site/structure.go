@@ -1,0 +1,209 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"path"
+	"sort"
+	"strings"
+)
+
+// structure links pages into the site: home, sections (implied where a
+// top-level folder has no _index.md), parents, sorted lists, neighbours, tags.
+func (b *builder) structure() {
+	site := &Site{
+		Title: b.cfg.Title, Description: b.cfg.Description, Language: b.cfg.Language,
+		BaseURL: b.cfg.BaseURL, BasePath: b.cfg.BasePath(), Footer: b.cfg.Footer,
+		Menus: b.cfg.Menus, Params: b.cfg.Params, BuildTime: b.opts.Now,
+		byPath: map[string]*Page{}, byFile: map[string]*Page{},
+	}
+	lists := map[string]*Page{} // content folder → its list page
+	for _, p := range b.pages {
+		switch p.Kind {
+		case KindHome:
+			site.Home = p
+			lists[""] = p
+		case KindSection:
+			lists[path.Dir(p.File)] = p
+		}
+	}
+	if site.Home == nil {
+		site.Home = &Page{Kind: KindHome, Path: "/", Title: b.cfg.Title}
+		lists[""] = site.Home
+		b.pages = append(b.pages, site.Home)
+	}
+	for _, p := range b.pages {
+		if p.Kind == KindPage && p.Section != "" && lists[p.Section] == nil {
+			s := &Page{Kind: KindSection, Section: p.Section, Type: p.Section, Path: "/" + p.Section + "/", Title: p.Section}
+			lists[p.Section] = s
+			b.pages = append(b.pages, s)
+		}
+	}
+	for _, p := range b.pages {
+		if p.Kind == KindHome {
+			continue
+		}
+		dir := path.Dir(p.File)
+		if p.Kind == KindSection || bundleDir(p.File) != "" {
+			dir = path.Dir(dir)
+		}
+		if p.File == "" { // implied section
+			dir = "."
+		}
+		for {
+			if dir == "." {
+				dir = ""
+			}
+			if l, ok := lists[dir]; ok {
+				p.Parent = l
+				break
+			}
+			dir = path.Dir(dir)
+		}
+		p.Parent.Pages = append(p.Parent.Pages, p)
+	}
+	tags := map[string]*Page{}
+	for _, p := range b.pages {
+		p.RelPermalink = b.cfg.RelURL(p.Path)
+		p.Permalink = b.cfg.AbsURL(p.Path)
+		site.byPath[p.Path] = p
+		if p.File != "" {
+			site.byFile[p.File] = p
+		}
+		if p.Kind != KindPage {
+			continue
+		}
+		site.RegularPages = append(site.RegularPages, p)
+		for _, t := range p.Tags {
+			slug := termSlug(t)
+			if slug == "" {
+				continue
+			}
+			tp, ok := tags[slug]
+			if !ok {
+				tp = &Page{Kind: KindTerm, Type: "tags", Section: "tags", Title: strings.TrimSpace(t), Path: "/tags/" + slug + "/"}
+				tags[slug] = tp
+			}
+			tp.Pages = append(tp.Pages, p)
+		}
+	}
+	if len(tags) > 0 {
+		terms := &Page{Kind: KindTerms, Type: "tags", Section: "tags", Title: "标签", Path: "/tags/", Parent: site.Home}
+		for _, tp := range tags {
+			tp.Parent = terms
+			terms.Pages = append(terms.Pages, tp)
+			site.Tags = append(site.Tags, tp)
+		}
+		sort.Slice(site.Tags, func(i, j int) bool { return site.Tags[i].Title < site.Tags[j].Title })
+		terms.Pages = site.Tags
+		for _, p := range append([]*Page{terms}, site.Tags...) {
+			if other, ok := site.byPath[p.Path]; ok {
+				b.probs.add(b.contentName(other.File), 0, "页面地址 %s 留给标签页使用。请换用其他 slug", p.Path)
+				continue
+			}
+			p.RelPermalink = b.cfg.RelURL(p.Path)
+			p.Permalink = b.cfg.AbsURL(p.Path)
+			site.byPath[p.Path] = p
+			b.pages = append(b.pages, p)
+		}
+	}
+	for _, p := range b.pages {
+		if p.Kind == KindTerms {
+			continue
+		}
+		sortPages(p.Pages)
+		var prev *Page
+		for _, c := range p.Pages {
+			if c.Kind != KindPage {
+				continue
+			}
+			if prev != nil {
+				prev.Next, c.Prev = c, prev
+			}
+			prev = c
+		}
+		if p.Kind == KindSection && p.Parent == site.Home {
+			site.Sections = append(site.Sections, p)
+		}
+	}
+	sortPages(site.Sections)
+	sort.SliceStable(site.RegularPages, func(i, j int) bool {
+		a, c := site.RegularPages[i], site.RegularPages[j]
+		if !a.Date.Equal(c.Date) {
+			return a.Date.After(c.Date)
+		}
+		return a.Path < c.Path
+	})
+	b.site = site
+	b.report.Pages = len(site.RegularPages)
+}
+
+// sortPages orders a list: by weight (weighted pages first, lightest first),
+// then date (newest first), then title, then path.
+func sortPages(ps []*Page) {
+	sort.SliceStable(ps, func(i, j int) bool {
+		a, c := ps[i], ps[j]
+		if a.Weight != c.Weight {
+			if a.Weight == 0 || c.Weight == 0 {
+				return c.Weight == 0
+			}
+			return a.Weight < c.Weight
+		}
+		if !a.Date.Equal(c.Date) {
+			return a.Date.After(c.Date)
+		}
+		if a.Title != c.Title {
+			return a.Title < c.Title
+		}
+		return a.Path < c.Path
+	})
+}
+
+// renderBodies renders every page's Markdown in parallel.
+func (b *builder) renderBodies(ctx context.Context) error {
+	var withBody []*Page
+	for _, p := range b.pages {
+		if p.File != "" {
+			withBody = append(withBody, p)
+		}
+	}
+	resolve := func(file string) (*Page, bool) {
+		p, ok := b.site.byFile[file]
+		return p, ok
+	}
+	return forEach(ctx, b.opts.Workers, len(withBody), func(i int) {
+		p := withBody[i]
+		body, bodyLine := p.body, p.bodyLine
+		mp := &markdownPage{
+			page: p, resolve: resolve, relURL: b.cfg.RelURL, file: b.contentName(p.File),
+			lineOf: func(off int) int {
+				if off > len(body) {
+					off = len(body)
+				}
+				return bodyLine + bytes.Count(body[:off], []byte{'\n'})
+			},
+		}
+		res, err := renderMarkdown(b.md, mp, body, b.cfg.SummaryLength)
+		if err != nil {
+			b.probs.add(mp.file, 0, "Markdown 渲染出错：%v", err)
+			return
+		}
+		b.probs.addAll(res.probs)
+		p.Content = template.HTML(res.html)
+		p.Headings = res.headings
+		p.links = res.links
+		p.anchors = make(map[string]bool, len(res.headings))
+		for _, h := range res.headings {
+			p.anchors[h.ID] = true
+		}
+		if p.Summary == "" {
+			if res.moreSet {
+				p.Summary = foldSpace(res.summary)
+			} else {
+				p.Summary = summarize(res.summary, b.cfg.SummaryLength)
+			}
+		}
+		p.body = nil
+	})
+}

@@ -1,0 +1,184 @@
+package site
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"text/template/parse"
+	"time"
+)
+
+// theme holds the compiled templates of a theme's layouts/ folder.
+type theme struct {
+	entries map[string]*template.Template // by name, e.g. "_default/single.html"
+	base    bool                          // the theme has _default/baseof.html
+}
+
+const baseofName = "_default/baseof.html"
+
+// loadTheme compiles every template under layouts/ of fsys. Partials
+// (layouts/partials/*.html) and the base layout are shared by all entries.
+func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
+	shared := template.New("").Funcs(funcs)
+	type entry struct{ name, text string }
+	var entries []entry
+	hasBase := false
+	err := fs.WalkDir(fsys, "layouts", func(name string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return fmt.Errorf("read theme: %w", err)
+		}
+		if d.IsDir() || ignoredName(d.Name()) || !strings.HasSuffix(name, ".html") {
+			return nil
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return fmt.Errorf("read theme: %w", err)
+		}
+		rel := strings.TrimPrefix(name, "layouts/")
+		switch {
+		case strings.HasPrefix(rel, "partials/") || rel == baseofName:
+			if _, err := shared.New(rel).Parse(string(b)); err != nil {
+				return &Problem{File: "layouts/" + rel, Msg: "模板出错：" + err.Error()}
+			}
+			hasBase = hasBase || rel == baseofName
+		default:
+			entries = append(entries, entry{rel, string(b)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	t := &theme{entries: map[string]*template.Template{}, base: hasBase}
+	for _, e := range entries {
+		c, err := shared.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("theme %s: %w", e.name, err)
+		}
+		tmpl, err := c.New(e.name).Parse(e.text)
+		if err != nil {
+			return nil, &Problem{File: "layouts/" + e.name, Msg: "模板出错：" + err.Error()}
+		}
+		if hasBase && onlyDefines(tmpl) {
+			tmpl = c.Lookup(baseofName)
+		}
+		t.entries[e.name] = tmpl
+	}
+	return t, nil
+}
+
+// onlyDefines reports whether a template file holds nothing but {{define}}
+// blocks (and white space), so that it fills in the base layout.
+func onlyDefines(t *template.Template) bool {
+	if t.Tree == nil || t.Tree.Root == nil {
+		return true
+	}
+	for _, n := range t.Tree.Root.Nodes {
+		if tn, ok := n.(*parse.TextNode); ok && len(bytes.TrimSpace(tn.Text)) == 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// lookup returns the first template that exists among names.
+func (t *theme) lookup(names ...string) (*template.Template, string) {
+	for _, n := range names {
+		if tmpl, ok := t.entries[n]; ok {
+			return tmpl, n
+		}
+	}
+	return nil, ""
+}
+
+// templateFor picks a page's template by the documented lookup order.
+func (t *theme) templateFor(p *Page) (*template.Template, []string) {
+	var names []string
+	add := func(dir, name string) {
+		if dir != "" && name != "" {
+			names = append(names, dir+"/"+name+".html")
+		}
+	}
+	switch p.Kind {
+	case KindHome:
+		names = append(names, "index.html")
+		add(p.Type, p.Layout)
+		add("_default", p.Layout)
+		add("_default", "list")
+	case KindSection:
+		add(p.Type, p.Layout)
+		add(p.Type, "list")
+		add(p.Section, p.Layout)
+		add(p.Section, "list")
+		add("_default", p.Layout)
+		add("_default", "list")
+	case KindTerms:
+		add("_default", "terms")
+		add("_default", "list")
+	case KindTerm:
+		add("_default", "term")
+		add("_default", "list")
+	case Kind404:
+		names = append(names, "404.html")
+		add("_default", "single")
+	default:
+		add(p.Type, p.Layout)
+		add(p.Type, "single")
+		add(p.Section, p.Layout)
+		add(p.Section, "single")
+		add("_default", p.Layout)
+		add("_default", "single")
+	}
+	tmpl, _ := t.lookup(names...)
+	return tmpl, names
+}
+
+// templateFuncs are the functions every template may call.
+func templateFuncs(cfg *Config) template.FuncMap {
+	loc := cfg.Location()
+	in := func(t time.Time) time.Time { return t.In(loc) }
+	return template.FuncMap{
+		// relURL "/policy/" → "/zlj/policy/" (the base path prefixed).
+		"relURL": cfg.RelURL,
+		// absURL "/policy/" → "https://host/zlj/policy/".
+		"absURL": cfg.AbsURL,
+		// date "2006-01-02 15:04" t formats t in the site's time zone; "" for the zero time.
+		"date": func(layout string, t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return in(t).Format(layout)
+		},
+		// cnDate t → "2026年11月20日".
+		"cnDate": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			t = in(t)
+			return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+		},
+		// isoDate t → "2026-11-20T09:00:00+08:00".
+		"isoDate": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return in(t).Format(time.RFC3339)
+		},
+		// first n list → the first n pages.
+		"first": func(n int, pages []*Page) []*Page {
+			if n < len(pages) {
+				return pages[:n]
+			}
+			return pages
+		},
+		"add": func(a, b int) int { return a + b },
+		// safeHTML marks trusted theme text as HTML. Never use it on content.
+		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
+		// pathBase "/a/b/" → "b".
+		"pathBase": func(p string) string { return path.Base(strings.TrimSuffix(p, "/")) },
+	}
+}

@@ -1,0 +1,136 @@
+package site
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestSlugify(t *testing.T) {
+	cases := map[string]string{
+		"第十三条":               "第十三条",
+		"第十三条 申报条件":          "第十三条-申报条件",
+		"二、起草政策法规依据":         "二起草政策法规依据",
+		"（一）主导思想有所修改。":       "一主导思想有所修改",
+		"GB/T 19580 卓越绩效":    "gbt-19580-卓越绩效",
+		"  Hello  World  ":   "hello-world",
+		"“小巨人”企业":            "小巨人企业",
+		"!!!":                "",
+		"第一条\u3000总则":        "第一条-总则",
+		"Ärger_und-Freude 2": "Ärger-und-freude-2",
+	}
+	for in, want := range cases {
+		if got := Slugify(in); got != want {
+			t.Errorf("Slugify(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	cases := []struct {
+		in    string
+		limit int
+		want  string
+	}{
+		{"短文本。", 10, "短文本。"},
+		{"第一句。第二句很长很长很长。", 8, "第一句。"},
+		{"他说：“好。”然后离开了这里很久很久。", 8, "他说：“好。”"},
+		{"没有句号的很长一段文字内容", 6, "没有句号的很……"},
+		{"第一行\n第二行。", 20, "第一行第二行。"},
+		{"English words\nand more.", 40, "English words and more."},
+		{"问题？回答！结束。", 6, "问题？回答！"},
+	}
+	for _, c := range cases {
+		if got := summarize(c.in, c.limit); got != c.want {
+			t.Errorf("summarize(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
+		}
+	}
+}
+
+func TestParseDate(t *testing.T) {
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	cases := []struct {
+		in   string
+		want time.Time
+	}{
+		{"2026-11-20", time.Date(2026, 11, 20, 0, 0, 0, 0, sh)},
+		{"2026-11-20T09:30:00", time.Date(2026, 11, 20, 9, 30, 0, 0, sh)},
+		{"2026-11-20 09:30", time.Date(2026, 11, 20, 9, 30, 0, 0, sh)},
+		{"2026-11-20T01:00:00Z", time.Date(2026, 11, 20, 9, 0, 0, 0, sh)},
+		{"2026-11-20T09:00:00+08:00", time.Date(2026, 11, 20, 9, 0, 0, 0, sh)},
+		{"", time.Time{}},
+	}
+	for _, c := range cases {
+		got, err := ParseDate(c.in, sh)
+		if err != nil {
+			t.Errorf("ParseDate(%q): %v", c.in, err)
+			continue
+		}
+		if !got.Equal(c.want) {
+			t.Errorf("ParseDate(%q) = %v, want %v", c.in, got, c.want)
+		}
+	}
+	for _, bad := range []string{"2026-02-30", "20/11/2026", "明天"} {
+		if _, err := ParseDate(bad, sh); err == nil {
+			t.Errorf("ParseDate(%q) succeeded; want an error", bad)
+		}
+	}
+}
+
+func TestSplitFrontMatter(t *testing.T) {
+	cases := []struct {
+		src, fm, body string
+		line          int
+	}{
+		{"---\ntitle: a\n---\nbody\n", "title: a\n", "body\n", 4},
+		{"\ufeff---\r\ntitle: a\r\n---\r\nbody", "title: a\r\n", "body", 4},
+		{"no front matter\n", "", "no front matter\n", 1},
+		{"---\n---\n", "", "", 3},
+		{"---\ntitle: a\n---", "title: a\n", "", 4},
+	}
+	for _, c := range cases {
+		fm, body, line, err := splitFrontMatter([]byte(c.src))
+		if err != nil {
+			t.Errorf("split(%q): %v", c.src, err)
+			continue
+		}
+		if string(fm) != c.fm || string(body) != c.body || line != c.line {
+			t.Errorf("split(%q) = %q, %q, %d; want %q, %q, %d", c.src, fm, body, line, c.fm, c.body, c.line)
+		}
+	}
+	if _, _, _, err := splitFrontMatter([]byte("---\ntitle: a\n")); err == nil {
+		t.Error("unclosed front matter accepted")
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	cfg, err := ParseConfig([]byte("baseURL: https://www.zhongmou.gov.cn/zlj\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.BasePath() != "/zlj/" || cfg.RelURL("/policy/") != "/zlj/policy/" || cfg.AbsURL("/a/") != "https://www.zhongmou.gov.cn/zlj/a/" {
+		t.Errorf("base path %q, relURL %q, absURL %q", cfg.BasePath(), cfg.RelURL("/policy/"), cfg.AbsURL("/a/"))
+	}
+	if cfg.Location().String() != "Asia/Shanghai" || cfg.Paginate != 10 {
+		t.Errorf("defaults not applied: %v %d", cfg.Location(), cfg.Paginate)
+	}
+	for _, bad := range []string{"tittle: x\n", "baseURL: /relative/\n", "timeZone: Mars/Olympus\n", "paginate: 0\n"} {
+		if _, err := ParseConfig([]byte(bad)); err == nil {
+			t.Errorf("ParseConfig(%q) succeeded; want an error", bad)
+		}
+	}
+	if _, err := ParseConfig([]byte("tittle: x\n")); err == nil || !strings.Contains(err.Error(), "tittle") {
+		t.Errorf("misspelt key not named: %v", err)
+	}
+}
+
+func TestIsExternal(t *testing.T) {
+	for link, want := range map[string]bool{
+		"https://www.gov.cn/": true, "mailto:a@b.cn": true, "tel:0371": true, "//cdn.example/x": true,
+		"/policy/": false, "../a/": false, "measures.md#第一条": false, "#frag": false, "a:b/c": true, "第一条:x": false,
+	} {
+		if got := isExternal(link); got != want {
+			t.Errorf("isExternal(%q) = %v, want %v", link, got, want)
+		}
+	}
+}
