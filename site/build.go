@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/yuin/goldmark"
+
+	"github.com/zhongmou/award/workday"
 )
 
 // Options says what to build and where.
@@ -32,6 +34,9 @@ type Options struct {
 	// ContentLabel and ThemeLabel prefix file names in problems, so that a
 	// message names the file as the person sees it ("content", "themes/default").
 	ContentLabel, ThemeLabel string
+	// Calendar is the working-day calendar that publicity windows are
+	// counted on; required when the content has publicity pages.
+	Calendar *workday.Calendar
 	// Workers bounds parallelism; 0 means GOMAXPROCS.
 	Workers int
 }

@@ -103,6 +103,7 @@ func runGolden(t *testing.T, file string, theme *txtar.Archive) {
 	out := NewMemOutput()
 	o.Content, o.Theme, o.Static, o.Config, o.Output, o.Now = content, themeFS, static, cfg, out, now
 	o.ContentLabel, o.ThemeLabel = "content", "theme"
+	o.Calendar = repoCalendar(t)
 	rep, buildErr := Build(context.Background(), o)
 
 	wantErr := section(ar, "error")

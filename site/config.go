@@ -35,6 +35,13 @@ type Config struct {
 	Footer Footer `yaml:"footer"`
 	// Menus are named lists of links, e.g. menus.main for the navigation.
 	Menus map[string][]MenuItem `yaml:"menus"`
+	// PublicityCloseTime is the time of day ("HH:MM") a publicity window
+	// closes on its last day; "24:00" (the default) is the end of the day.
+	PublicityCloseTime string `yaml:"publicityCloseTime"`
+	// ObjectionForm and ApplicationForm are the site paths of the objection
+	// and application forms; candidates and calls link to them.
+	ObjectionForm   string `yaml:"objectionForm"`
+	ApplicationForm string `yaml:"applicationForm"`
 	// Params are free values for themes.
 	Params map[string]any `yaml:"params"`
 
@@ -75,6 +82,10 @@ func DefaultConfig() Config {
 		Paginate:      10,
 		SummaryLength: 120,
 		FeedLimit:     20,
+
+		PublicityCloseTime: "24:00",
+		ObjectionForm:      "/objection/",
+		ApplicationForm:    "/apply/",
 	}
 }
 

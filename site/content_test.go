@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/zhongmou/award/workday"
 )
 
 // TestRealContent builds the repository's own content with the default
@@ -23,6 +25,7 @@ func TestRealContent(t *testing.T) {
 	rep, err := Build(context.Background(), Options{
 		Content: os.DirFS("../content"), Theme: os.DirFS("../themes/default"), Config: cfg, Output: out,
 		Now: time.Date(2026, 11, 25, 12, 0, 0, 0, cfg.Location()), ContentLabel: "content",
+		Calendar: repoCalendar(t),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -47,4 +50,18 @@ func TestRealContent(t *testing.T) {
 			t.Errorf("%s missing", name)
 		}
 	}
+}
+
+// repoCalendar loads the repository's holiday schedule.
+func repoCalendar(t testing.TB) *workday.Calendar {
+	t.Helper()
+	data, err := os.ReadFile("../holidays.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := workday.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
 }

@@ -52,7 +52,7 @@
 //	404:      404, _default/single               (written as 404.html)
 //
 // Template functions: relURL, absURL, date, cnDate, isoDate, first, add,
-// safeHTML, pathBase (see templateFuncs for their contracts).
+// dict, safeHTML, pathBase (see templateFuncs for their contracts).
 //
 // Besides the templates' pages a build writes an Atom feed for the site
 // (atom.xml) and for each section (<section>/atom.xml), sitemap.xml,

@@ -117,6 +117,7 @@ func (b *builder) readPage(name string) (p *Page, skip string, err error) {
 		p.Title = strings.TrimSuffix(path.Base(name), ".md")
 		b.warn(name, 1, "前置信息中没有 title，暂用文件名 %q 作为标题", p.Title)
 	}
+	b.readWindow(p, fm.Type, fmText)
 	now := b.opts.Now
 	switch {
 	case p.Draft && !b.opts.Drafts:

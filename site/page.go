@@ -3,6 +3,8 @@ package site
 import (
 	"html/template"
 	"time"
+
+	"github.com/zhongmou/award/schedule"
 )
 
 // Kinds of page.
@@ -36,6 +38,12 @@ type Page struct {
 	Type        string // template type: front matter "type", else the section
 	Layout      string // template layout: front matter "layout"
 	Params      map[string]any
+
+	// Publicity is set on pages of type "publicity": the window with its
+	// computed last day, and the candidates.
+	Publicity *schedule.Publicity
+	// Call is set on pages of type "call": the call for applications.
+	Call *schedule.Call
 
 	// Summary is the page's summary as plain text: front matter "summary",
 	// else the text before <!--more-->, else the first SummaryLength

@@ -49,6 +49,7 @@ func (b *builder) plan() []job {
 		add(j)
 	}
 	add(job{name: "sitemap.xml", source: "sitemap", render: b.sitemap})
+	add(b.manifestJob())
 	add(job{name: "robots.txt", source: "robots", render: func() ([]byte, error) {
 		return []byte("User-agent: *\nAllow: /\nSitemap: " + b.cfg.AbsURL("/sitemap.xml") + "\n"), nil
 	}})

@@ -21,6 +21,10 @@ type Site struct {
 	Sections []*Page
 	// RegularPages are all published content pages, newest first.
 	RegularPages []*Page
+	// Publicities are the pages of type "publicity", newest window first.
+	Publicities []*Page
+	// Calls are the pages of type "call", newest first.
+	Calls []*Page
 	// Tags are the tag pages, by name.
 	Tags []*Page
 	// BuildTime is the moment the build treats as now.

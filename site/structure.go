@@ -137,6 +137,7 @@ func (b *builder) structure() {
 	})
 	b.site = site
 	b.report.Pages = len(site.RegularPages)
+	b.linkWindows()
 }
 
 // sortPages orders a list: by weight (weighted pages first, lightest first),
@@ -192,7 +193,7 @@ func (b *builder) renderBodies(ctx context.Context) error {
 		b.probs.addAll(res.probs)
 		p.Content = template.HTML(res.html)
 		p.Headings = res.headings
-		p.links = res.links
+		p.links = append(p.links, res.links...)
 		p.anchors = make(map[string]bool, len(res.headings))
 		for _, h := range res.headings {
 			p.anchors[h.ID] = true

@@ -176,6 +176,21 @@ func templateFuncs(cfg *Config) template.FuncMap {
 			return pages
 		},
 		"add": func(a, b int) int { return a + b },
+		// dict "k1" v1 "k2" v2 … → a map, to pass several values to a partial.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict needs key-value pairs, got %d arguments", len(kv))
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		// safeHTML marks trusted theme text as HTML. Never use it on content.
 		"safeHTML": func(s string) template.HTML { return template.HTML(s) },
 		// pathBase "/a/b/" → "b".

@@ -12,12 +12,13 @@ import (
 	"time"
 
 	"github.com/zhongmou/award/site"
+	"github.com/zhongmou/award/workday"
 )
 
 // buildFlags are the flags shared by build and serve.
 type buildFlags struct {
-	content, out, theme, static, config string
-	drafts, future, expired             bool
+	content, out, theme, static, config, holidays string
+	drafts, future, expired                       bool
 }
 
 func (f *buildFlags) register(fs *flag.FlagSet) {
@@ -26,6 +27,7 @@ func (f *buildFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.theme, "theme", "themes/default", "theme `dir`ectory (layouts/, static/)")
 	fs.StringVar(&f.static, "static", "static", "`dir`ectory of files copied as they are (skipped if missing)")
 	fs.StringVar(&f.config, "config", "site.yaml", "site configuration `file` (defaults apply if missing)")
+	fs.StringVar(&f.holidays, "holidays", "holidays.yaml", "holiday schedule `file` (State Council notices) for working-day windows")
 	fs.BoolVar(&f.drafts, "drafts", false, "include drafts")
 	fs.BoolVar(&f.future, "future", false, "include pages whose publishDate is in the future")
 	fs.BoolVar(&f.expired, "expired", false, "include pages whose expiryDate has passed")
@@ -42,8 +44,13 @@ func (f *buildFlags) options() (site.Options, error) {
 			return site.Options{}, fmt.Errorf("找不到目录 %s：请在代码仓库根目录运行 award，或用 -content、-theme 指定目录", d)
 		}
 	}
+	cal, err := loadCalendar(f.holidays)
+	if err != nil {
+		return site.Options{}, err
+	}
 	o := site.Options{
-		Content: os.DirFS(f.content), Theme: os.DirFS(f.theme), Config: cfg,
+		Calendar: cal,
+		Content:  os.DirFS(f.content), Theme: os.DirFS(f.theme), Config: cfg,
 		Output: newDiskOutput(f.out), Drafts: f.drafts, Future: f.future, Expired: f.expired,
 		ContentLabel: filepath.ToSlash(filepath.Clean(f.content)), ThemeLabel: filepath.ToSlash(filepath.Clean(f.theme)),
 	}
@@ -51,6 +58,19 @@ func (f *buildFlags) options() (site.Options, error) {
 		o.Static = os.DirFS(f.static)
 	}
 	return o, nil
+}
+
+// loadCalendar reads the holiday schedule.
+func loadCalendar(name string) (*workday.Calendar, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("读取节假日安排 %s 出错：%w（用 -holidays 指定文件）", name, err)
+	}
+	cal, err := workday.Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s：%w", name, err)
+	}
+	return cal, nil
 }
 
 // loadSiteConfig reads the site configuration; a missing file means defaults.

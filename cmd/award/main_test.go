@@ -43,7 +43,8 @@ func smallSite(t *testing.T) (root string) {
 
 func buildArgs(root string) []string {
 	return []string{"build", "-content", filepath.Join(root, "content"), "-theme", filepath.Join(root, "theme"),
-		"-out", filepath.Join(root, "public"), "-config", filepath.Join(root, "site.yaml"), "-static", filepath.Join(root, "static")}
+		"-out", filepath.Join(root, "public"), "-config", filepath.Join(root, "site.yaml"), "-static", filepath.Join(root, "static"),
+		"-holidays", "../../holidays.yaml"}
 }
 
 func TestBuildWritesOnlyChangedFilesAndPrunes(t *testing.T) {

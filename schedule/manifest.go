@@ -1,0 +1,147 @@
+package schedule
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+)
+
+// ManifestVersion is the version of the manifest format this package writes
+// and reads. A reader refuses other versions rather than misread them.
+const ManifestVersion = 1
+
+// ManifestName is the manifest's file name in the built site.
+const ManifestName = "windows.json"
+
+// Manifest lists every call and publicity window of the site, as built.
+type Manifest struct {
+	Version     int         `json:"version"`
+	TimeZone    string      `json:"timeZone"`
+	Calls       []Call      `json:"calls"`
+	Publicities []Publicity `json:"publicities"`
+}
+
+// Encode writes the manifest as indented JSON.
+func (m *Manifest) Encode() ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(m); err != nil {
+		return nil, fmt.Errorf("encode manifest: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// DecodeManifest reads a manifest, refusing unknown versions and fields.
+func DecodeManifest(data []byte) (*Manifest, error) {
+	var m Manifest
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&m); err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
+	if m.Version != ManifestVersion {
+		return nil, fmt.Errorf("read manifest: version %d, this program reads version %d: rebuild the site with this version of award", m.Version, ManifestVersion)
+	}
+	return &m, nil
+}
+
+// Publicity returns a publicity window by id, or nil.
+func (m *Manifest) Publicity(id string) *Publicity {
+	for i := range m.Publicities {
+		if m.Publicities[i].ID == id {
+			return &m.Publicities[i]
+		}
+	}
+	return nil
+}
+
+// Call returns a call by id, or nil.
+func (m *Manifest) Call(id string) *Call {
+	for i := range m.Calls {
+		if m.Calls[i].ID == id {
+			return &m.Calls[i]
+		}
+	}
+	return nil
+}
+
+// ManifestFile is a manifest file that is read again whenever it changes
+// (size or modification time), checked at most once per interval.
+// It is safe for concurrent use. After a failed reload it keeps serving the
+// last good manifest and reports the error through Err.
+type ManifestFile struct {
+	fsys     fs.FS
+	path     string
+	interval time.Duration
+
+	mu      sync.Mutex
+	current *Manifest
+	stamp   fileStamp
+	checked time.Time
+	err     error
+}
+
+type fileStamp struct {
+	size int64
+	mod  time.Time
+}
+
+// OpenManifest reads the manifest name in fsys (os.DirFS("public") and
+// "windows.json", say); it fails if the file cannot be read.
+func OpenManifest(fsys fs.FS, name string, interval time.Duration) (*ManifestFile, error) {
+	f := &ManifestFile{fsys: fsys, path: name, interval: interval}
+	if err := f.reload(); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// Current returns the manifest, reloading it first if the file changed.
+func (f *ManifestFile) Current() *Manifest {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if time.Since(f.checked) >= f.interval {
+		f.err = f.reloadLocked()
+	}
+	return f.current
+}
+
+// Err is the error of the last reload, nil if it succeeded.
+func (f *ManifestFile) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+func (f *ManifestFile) reload() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.reloadLocked()
+}
+
+func (f *ManifestFile) reloadLocked() error {
+	f.checked = time.Now()
+	st, err := fs.Stat(f.fsys, f.path)
+	if err != nil {
+		return fmt.Errorf("manifest %s: %w", f.path, err)
+	}
+	stamp := fileStamp{st.Size(), st.ModTime()}
+	if f.current != nil && stamp == f.stamp {
+		return nil
+	}
+	data, err := fs.ReadFile(f.fsys, f.path)
+	if err != nil {
+		return fmt.Errorf("manifest %s: %w", f.path, err)
+	}
+	m, err := DecodeManifest(data)
+	if err != nil {
+		return fmt.Errorf("manifest %s: %w", f.path, err)
+	}
+	f.current, f.stamp = m, stamp
+	return nil
+}
