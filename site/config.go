@@ -39,7 +39,9 @@ type Config struct {
 	// closes on its last day; "24:00" (the default) is the end of the day.
 	PublicityCloseTime string `yaml:"publicityCloseTime"`
 	// ObjectionForm and ApplicationForm are the site paths of the objection
-	// and application forms; candidates and calls link to them.
+	// and application forms; candidates and calls link to them. Paths under
+	// /api/ belong to the intake, which serves them on the same origin; the
+	// build checks every other form path like a link.
 	ObjectionForm   string `yaml:"objectionForm"`
 	ApplicationForm string `yaml:"applicationForm"`
 	// Params are free values for themes.
@@ -84,7 +86,7 @@ func DefaultConfig() Config {
 		FeedLimit:     20,
 
 		PublicityCloseTime: "24:00",
-		ObjectionForm:      "/objection/",
+		ObjectionForm:      "/api/objections/new",
 		ApplicationForm:    "/apply/",
 	}
 }

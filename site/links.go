@@ -6,6 +6,10 @@ import (
 	"strings"
 )
 
+// intakePrefix is the intake's part of the site's URL space: the build
+// produces nothing there and cannot check links into it.
+const intakePrefix = "/api/"
+
 // checkLinks fails the build for every internal link whose target file or
 // anchor the build does not produce.
 func (b *builder) checkLinks(jobs []job) {
@@ -15,6 +19,9 @@ func (b *builder) checkLinks(jobs []job) {
 	}
 	for _, p := range b.pages {
 		for _, l := range p.links {
+			if strings.HasPrefix(l.target, intakePrefix) {
+				continue // the intake's, served beside the site
+			}
 			name, j := resolveTarget(byName, l.target)
 			file := b.contentName(p.File)
 			if j == nil {

@@ -3,6 +3,7 @@ package site
 import (
 	"net/url"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/zhongmou/award/schedule"
@@ -62,13 +63,13 @@ func (b *builder) linkWindows() {
 				c.FormURL = b.cfg.RelURL(b.cfg.ObjectionForm) + "?" + url.Values{"publicity": {id}, "candidate": {c.ID}}.Encode()
 			}
 			b.site.Publicities = append(b.site.Publicities, p)
-			p.links = append(p.links, pageLink{dest: b.cfg.ObjectionForm, target: b.cfg.ObjectionForm, line: 1})
+			b.checkForm(p, b.cfg.ObjectionForm)
 		case p.Call != nil:
 			id = p.Call.ID
 			p.Call.Title, p.Call.URL = p.Title, p.RelPermalink
 			p.Call.FormURL = b.cfg.RelURL(b.cfg.ApplicationForm) + "?" + url.Values{"call": {id}}.Encode()
 			b.site.Calls = append(b.site.Calls, p)
-			p.links = append(p.links, pageLink{dest: b.cfg.ApplicationForm, target: b.cfg.ApplicationForm, line: 1})
+			b.checkForm(p, b.cfg.ApplicationForm)
 		default:
 			continue
 		}
@@ -83,6 +84,15 @@ func (b *builder) linkWindows() {
 	sort.SliceStable(b.site.Calls, func(i, j int) bool {
 		return b.site.Calls[i].Call.Opens.After(b.site.Calls[j].Call.Opens)
 	})
+}
+
+// checkForm adds a form's path to the page's links for checking, unless it
+// is the intake's (under /api/), which the build cannot see.
+func (b *builder) checkForm(p *Page, form string) {
+	if strings.HasPrefix(form, intakePrefix) {
+		return
+	}
+	p.links = append(p.links, pageLink{dest: form, target: form, line: 1})
 }
 
 // manifestJob writes windows.json: every call and publicity, for the intake.

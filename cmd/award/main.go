@@ -1,7 +1,9 @@
 // Command award builds and serves the 中牟县县长质量奖 website.
 //
 //	award build [flags]   build content/ through themes/default into public/
-//	award serve [flags]   build, then serve the site on ADDR (default 127.0.0.1:8080)
+//	award serve [flags]   build, then serve the site and the intake on ADDR (default 127.0.0.1:8080)
+//	award intake [flags]  run the intake alone
+//	award export [flags]  export submissions for the secretariat
 //
 // Run "award <command> -h" for a command's flags.
 package main
@@ -33,7 +35,9 @@ const usage = `usage: award <command> [flags]
 
 commands:
   build   build the site from content/ into public/
-  serve   build the site and serve it (default http://127.0.0.1:8080, env ADDR)
+  serve   build the site and serve it with the intake (default http://127.0.0.1:8080, env ADDR)
+  intake  run the intake alone (objections; needs public/windows.json from a build)
+  export  download submissions for the secretariat, verify them, write 汇总.xlsx
 `
 
 // run dispatches a command line; it is main without the process around it.
@@ -47,6 +51,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runBuild(ctx, args[1:], stdout, stderr)
 	case "serve":
 		return runServe(ctx, args[1:], stdout, stderr)
+	case "intake":
+		return runIntake(ctx, args[1:], stdout, stderr)
+	case "export":
+		return runExport(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/site"
 )
 
@@ -24,6 +26,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.SetOutput(stderr)
 	var f buildFlags
 	f.register(fs)
+	var inf intakeFlags
+	inf.register(fs)
 	addr := defaultAddr
 	if env := os.Getenv("ADDR"); env != "" {
 		addr = env
@@ -52,11 +56,22 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	printReport(stdout, rep, f.out)
+	icfg, err := loadIntakeConfig(inf.config)
+	if err != nil {
+		return err
+	}
+	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
+	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
+	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)))
+	if err != nil {
+		return err
+	}
+	go in.RunJanitor(ctx, 10*time.Minute, 2*time.Hour)
 	srv := &http.Server{
-		Handler:           siteHandler(f.out, local.BasePath()),
+		Handler:           oneOrigin(siteHandler(f.out, local.BasePath()), in, local.BasePath()),
 		ReadHeaderTimeout: 10 * time.Second,
 	}
-	fmt.Fprintf(stdout, "网站已在 %s 运行（按 Ctrl-C 停止）\n", local.BaseURL)
+	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行（按 Ctrl-C 停止）\n", local.BaseURL)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -73,6 +88,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		return nil
 	}
+}
+
+// oneOrigin serves the site and, under the base path's /api/ and at
+// /healthz, /readyz and /metrics, the intake.
+func oneOrigin(site, intake http.Handler, basePath string) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("/", site)
+	prefix := strings.TrimSuffix(basePath, "/")
+	mux.Handle(basePath+"api/", http.StripPrefix(prefix, intake))
+	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {
+		mux.Handle(p, intake)
+	}
+	return mux
 }
 
 // siteHandler serves the built site from dir under basePath, answering

@@ -1,0 +1,136 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/zhongmou/award/export"
+	"github.com/zhongmou/award/submission"
+)
+
+// runExport exports the submissions for the secretariat: folders with the
+// files and decrypted identities, 汇总.xlsx, and a record in the audit log.
+func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := flag.NewFlagSet("award export", flag.ContinueOnError)
+	flags.SetOutput(stderr)
+	var f intakeFlags
+	f.register(flags)
+	out := flags.String("out", "", "导出到此`目录`（新建，或为空目录；必填）")
+	kind := flags.String("kind", "", "只导出一`类别`：objection（异议）或 application（申报）；默认两类都导出")
+	publicity := flags.String("publicity", "", "只导出针对此公示`编号`的异议")
+	from := flags.String("from", "", "只导出此`日期`（含）以后收到的，如 2026-11-20；也可写到分钟：2026-11-20 08:00")
+	to := flags.String("to", "", "只导出此`日期`零时（不含）以前收到的，如 2026-11-27")
+	operator := flags.String("operator", os.Getenv("USER"), "导出人`姓名`，记入导出记录（默认 $USER）")
+	noIdentity := flags.Bool("no-identity", false, "不解密异议人身份信息（汇总表显示“未解密”）")
+	force := flags.Bool("force", false, "导出目录不为空时，清除上次导出的内容后重新导出")
+	if err := flags.Parse(args); err != nil {
+		return err
+	}
+	if flags.NArg() > 0 {
+		return fmt.Errorf("多余的参数：%s", strings.Join(flags.Args(), " "))
+	}
+	if *out == "" {
+		flags.Usage()
+		return errors.New("请用 -out 指定导出目录")
+	}
+	if strings.TrimSpace(*operator) == "" {
+		return errors.New("请用 -operator 注明导出人")
+	}
+	cfg, err := loadIntakeConfig(f.config)
+	if err != nil {
+		return err
+	}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return fmt.Errorf("时区 %s：%w", cfg.TimeZone, err)
+	}
+	opts := export.Options{Out: *out, Force: *force, Kind: *kind, Publicity: strings.TrimSpace(*publicity),
+		Operator: strings.TrimSpace(*operator), Location: loc}
+	if opts.From, err = parseDay(*from, loc); err != nil {
+		return fmt.Errorf("-from：%w", err)
+	}
+	if opts.To, err = parseDay(*to, loc); err != nil {
+		return fmt.Errorf("-to：%w", err)
+	}
+	if !*noIdentity {
+		// An export must not create a key: only the intake's key opens
+		// what the intake sealed.
+		if cfg.IdentityKey == "" {
+			if _, err := os.Stat(cfg.IdentityKeyFile); errors.Is(err, fs.ErrNotExist) {
+				return fmt.Errorf("找不到身份信息密钥文件 %s（请设置 AWARD_IDENTITY_KEY 或 identityKeyFile；不解密身份信息请加 -no-identity）", cfg.IdentityKeyFile)
+			}
+		}
+		if opts.Sealer, err = openSealer(cfg, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
+			return fmt.Errorf("身份信息密钥：%w", err)
+		}
+	}
+	if opts.Store, err = openStore(ctx, cfg); err != nil {
+		return err
+	}
+	rep, err := export.Run(ctx, opts)
+	if rep != nil {
+		printExportReport(stdout, rep, opts.Sealer)
+	}
+	return err
+}
+
+// parseDay reads a -from or -to value: a date (midnight in loc), a date
+// and time, or RFC 3339.
+func parseDay(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02", "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02 15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, fmt.Errorf("无法识别的日期 %q，请写成 2026-11-20 或 2026-11-20 08:00", s)
+}
+
+func printExportReport(w io.Writer, rep *export.Report, sealer *submission.Sealer) {
+	var parts []string
+	for _, k := range []struct{ kind, name string }{{submission.KindObjection, "异议"}, {submission.KindApplication, "申报"}} {
+		if n := rep.ByKind[k.kind]; n > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d 份", k.name, n))
+		}
+	}
+	byKind := ""
+	if len(parts) > 0 {
+		byKind = "（" + strings.Join(parts, "，") + "）"
+	}
+	summary := rep.Summary
+	if summary == "" {
+		summary = "未生成"
+	}
+	fmt.Fprintf(w, "导出 %d 份%s，文件 %d 个，校验不一致 %d 个，汇总表 %s\n",
+		len(rep.Submissions), byKind, rep.Files, len(rep.Mismatches), summary)
+	for _, m := range rep.Mismatches {
+		fmt.Fprintf(w, "  校验不一致：%s\n", m)
+	}
+	switch {
+	case sealer == nil:
+		fmt.Fprintln(w, "身份信息未解密（-no-identity）。")
+	default:
+		fmt.Fprintf(w, "身份信息已解密 %d 份，保存在各件文件夹的 identity.json 中。\n", rep.Identities)
+	}
+	for _, ie := range rep.IdentityErrors {
+		fmt.Fprintf(w, "  身份信息无法解密：%s（%s）\n", ie.Reference, ie.Reason)
+	}
+	if rep.AuditKey != "" {
+		fmt.Fprintf(w, "导出记录：%s\n", rep.AuditKey)
+	}
+	fmt.Fprintf(w, "导出目录 %s 含有个人信息，请妥善保管，用毕及时删除。\n", rep.Out)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/schedule"
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
+)
+
+// intakeFlags are the flags of the intake, shared by intake and serve.
+type intakeFlags struct {
+	config string
+}
+
+func (f *intakeFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&f.config, "intake-config", "intake.yaml", "intake configuration `file` (defaults apply if missing; AWARD_* env overrides)")
+}
+
+// loadIntakeConfig reads the intake configuration file and environment.
+func loadIntakeConfig(file string) (intake.Config, error) {
+	return intake.LoadConfig(file, os.Getenv)
+}
+
+// openStore opens the configured storage: S3 when AWARD_S3_ENDPOINT is set,
+// else the local directory.
+func openStore(ctx context.Context, cfg intake.Config) (storage.Store, error) {
+	if cfg.S3.Endpoint != "" {
+		s, err := storage.NewS3Store(ctx, cfg.S3)
+		if err != nil {
+			return nil, fmt.Errorf("open S3 storage %s: %w", cfg.S3.Endpoint, err)
+		}
+		return s, nil
+	}
+	s, err := storage.NewDirStore(cfg.DataDir)
+	if err != nil {
+		return nil, fmt.Errorf("open storage %s: %w", cfg.DataDir, err)
+	}
+	return s, nil
+}
+
+// openSealer returns the identity sealer from the configured key.
+func openSealer(cfg intake.Config, log *slog.Logger) (*submission.Sealer, error) {
+	key, created, err := cfg.IdentityKeyBytes()
+	if err != nil {
+		return nil, err
+	}
+	if created {
+		log.Warn("created a new identity key; keep a copy, without it sealed identities cannot be read", "file", cfg.IdentityKeyFile)
+	}
+	return submission.NewSealer(key)
+}
+
+// newIntake builds the intake server over the manifest at manifestPath.
+func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger) (*intake.Server, error) {
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	sealer, err := openSealer(cfg, log)
+	if err != nil {
+		return nil, err
+	}
+	windows, err := schedule.OpenManifest(os.DirFS(filepath.Dir(cfg.Manifest)), filepath.Base(cfg.Manifest), 2*time.Second)
+	if err != nil {
+		return nil, fmt.Errorf("读取申报和公示期限清单 %s 出错：%w（请先运行 award build）", cfg.Manifest, err)
+	}
+	return intake.New(cfg, intake.Deps{Store: store, Windows: windows, Sealer: sealer, Log: log})
+}
+
+// runIntake runs the intake alone.
+func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("award intake", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var f intakeFlags
+	f.register(fs)
+	addr := defaultAddr
+	if env := os.Getenv("ADDR"); env != "" {
+		addr = env
+	}
+	fs.StringVar(&addr, "addr", addr, "listen `address` (env ADDR)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := loadIntakeConfig(f.config)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	srv, err := newIntake(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("无法在 %s 上监听：%w", addr, err)
+	}
+	fmt.Fprintf(stdout, "受理服务已在 http://%s 运行（按 Ctrl-C 停止）\n", ln.Addr())
+	go srv.RunJanitor(ctx, 10*time.Minute, 2*time.Hour)
+	return serveUntilDone(ctx, ln, srv)
+}
+
+// serveUntilDone serves h on ln until ctx is done, then shuts down,
+// letting requests in flight finish within a deadline.
+func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdown); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}

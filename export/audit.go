@@ -1,0 +1,120 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/zhongmou/award/storage"
+)
+
+// AuditPrefix is where the audit records of exports are kept.
+const AuditPrefix = "audit/export/"
+
+// Audit is the record of one export in the audit log. It holds no identity
+// and no key material.
+type Audit struct {
+	Time     time.Time    `json:"time"`
+	Operator string       `json:"operator"`
+	Options  AuditOptions `json:"options"`
+	// Count is the number of submissions exported; References are theirs.
+	Count      int             `json:"count"`
+	References []string        `json:"references"`
+	Files      int             `json:"files"`
+	Identities int             `json:"identities"` // identities decrypted
+	Mismatches []AuditMismatch `json:"mismatches"`
+	// IdentityErrors are the references whose identity did not decrypt.
+	IdentityErrors []string `json:"identityErrors,omitempty"`
+	// Error is why the export stopped, if it did.
+	Error string `json:"error,omitempty"`
+}
+
+// AuditOptions are the options of an export, as recorded.
+type AuditOptions struct {
+	Kind      string     `json:"kind,omitempty"`
+	Publicity string     `json:"publicity,omitempty"`
+	From      *time.Time `json:"from,omitempty"`
+	To        *time.Time `json:"to,omitempty"`
+	Out       string     `json:"out"`
+	Decrypt   bool       `json:"decrypt"` // a key to open identities was given
+	Force     bool       `json:"force"`
+}
+
+// AuditMismatch is a mismatch as recorded: by storage key, without the
+// file's name (which a person may have chosen to contain personal data).
+type AuditMismatch struct {
+	Reference string `json:"reference"`
+	Key       string `json:"key"`
+	Expected  string `json:"expected"`
+	Got       string `json:"got"`
+}
+
+// auditTimeLayout is RFC 3339 in UTC with nanoseconds, written the way
+// storage keys allow (lower case, no colons) and with a fixed width, so
+// that keys sort by time.
+const auditTimeLayout = "2006-01-02t15-04-05.000000000z"
+
+// writeAudit appends the export's record to the audit log (Put IfAbsent
+// under a fresh key) and puts it in the report. It runs even if ctx is
+// done: an export that wrote anything must be on record.
+func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	rep := e.rep
+	a := Audit{
+		Time: e.o.Now().UTC(), Operator: e.o.Operator,
+		Options: AuditOptions{Kind: e.o.Kind, Publicity: e.o.Publicity, Out: e.out, Decrypt: e.o.Sealer != nil, Force: e.o.Force},
+		Count:   len(rep.Submissions), References: []string{}, Files: rep.Files, Identities: rep.Identities,
+		Mismatches: []AuditMismatch{},
+	}
+	if !e.o.From.IsZero() {
+		t := e.o.From.UTC()
+		a.Options.From = &t
+	}
+	if !e.o.To.IsZero() {
+		t := e.o.To.UTC()
+		a.Options.To = &t
+	}
+	for _, s := range rep.Submissions {
+		a.References = append(a.References, s.Kind+"/"+s.Reference)
+	}
+	for _, m := range rep.Mismatches {
+		a.Mismatches = append(a.Mismatches, AuditMismatch{Reference: m.Kind + "/" + m.Reference, Key: m.Key, Expected: m.Expected, Got: m.Got})
+	}
+	for _, ie := range rep.IdentityErrors {
+		a.IdentityErrors = append(a.IdentityErrors, ie.Kind+"/"+ie.Reference)
+	}
+	if runErr != nil {
+		a.Error = runErr.Error()
+	}
+	rep.Audit = a
+	data, err := json.Marshal(a)
+	if err != nil {
+		return fmt.Errorf("导出记录：%w", err)
+	}
+	data = append(data, '\n')
+	for range 3 {
+		key := auditKey(a.Time)
+		_, err = e.o.Store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"})
+		if err == nil {
+			rep.AuditKey = key
+			return nil
+		}
+		if !errors.Is(err, storage.ErrExists) {
+			break
+		}
+	}
+	return fmt.Errorf("导出记录未能写入存储（本次导出没有留下记录，请排除故障后重新导出）：%w", err)
+}
+
+// auditKey is a fresh key for a record made at t.
+func auditKey(t time.Time) string {
+	var b [6]byte
+	rand.Read(b[:]) // crypto/rand.Read never fails
+	return AuditPrefix + t.UTC().Format(auditTimeLayout) + "-" + hex.EncodeToString(b[:]) + ".json"
+}

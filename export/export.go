@@ -1,0 +1,377 @@
+// Package export writes the secretariat's copy of the submissions the intake
+// received: for each objection or application a folder with its manifest,
+// its files (checked against the SHA-256 and size recorded when they were
+// received) and, when the identity key is given, the submitter's decrypted
+// identity; a spreadsheet 汇总.xlsx with one row per submission; and one
+// record per export in the storage's append-only audit log.
+//
+// The output holds personal information: files are created private to the
+// owner (0600, directories 0700). Identities never go to the audit log.
+package export
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
+)
+
+// Options say what to export and where.
+type Options struct {
+	Store storage.Store
+	// Sealer opens the sealed identities; nil leaves them sealed (the
+	// spreadsheet then says 未解密 and no identity.json is written).
+	Sealer *submission.Sealer
+	// Out is the directory to write into, created if missing. It must be
+	// empty unless Force is set; with Force, what an earlier export wrote
+	// there (the kind folders and 汇总.xlsx) is removed first, nothing else.
+	Out   string
+	Force bool
+	// Kind is "objection", "application" or "" for both.
+	Kind string
+	// Publicity keeps only submissions whose Fields["publicity"] is this id.
+	Publicity string
+	// From and To bound ReceivedAt: From inclusive, To exclusive; zero
+	// means unbounded.
+	From, To time.Time
+	// Now is the clock of the audit record; nil means time.Now.
+	Now func() time.Time
+	// Operator is who exports, for the audit log. Required.
+	Operator string
+	// Location is the time zone of the spreadsheet and the folder dates;
+	// nil means Asia/Shanghai.
+	Location *time.Location
+}
+
+// Kinds that can be exported, in the order they are written.
+var kinds = []string{submission.KindObjection, submission.KindApplication}
+
+// SummaryName is the spreadsheet's file name in Out.
+const SummaryName = "汇总.xlsx"
+
+// Errors Run returns, to match with errors.Is.
+var (
+	// ErrMismatch: a file differs from its manifest or is missing, or a
+	// manifest cannot be read. Everything else was still exported.
+	ErrMismatch = errors.New("校验不一致")
+	// ErrIdentity: an identity could not be decrypted (another key, or
+	// damaged data). Everything else was still exported.
+	ErrIdentity = errors.New("身份信息无法解密")
+	// ErrOutNotEmpty: Out exists and is not empty, and Force is not set.
+	ErrOutNotEmpty = errors.New("导出目录已存在且不为空")
+)
+
+// Report says what an export did.
+type Report struct {
+	Out     string // absolute path of the export directory
+	Summary string // path of 汇总.xlsx
+	// Submissions lists what was exported, by kind then receipt time.
+	Submissions []Exported
+	ByKind      map[string]int // number of submissions by kind
+	Files       int            // files written (missing ones not counted)
+	Bytes       int64          // their total size
+	Identities  int            // identities decrypted into identity.json
+	// Mismatches are the files that differ from their manifest or are
+	// missing, and manifests that cannot be read.
+	Mismatches []Mismatch
+	// IdentityErrors are the submissions whose identity could not be
+	// decrypted although a Sealer was given.
+	IdentityErrors []IdentityError
+	// Audit is the record appended to the audit log, under AuditKey.
+	Audit    Audit
+	AuditKey string
+}
+
+// Exported is one exported submission.
+type Exported struct {
+	Kind      string
+	Reference string
+	Dir       string // folder, relative to Out (slash-separated)
+	Files     int
+}
+
+// Mismatch is a stored file that is not what its manifest records.
+type Mismatch struct {
+	Kind      string
+	Reference string
+	File      string // for people: "02 扫描件.jpg", or "manifest.json"
+	Key       string // storage key
+	Expected  string // "1234 字节，SHA-256 …"
+	Got       string // the same as found, or "文件缺失"
+}
+
+func (m Mismatch) String() string {
+	return fmt.Sprintf("%s %s：应为 %s，实为 %s", m.Reference, m.File, m.Expected, m.Got)
+}
+
+// IdentityError is an identity that could not be decrypted.
+type IdentityError struct {
+	Kind      string
+	Reference string
+	Reason    string // 密钥不符 / 数据损坏
+}
+
+// Run exports the submissions Options select. It returns the report also
+// when err is non-nil, unless nothing was done. A mismatched or missing
+// file, an unreadable manifest or an identity that cannot be decrypted is
+// recorded and the export goes on; Run then ends with an error matching
+// ErrMismatch or ErrIdentity. Other failures (storage unavailable, disk
+// full) stop the export. Whenever Out was touched an audit record is
+// appended, also after a failure.
+func Run(ctx context.Context, o Options) (*Report, error) {
+	if err := o.check(); err != nil {
+		return nil, err
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.Location == nil {
+		o.Location = shanghai()
+	}
+	o.Operator = strings.TrimSpace(o.Operator)
+	out, err := prepareOut(o.Out, o.Force)
+	if err != nil {
+		return nil, err
+	}
+	e := &exporter{o: o, out: out, rep: &Report{Out: out, ByKind: map[string]int{}}, dirs: map[string]bool{}}
+	runErr := e.run(ctx)
+	auditErr := e.writeAudit(ctx, runErr)
+	if runErr != nil || auditErr != nil {
+		return e.rep, errors.Join(runErr, auditErr)
+	}
+	var errs []error
+	if n := len(e.rep.Mismatches); n > 0 {
+		errs = append(errs, fmt.Errorf("%w：%d 处（其余内容已导出，详见汇总表“校验结果”列）", ErrMismatch, n))
+	}
+	if n := len(e.rep.IdentityErrors); n > 0 {
+		errs = append(errs, fmt.Errorf("%w：%d 份", ErrIdentity, n))
+	}
+	return e.rep, errors.Join(errs...)
+}
+
+func (o *Options) check() error {
+	if o.Store == nil {
+		return errors.New("没有指定存储")
+	}
+	if strings.TrimSpace(o.Out) == "" {
+		return errors.New("请指定导出目录")
+	}
+	if strings.TrimSpace(o.Operator) == "" {
+		return errors.New("请注明导出人（用于导出记录）")
+	}
+	if o.Kind != "" && !slices.Contains(kinds, o.Kind) {
+		return fmt.Errorf("不认识的类别 %q：应为 objection（异议）或 application（申报）", o.Kind)
+	}
+	if !o.From.IsZero() && !o.To.IsZero() && !o.From.Before(o.To) {
+		return errors.New("起始时间应早于截止时间")
+	}
+	return nil
+}
+
+func (o *Options) kinds() []string {
+	if o.Kind != "" {
+		return []string{o.Kind}
+	}
+	return kinds
+}
+
+func (o *Options) keep(m *submission.Manifest) bool {
+	if o.Publicity != "" && m.Fields["publicity"] != o.Publicity {
+		return false
+	}
+	if !o.From.IsZero() && m.ReceivedAt.Before(o.From) {
+		return false
+	}
+	if !o.To.IsZero() && !m.ReceivedAt.Before(o.To) {
+		return false
+	}
+	return true
+}
+
+func shanghai() *time.Location {
+	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return loc
+	}
+	return time.FixedZone("CST", 8*3600) // Shanghai has had no DST since 1991
+}
+
+// prepareOut makes dir an empty directory to export into and returns its
+// absolute path.
+func prepareOut(dir string, force bool) (string, error) {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return "", fmt.Errorf("导出目录 %s：%w", dir, err)
+	}
+	fi, err := os.Stat(abs)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if err := os.MkdirAll(abs, 0o700); err != nil {
+			return "", fmt.Errorf("无法创建导出目录：%w", err)
+		}
+		return abs, nil
+	case err != nil:
+		return "", fmt.Errorf("导出目录：%w", err)
+	case !fi.IsDir():
+		return "", fmt.Errorf("导出目录 %s 已存在，但不是目录", abs)
+	}
+	entries, err := os.ReadDir(abs)
+	if err != nil {
+		return "", fmt.Errorf("导出目录：%w", err)
+	}
+	if len(entries) == 0 {
+		return abs, nil
+	}
+	if !force {
+		return "", fmt.Errorf("%w：%s（请换一个目录，或确认后加 -force 覆盖上次导出的内容）", ErrOutNotEmpty, abs)
+	}
+	for _, name := range append(slices.Clone(kinds), SummaryName) {
+		if err := os.RemoveAll(filepath.Join(abs, name)); err != nil {
+			return "", fmt.Errorf("无法清除上次导出的内容：%w", err)
+		}
+	}
+	return abs, nil
+}
+
+// exporter is one run of Run.
+type exporter struct {
+	o    Options
+	out  string
+	rep  *Report
+	dirs map[string]bool // folder names used, lower-cased
+	subs []*item
+}
+
+// item is one submission being exported.
+type item struct {
+	kind     string
+	key      string // manifest key
+	ref      string // reference, from the key
+	raw      []byte // manifest as stored
+	m        *submission.Manifest
+	dir      string // relative to Out, slash-separated
+	files    []fileResult
+	identity identityResult
+	problems []string // for 校验结果, besides the files'
+}
+
+// maxManifestBytes bounds how much of a manifest is read.
+const maxManifestBytes = 16 << 20
+
+func (e *exporter) run(ctx context.Context) error {
+	for _, kind := range e.o.kinds() {
+		items, err := e.collect(ctx, kind)
+		if err != nil {
+			return err
+		}
+		e.subs = append(e.subs, items...)
+	}
+	for _, it := range e.subs {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("导出中断：%w", err)
+		}
+		if err := e.exportOne(ctx, it); err != nil {
+			return err
+		}
+		e.rep.Submissions = append(e.rep.Submissions, Exported{Kind: it.kind, Reference: it.ref, Dir: it.dir, Files: len(it.files)})
+		e.rep.ByKind[it.kind]++
+	}
+	path, err := e.writeSummary()
+	if err != nil {
+		return err
+	}
+	e.rep.Summary = path
+	return nil
+}
+
+// collect lists the manifests of one kind, reads them, keeps those the
+// options select and sorts them by receipt time.
+func (e *exporter) collect(ctx context.Context, kind string) ([]*item, error) {
+	prefix := kind + "s/"
+	infos, err := e.o.Store.List(ctx, prefix)
+	if err != nil {
+		return nil, fmt.Errorf("列出存储中的%s出错：%w", kindName(kind), err)
+	}
+	var items []*item
+	for _, info := range infos {
+		parts := strings.Split(strings.TrimPrefix(info.Key, prefix), "/")
+		if len(parts) != 2 || parts[1] != "manifest.json" {
+			continue
+		}
+		it := &item{kind: kind, key: info.Key, ref: strings.ToUpper(parts[0])}
+		if r := submission.NormalizeReference(parts[0]); r != "" {
+			it.ref = r
+		}
+		raw, err := e.readManifest(ctx, info.Key)
+		if errors.Is(err, storage.ErrNotFound) {
+			continue // removed since the listing
+		}
+		if err != nil {
+			return nil, err
+		}
+		m, err := submission.DecodeManifest(raw)
+		if err != nil {
+			e.mismatch(it, "manifest.json", info.Key, "可读的受理记录", "无法读取（"+err.Error()+"）")
+			continue
+		}
+		if !e.o.keep(m) {
+			continue
+		}
+		it.raw, it.m = raw, m
+		if m.Reference != it.ref {
+			it.problems = append(it.problems, "受理记录中的编号与存储位置不符")
+			e.mismatch(it, "manifest.json", info.Key, "受理编号 "+it.ref, "受理编号 "+m.Reference)
+		}
+		if m.Kind != kind {
+			it.problems = append(it.problems, "受理记录中的类别与存储位置不符")
+			e.mismatch(it, "manifest.json", info.Key, "类别 "+kind, "类别 "+m.Kind)
+		}
+		items = append(items, it)
+	}
+	slices.SortFunc(items, func(a, b *item) int {
+		if c := a.m.ReceivedAt.Compare(b.m.ReceivedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ref, b.ref)
+	})
+	return items, nil
+}
+
+func (e *exporter) readManifest(ctx context.Context, key string) ([]byte, error) {
+	rc, _, err := e.o.Store.Get(ctx, key)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("读取受理记录 %s 出错：%w", key, err)
+	}
+	defer rc.Close()
+	var buf bytes.Buffer
+	if _, err := io.Copy(&buf, io.LimitReader(rc, maxManifestBytes)); err != nil {
+		return nil, fmt.Errorf("读取受理记录 %s 出错：%w", key, err)
+	}
+	return buf.Bytes(), nil
+}
+
+func (e *exporter) mismatch(it *item, file, key, expected, got string) {
+	e.rep.Mismatches = append(e.rep.Mismatches, Mismatch{Kind: it.kind, Reference: it.ref, File: file, Key: key, Expected: expected, Got: got})
+}
+
+func kindName(kind string) string {
+	switch kind {
+	case submission.KindObjection:
+		return "异议"
+	case submission.KindApplication:
+		return "申报"
+	}
+	return kind
+}

@@ -1,0 +1,275 @@
+package export
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
+)
+
+// File modes of the output: it holds personal information.
+const (
+	dirMode  = 0o700
+	fileMode = 0o600
+)
+
+// maxNameBytes bounds an exported file's name, well inside the 255 bytes
+// file systems allow (a 100-character Chinese name is 300 bytes).
+const maxNameBytes = 200
+
+// fileResult is one file of a submission as exported.
+type fileResult struct {
+	n       int // 1-based
+	file    submission.File
+	name    string // exported name, "" if nothing was written
+	missing bool
+	size    int64
+	sum     string
+	ok      bool
+	problem string // for 校验结果 when !ok
+}
+
+// identityState says what became of a submission's identity.
+type identityState int
+
+const (
+	identityNone     identityState = iota // the manifest has none
+	identitySealed                        // no Sealer given
+	identityOpen                          // decrypted
+	identityWrongKey                      // sealed under another key
+	identityDamaged                       // does not decrypt
+)
+
+type identityResult struct {
+	state identityState
+	raw   json.RawMessage
+}
+
+// exportOne writes one submission's folder.
+func (e *exporter) exportOne(ctx context.Context, it *item) error {
+	m := it.m
+	it.dir = e.folder(it)
+	dir := filepath.Join(e.out, filepath.FromSlash(it.dir))
+	if err := os.MkdirAll(dir, dirMode); err != nil {
+		return fmt.Errorf("无法创建文件夹：%w", err)
+	}
+	if err := writeNew(filepath.Join(dir, "manifest.json"), it.raw); err != nil {
+		return err
+	}
+	if err := e.openIdentity(it, dir); err != nil {
+		return err
+	}
+	prefix := strings.TrimSuffix(it.key, "manifest.json")
+	used := map[string]bool{"manifest.json": true, "identity.json": true}
+	for i, f := range m.Files {
+		r := fileResult{n: i + 1, file: f}
+		label := fmt.Sprintf("%02d %s", r.n, submission.SanitizeFileName(f.Name))
+		expected := sizeAndSum(f.Size, strings.ToLower(f.SHA256))
+		if !strings.HasPrefix(f.Key, prefix) || storage.ValidKey(f.Key) != nil {
+			r.problem = label + " 存储位置不属于本件"
+			e.mismatch(it, label, f.Key, expected, "存储位置 "+f.Key+" 不属于本件，未导出")
+			it.files = append(it.files, r)
+			continue
+		}
+		name := uniqueName(fileName(r.n, f.Field, f.Name), used)
+		size, sum, err := e.copyFile(ctx, f.Key, filepath.Join(dir, name))
+		switch {
+		case errors.Is(err, storage.ErrNotFound):
+			r.missing = true
+			r.problem = label + " 文件缺失"
+			e.mismatch(it, label, f.Key, expected, "文件缺失")
+		case err != nil:
+			return err
+		default:
+			r.name, r.size, r.sum = name, size, sum
+			e.rep.Files++
+			e.rep.Bytes += size
+			r.ok = size == f.Size && strings.EqualFold(sum, f.SHA256)
+			if !r.ok {
+				r.problem = label + " 与受理时不符（" + sizeAndSum(size, sum) + "）"
+				e.mismatch(it, label, f.Key, expected, sizeAndSum(size, sum))
+			}
+		}
+		it.files = append(it.files, r)
+	}
+	return nil
+}
+
+// folder returns the submission's folder, <kind>/<date>_<REFERENCE>,
+// unique among those of this export.
+func (e *exporter) folder(it *item) string {
+	base := it.m.ReceivedAt.In(e.o.Location).Format("2006-01-02") + "_" + submission.SanitizeFileName(it.ref)
+	name := base
+	for i := 2; e.dirs[strings.ToLower(it.kind+"/"+name)]; i++ {
+		name = fmt.Sprintf("%s~%d", base, i)
+	}
+	e.dirs[strings.ToLower(it.kind+"/"+name)] = true
+	return it.kind + "/" + name
+}
+
+// openIdentity decrypts the identity into identity.json when a Sealer is
+// given.
+func (e *exporter) openIdentity(it *item, dir string) error {
+	switch {
+	case it.m.Identity == nil:
+		it.identity.state = identityNone
+		return nil
+	case e.o.Sealer == nil:
+		it.identity.state = identitySealed
+		return nil
+	}
+	var raw json.RawMessage
+	if err := e.o.Sealer.Open(it.m.Reference, it.m.Identity, &raw); err != nil {
+		reason := "数据损坏"
+		it.identity.state = identityDamaged
+		if errors.Is(err, submission.ErrWrongKey) {
+			reason = "密钥不符"
+			it.identity.state = identityWrongKey
+		}
+		e.rep.IdentityErrors = append(e.rep.IdentityErrors, IdentityError{Kind: it.kind, Reference: it.ref, Reason: reason})
+		return nil
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, raw, "", "  "); err != nil {
+		pretty.Reset()
+		pretty.Write(raw)
+	}
+	pretty.WriteByte('\n')
+	if err := writeNew(filepath.Join(dir, "identity.json"), pretty.Bytes()); err != nil {
+		return err
+	}
+	it.identity = identityResult{state: identityOpen, raw: raw}
+	e.rep.Identities++
+	return nil
+}
+
+// copyFile streams a stored object to a new file at dst, returning its size
+// and SHA-256. A missing object gives an error matching storage.ErrNotFound
+// and writes nothing.
+func (e *exporter) copyFile(ctx context.Context, key, dst string) (int64, string, error) {
+	rc, _, err := e.o.Store.Get(ctx, key)
+	if err != nil {
+		if errors.Is(err, storage.ErrNotFound) {
+			return 0, "", err
+		}
+		return 0, "", fmt.Errorf("读取文件 %s 出错：%w", key, err)
+	}
+	defer rc.Close()
+	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return 0, "", fmt.Errorf("无法写入导出文件：%w", err)
+	}
+	h := sha256.New()
+	w := &writeErr{w: f}
+	n, err := io.Copy(io.MultiWriter(w, h), &ctxReader{ctx: ctx, r: rc})
+	if cerr := f.Close(); err == nil && cerr != nil {
+		err = cerr
+		w.err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(dst)
+		if w.err != nil {
+			return 0, "", fmt.Errorf("无法写入导出文件 %s：%w", dst, err)
+		}
+		return 0, "", fmt.Errorf("读取文件 %s 出错：%w", key, err)
+	}
+	return n, hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// writeErr remembers a write failure, to tell the disk's failures from the
+// store's.
+type writeErr struct {
+	w   io.Writer
+	err error
+}
+
+func (w *writeErr) Write(p []byte) (int, error) {
+	n, err := w.w.Write(p)
+	if err != nil {
+		w.err = err
+	}
+	return n, err
+}
+
+// ctxReader stops reading once ctx is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// writeNew writes a new private file.
+func writeNew(name string, data []byte) error {
+	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return fmt.Errorf("无法写入导出文件：%w", err)
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("无法写入导出文件 %s：%w", name, err)
+	}
+	return nil
+}
+
+// fileName is an exported file's name: <NN>_<field>_<sanitised name>.
+func fileName(n int, field, name string) string {
+	prefix := fmt.Sprintf("%02d_%s_", n, fitBytes(submission.SanitizeFileName(field), 40))
+	return prefix + fitBytes(submission.SanitizeFileName(name), maxNameBytes-len(prefix))
+}
+
+// fitBytes shortens name to at most max bytes of UTF-8, keeping a short
+// extension.
+func fitBytes(name string, max int) string {
+	if len(name) <= max {
+		return name
+	}
+	ext := path.Ext(name)
+	if len(ext) > 16 || len(ext) >= max {
+		ext = ""
+	}
+	base := strings.TrimSuffix(name, ext)
+	for len(base)+len(ext) > max {
+		_, size := utf8.DecodeLastRuneInString(base)
+		base = base[:len(base)-size]
+	}
+	return base + ext
+}
+
+// uniqueName returns name, or name with ~2, ~3 … before its extension,
+// whichever is not yet used (compared case-insensitively, as some file
+// systems do), and marks it used.
+func uniqueName(name string, used map[string]bool) string {
+	ext := path.Ext(name)
+	base := strings.TrimSuffix(name, ext)
+	out := name
+	for i := 2; used[strings.ToLower(out)]; i++ {
+		out = fmt.Sprintf("%s~%d%s", base, i, ext)
+	}
+	used[strings.ToLower(out)] = true
+	return out
+}
+
+func sizeAndSum(size int64, sum string) string {
+	return fmt.Sprintf("%d 字节，SHA-256 %s", size, sum)
+}

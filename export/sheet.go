@@ -1,0 +1,410 @@
+package export
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/zhongmou/award/submission"
+)
+
+// sheetName is the spreadsheet sheet of a kind.
+func sheetName(kind string) string {
+	switch kind {
+	case submission.KindObjection:
+		return "异议"
+	case submission.KindApplication:
+		return "申报"
+	}
+	return kind
+}
+
+// column is one column of a sheet.
+type column struct {
+	title string
+	width float64 // 0: from the content
+	value func(it *item) any
+}
+
+// Widths and lengths of cells.
+const (
+	timeLayout = "2006-01-02 15:04:05"
+	// maxCellChars is what a cell may hold (Excel's limit is 32767).
+	maxCellChars = 32000
+	minWidth     = 8
+	maxWidth     = 60
+)
+
+// Texts of identity cells that hold no identity.
+const (
+	textSealed   = "未解密"
+	textNone     = "（无）"
+	textWrongKey = "无法解密（密钥不符）"
+	textDamaged  = "无法解密（数据损坏）"
+)
+
+// objectionColumns are the columns of the 异议 sheet.
+func (e *exporter) objectionColumns() []column {
+	return []column{
+		{"受理编号", 12, func(it *item) any { return it.ref }},
+		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
+		{"公示", 30, func(it *item) any { return titleAndID(it.m.Fields["publicityTitle"], it.m.Fields["publicity"]) }},
+		{"候选组织", 32, func(it *item) any { return candidate(it.m.Fields) }},
+		{"异议人类型", 11, func(it *item) any { return objectorType(it) }},
+		{"姓名或单位", 24, func(it *item) any { return identityField(it, "name") }},
+		{"证件号码", 22, func(it *item) any {
+			if v := identityField(it, "idNumber"); v != "" {
+				return v
+			}
+			return identityField(it, "creditCode")
+		}},
+		{"联系电话", 16, func(it *item) any { return identityField(it, "phone") }},
+		{"事实和理由", 60, func(it *item) any { return it.m.Fields["statement"] }},
+		{"文件数", 8, func(it *item) any { return len(it.m.Files) }},
+		{"文件（名称、大小、SHA-256）", 70, func(it *item) any { return filesText(it, false) }},
+		{"校验结果", 30, func(it *item) any { return checkText(it) }},
+	}
+}
+
+// genericColumns are the columns of any other kind's sheet: its Fields by
+// sorted name, the identity if any submission has one, then the files.
+func (e *exporter) genericColumns(items []*item) []column {
+	cols := []column{
+		{"受理编号", 12, func(it *item) any { return it.ref }},
+		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
+	}
+	var names []string
+	withIdentity := false
+	for _, it := range items {
+		for k := range it.m.Fields {
+			if !slices.Contains(names, k) {
+				names = append(names, k)
+			}
+		}
+		withIdentity = withIdentity || it.m.Identity != nil
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		cols = append(cols, column{k, 0, func(it *item) any { return it.m.Fields[k] }})
+	}
+	if withIdentity {
+		cols = append(cols, column{"身份信息", 40, identityText})
+	}
+	return append(cols,
+		column{"文件数", 8, func(it *item) any { return len(it.m.Files) }},
+		column{"文件（名称、大小、SHA-256）", 70, func(it *item) any { return filesText(it, true) }},
+		column{"校验结果", 30, func(it *item) any { return checkText(it) }},
+	)
+}
+
+// writeSummary writes 汇总.xlsx: one sheet per exported kind, one row per
+// submission.
+func (e *exporter) writeSummary() (string, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	styles, err := newStyles(f)
+	if err != nil {
+		return "", summaryError(err)
+	}
+	for i, kind := range e.o.kinds() {
+		name := sheetName(kind)
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		if err != nil {
+			return "", summaryError(err)
+		}
+		var items []*item
+		for _, it := range e.subs {
+			if it.kind == kind {
+				items = append(items, it)
+			}
+		}
+		cols := e.genericColumns(items)
+		if kind == submission.KindObjection {
+			cols = e.objectionColumns()
+		}
+		if err := writeSheet(f, name, cols, items, styles); err != nil {
+			return "", summaryError(err)
+		}
+	}
+	f.SetActiveSheet(0)
+	path := filepath.Join(e.out, SummaryName)
+	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	if err != nil {
+		return "", summaryError(err)
+	}
+	_, err = f.WriteTo(out)
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		_ = os.Remove(path)
+		return "", summaryError(err)
+	}
+	return path, nil
+}
+
+func summaryError(err error) error { return fmt.Errorf("无法写入汇总表：%w", err) }
+
+type sheetStyles struct{ header, text, number int }
+
+func newStyles(f *excelize.File) (sheetStyles, error) {
+	var s sheetStyles
+	border := []excelize.Border{
+		{Type: "left", Color: "BFBFBF", Style: 1}, {Type: "right", Color: "BFBFBF", Style: 1},
+		{Type: "top", Color: "BFBFBF", Style: 1}, {Type: "bottom", Color: "BFBFBF", Style: 1},
+	}
+	var err error
+	if s.header, err = f.NewStyle(&excelize.Style{
+		Font:      &excelize.Font{Bold: true},
+		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
+		Border:    border,
+	}); err != nil {
+		return s, err
+	}
+	// NumFmt 49 is "@", text: what is typed or pasted later stays text too.
+	if s.text, err = f.NewStyle(&excelize.Style{
+		NumFmt:    49,
+		Alignment: &excelize.Alignment{Vertical: "top", WrapText: true},
+		Border:    border,
+	}); err != nil {
+		return s, err
+	}
+	s.number, err = f.NewStyle(&excelize.Style{
+		NumFmt:    1,
+		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"},
+		Border:    border,
+	})
+	return s, err
+}
+
+func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st sheetStyles) error {
+	widths := make([]float64, len(cols))
+	for c, col := range cols {
+		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
+		if err := f.SetCellStr(sheet, cell, col.title); err != nil {
+			return err
+		}
+		widths[c] = col.width
+		if widths[c] == 0 {
+			widths[c] = displayWidth(col.title) + 2
+		}
+	}
+	for r, it := range items {
+		for c, col := range cols {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
+			var err error
+			switch v := col.value(it).(type) {
+			case int:
+				err = f.SetCellInt(sheet, cell, int64(v))
+				if err == nil {
+					err = f.SetCellStyle(sheet, cell, cell, st.number)
+				}
+			case string:
+				// Set as a string, styled as text: ID numbers and credit
+				// codes are never turned into numbers.
+				v = cellText(v)
+				err = f.SetCellStr(sheet, cell, v)
+				if err == nil {
+					err = f.SetCellStyle(sheet, cell, cell, st.text)
+				}
+				if col.width == 0 {
+					widths[c] = max(widths[c], min(longestLine(v)+2, maxWidth))
+				}
+			}
+			if err != nil {
+				return err
+			}
+		}
+	}
+	last, _ := excelize.CoordinatesToCellName(len(cols), 1)
+	if err := f.SetCellStyle(sheet, "A1", last, st.header); err != nil {
+		return err
+	}
+	if err := f.SetRowHeight(sheet, 1, 30); err != nil {
+		return err
+	}
+	for c, w := range widths {
+		name, _ := excelize.ColumnNumberToName(c + 1)
+		if err := f.SetColWidth(sheet, name, name, max(w, minWidth)); err != nil {
+			return err
+		}
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft",
+		Selection: []excelize.Selection{{SQRef: "A2", ActiveCell: "A2", Pane: "bottomLeft"}}}); err != nil {
+		return err
+	}
+	end, _ := excelize.CoordinatesToCellName(len(cols), len(items)+1)
+	return f.AutoFilter(sheet, "A1:"+end, nil)
+}
+
+// cellText makes a value fit a cell: line ends unified, control characters
+// dropped, at most maxCellChars characters.
+func cellText(s string) string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.Map(func(r rune) rune {
+		if r != '\n' && r != '\t' && unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, s)
+	if utf8.RuneCountInString(s) > maxCellChars {
+		s = string([]rune(s)[:maxCellChars]) + "……（内容过长，已截断；全文见文件夹中的 manifest.json）"
+	}
+	return s
+}
+
+// displayWidth approximates a text's width in Excel's character units: wide
+// (CJK) characters count two.
+func displayWidth(s string) float64 {
+	w := 0.0
+	for _, r := range s {
+		if unicode.Is(unicode.Han, r) || r >= 0x3000 && r <= 0x303F || r >= 0xFF00 && r <= 0xFFEF {
+			w += 2
+		} else {
+			w++
+		}
+	}
+	return w
+}
+
+func longestLine(s string) float64 {
+	w := 0.0
+	for line := range strings.SplitSeq(s, "\n") {
+		w = max(w, displayWidth(line))
+	}
+	return w
+}
+
+func titleAndID(title, id string) string {
+	switch {
+	case title == "":
+		return id
+	case id == "":
+		return title
+	}
+	return title + "（" + id + "）"
+}
+
+func candidate(fields map[string]string) string {
+	name := fields["candidateName"]
+	if name == "" {
+		name = fields["candidate"]
+	}
+	if code := fields["candidateCreditCode"]; code != "" {
+		return name + "\n统一社会信用代码：" + code
+	}
+	return name
+}
+
+func objectorType(it *item) string {
+	t := it.m.Fields["objectorType"]
+	if t == "" {
+		t = identityField(it, "type")
+	}
+	switch t {
+	case "individual":
+		return "个人"
+	case "organization":
+		return "单位"
+	}
+	return t
+}
+
+// identityField is one field of the decrypted identity, or what stands in
+// for it.
+func identityField(it *item, name string) string {
+	switch it.identity.state {
+	case identityNone:
+		return textNone
+	case identitySealed:
+		return textSealed
+	case identityWrongKey:
+		return textWrongKey
+	case identityDamaged:
+		return textDamaged
+	}
+	var id map[string]any
+	if json.Unmarshal(it.identity.raw, &id) != nil {
+		return textDamaged
+	}
+	switch v := id[name].(type) {
+	case nil:
+		return ""
+	case string:
+		return v
+	default:
+		b, _ := json.Marshal(v)
+		return string(b)
+	}
+}
+
+// identityText is a generic identity as "name：value" lines.
+func identityText(it *item) any {
+	if it.identity.state != identityOpen {
+		return identityField(it, "")
+	}
+	var id map[string]any
+	if json.Unmarshal(it.identity.raw, &id) != nil {
+		return textDamaged
+	}
+	keys := make([]string, 0, len(id))
+	for k := range id {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	lines := make([]string, len(keys))
+	for i, k := range keys {
+		lines[i] = k + "：" + identityField(it, k)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// filesText lists the files, one per line: number, name, size, SHA-256.
+func filesText(it *item, withField bool) string {
+	lines := make([]string, 0, len(it.m.Files))
+	for i, f := range it.m.Files {
+		line := fmt.Sprintf("%02d ", i+1)
+		if withField {
+			line += "[" + f.Field + "] "
+		}
+		line += submission.SanitizeFileName(f.Name) + "，" + humanSize(f.Size) + "，SHA-256 " + strings.ToLower(f.SHA256)
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// checkText is the 校验结果 cell: 一致, or 不一致 with what differs.
+func checkText(it *item) string {
+	problems := slices.Clone(it.problems)
+	for _, r := range it.files {
+		if r.problem != "" {
+			problems = append(problems, r.problem)
+		}
+	}
+	if len(problems) == 0 {
+		return "一致"
+	}
+	return "不一致：" + strings.Join(problems, "；")
+}
+
+func humanSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d 字节", n)
+}

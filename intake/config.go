@@ -1,0 +1,204 @@
+package intake
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/zhongmou/award/storage"
+)
+
+// Config configures the intake. Defaults (DefaultConfig) suit `make run`:
+// storage in ./data, no other service. A YAML file (intake.yaml) overrides
+// the defaults, and AWARD_* environment variables override the file.
+type Config struct {
+	// DataDir is the local storage directory used when S3 is not configured.
+	DataDir string `yaml:"dataDir"`
+	// S3 selects S3-compatible storage when Endpoint is set
+	// (env AWARD_S3_ENDPOINT, AWARD_S3_BUCKET, AWARD_S3_ACCESS_KEY,
+	// AWARD_S3_SECRET_KEY, AWARD_S3_INSECURE=1 for plain HTTP, AWARD_S3_SSE=1
+	// for server-side encryption).
+	S3 storage.S3Config `yaml:"s3"`
+	// Manifest is the windows manifest the site build writes.
+	Manifest string `yaml:"manifest"`
+	// IdentityKey is the base64 of the 32-byte key that seals submitters'
+	// identities (env AWARD_IDENTITY_KEY). If empty, IdentityKeyFile is read,
+	// and created with a fresh key if missing (fine for make run; in
+	// production set the key and keep a copy: without it identities cannot
+	// be read).
+	IdentityKey     string `yaml:"identityKey"`
+	IdentityKeyFile string `yaml:"identityKeyFile"`
+	// TimeZone is the zone of receipts and of the windows' days.
+	TimeZone string `yaml:"timeZone"`
+	// Limits bound what one request may carry.
+	Limits Limits `yaml:"limits"`
+	// RetentionDays is how long submissions are kept, stated in the privacy
+	// notice (PIPL Art. 17).
+	RetentionDays int `yaml:"retentionDays"`
+	// Secretariat names who processes the data, for the privacy notice.
+	Secretariat string `yaml:"secretariat"`
+	// SiteTitle is shown in the intake's pages.
+	SiteTitle string `yaml:"siteTitle"`
+	// BasePath is the site's base path, for links back to it.
+	BasePath string `yaml:"basePath"`
+}
+
+// Limits bound uploads.
+type Limits struct {
+	MaxFileBytes    int64    `yaml:"maxFileBytes"`    // one file
+	MaxRequestBytes int64    `yaml:"maxRequestBytes"` // the whole request
+	MaxFiles        int      `yaml:"maxFiles"`        // evidence files per objection
+	StatementMin    int      `yaml:"statementMin"`    // characters
+	StatementMax    int      `yaml:"statementMax"`    // characters
+	AllowedTypes    []string `yaml:"allowedTypes"`    // media types, detected from content
+}
+
+// DefaultConfig returns the configuration of `make run`.
+func DefaultConfig() Config {
+	return Config{
+		DataDir:         "data",
+		Manifest:        "public/windows.json",
+		IdentityKeyFile: "data/identity.key",
+		TimeZone:        "Asia/Shanghai",
+		RetentionDays:   1095,
+		Secretariat:     "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
+		SiteTitle:       "中牟县县长质量奖",
+		BasePath:        "/",
+		Limits: Limits{
+			MaxFileBytes:    50 << 20,
+			MaxRequestBytes: 200 << 20,
+			MaxFiles:        10,
+			StatementMin:    20,
+			StatementMax:    5000,
+			AllowedTypes:    DefaultAllowedTypes(),
+		},
+	}
+}
+
+// LoadConfig reads a YAML file over the defaults (a missing file is fine)
+// and then the environment.
+func LoadConfig(file string, getenv func(string) string) (Config, error) {
+	cfg := DefaultConfig()
+	if file != "" {
+		data, err := os.ReadFile(file)
+		switch {
+		case err == nil:
+			dec := yaml.NewDecoder(bytes.NewReader(data))
+			dec.KnownFields(true)
+			if err := dec.Decode(&cfg); err != nil && err.Error() != "EOF" {
+				return Config{}, fmt.Errorf("intake config %s: %w", file, err)
+			}
+		case !os.IsNotExist(err):
+			return Config{}, fmt.Errorf("intake config: %w", err)
+		}
+	}
+	if err := cfg.applyEnv(getenv); err != nil {
+		return Config{}, err
+	}
+	return cfg, cfg.check()
+}
+
+func (c *Config) applyEnv(getenv func(string) string) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	flag := func(name string, dst *bool) {
+		if v := getenv(name); v != "" {
+			*dst = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+		}
+	}
+	str("AWARD_DATA_DIR", &c.DataDir)
+	str("AWARD_MANIFEST", &c.Manifest)
+	str("AWARD_S3_ENDPOINT", &c.S3.Endpoint)
+	str("AWARD_S3_BUCKET", &c.S3.Bucket)
+	str("AWARD_S3_ACCESS_KEY", &c.S3.AccessKey)
+	str("AWARD_S3_SECRET_KEY", &c.S3.SecretKey)
+	str("AWARD_S3_REGION", &c.S3.Region)
+	flag("AWARD_S3_INSECURE", &c.S3.Insecure)
+	flag("AWARD_S3_SSE", &c.S3.SSE)
+	str("AWARD_IDENTITY_KEY", &c.IdentityKey)
+	str("AWARD_IDENTITY_KEY_FILE", &c.IdentityKeyFile)
+	for name, dst := range map[string]*int64{"AWARD_MAX_FILE_BYTES": &c.Limits.MaxFileBytes, "AWARD_MAX_REQUEST_BYTES": &c.Limits.MaxRequestBytes} {
+		if v := getenv(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%s=%q: not a number of bytes", name, v)
+			}
+			*dst = n
+		}
+	}
+	if v := getenv("AWARD_MAX_FILES"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("AWARD_MAX_FILES=%q: not a number", v)
+		}
+		c.Limits.MaxFiles = n
+	}
+	return nil
+}
+
+func (c *Config) check() error {
+	if _, err := time.LoadLocation(c.TimeZone); err != nil {
+		return fmt.Errorf("intake config: timeZone: %w", err)
+	}
+	if c.S3.Endpoint != "" && (c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "") {
+		return fmt.Errorf("intake config: AWARD_S3_ENDPOINT is set; AWARD_S3_BUCKET, AWARD_S3_ACCESS_KEY and AWARD_S3_SECRET_KEY are needed too")
+	}
+	l := c.Limits
+	if l.MaxFileBytes < 1 || l.MaxRequestBytes < l.MaxFileBytes || l.MaxFiles < 1 || l.StatementMin < 1 || l.StatementMax < l.StatementMin {
+		return fmt.Errorf("intake config: limits out of order: %+v", l)
+	}
+	for _, t := range l.AllowedTypes {
+		if _, ok := knownTypes[t]; !ok {
+			return fmt.Errorf("intake config: allowed type %q is not one the intake can recognise", t)
+		}
+	}
+	return nil
+}
+
+// IdentityKeyBytes returns the sealing key from the config or the key file,
+// creating the file with a fresh key if it is missing (created is then true).
+func (c *Config) IdentityKeyBytes() (key []byte, created bool, err error) {
+	if c.IdentityKey != "" {
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.IdentityKey))
+		if err != nil {
+			return nil, false, fmt.Errorf("AWARD_IDENTITY_KEY: not base64: %w", err)
+		}
+		return k, false, nil
+	}
+	data, err := os.ReadFile(c.IdentityKeyFile)
+	if err == nil {
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
+		if err != nil {
+			return nil, false, fmt.Errorf("identity key file %s: not base64: %w", c.IdentityKeyFile, err)
+		}
+		return k, false, nil
+	}
+	if !os.IsNotExist(err) {
+		return nil, false, fmt.Errorf("identity key file: %w", err)
+	}
+	k := make([]byte, 32)
+	rand.Read(k)
+	if err := os.MkdirAll(filepath.Dir(c.IdentityKeyFile), 0o700); err != nil {
+		return nil, false, fmt.Errorf("identity key file: %w", err)
+	}
+	f, err := os.OpenFile(c.IdentityKeyFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return nil, false, fmt.Errorf("identity key file: %w", err)
+	}
+	defer f.Close()
+	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n"); err != nil {
+		return nil, false, fmt.Errorf("identity key file: %w", err)
+	}
+	return k, true, f.Sync()
+}

@@ -1,0 +1,101 @@
+package intake
+
+import (
+	"bytes"
+
+	"github.com/gabriel-vasile/mimetype"
+)
+
+// sniffBytes is how much of a file's beginning decides its type.
+const sniffBytes = 16 << 10
+
+// Media types the intake can recognise from content, with the names people
+// know them by.
+const (
+	typePDF  = "application/pdf"
+	typeOFD  = "application/ofd"
+	typeJPEG = "image/jpeg"
+	typePNG  = "image/png"
+	typeTIFF = "image/tiff"
+	typeHEIC = "image/heic"
+	typeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+	typeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	typeDOC  = "application/msword"
+	typeXLS  = "application/vnd.ms-excel"
+)
+
+var knownTypes = map[string]string{
+	typePDF: "PDF", typeOFD: "OFD", typeJPEG: "JPEG", typePNG: "PNG", typeTIFF: "TIFF",
+	typeHEIC: "HEIC（手机照片）", typeDOCX: "Word（.docx）", typeXLSX: "Excel（.xlsx）",
+	typeDOC: "Word 97-2003（.doc）", typeXLS: "Excel 97-2003（.xls）",
+}
+
+// DefaultAllowedTypes are the files a clerk reasonably receives: PDF and
+// OFD documents, scans and photos, Word and Excel files.
+func DefaultAllowedTypes() []string {
+	return []string{typePDF, typeOFD, typeJPEG, typePNG, typeTIFF, typeHEIC, typeDOCX, typeXLSX, typeDOC, typeXLS}
+}
+
+// typeNames lists allowed types as people know them ("PDF、OFD、…").
+func typeNames(types []string) string {
+	var b bytes.Buffer
+	for i, t := range types {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		b.WriteString(knownTypes[t])
+	}
+	return b.String()
+}
+
+// detectType names a file's type from its first bytes, whatever its name or
+// declared type says. It returns "" for anything it does not recognise.
+func detectType(head []byte) string {
+	m := mimetype.Detect(head)
+	for ; m != nil; m = m.Parent() {
+		switch {
+		case m.Is(typePDF):
+			return typePDF
+		case m.Is(typeJPEG):
+			return typeJPEG
+		case m.Is(typePNG):
+			return typePNG
+		case m.Is(typeTIFF):
+			return typeTIFF
+		case m.Is(typeHEIC):
+			return typeHEIC
+		case m.Is(typeDOCX):
+			return typeDOCX
+		case m.Is(typeXLSX):
+			return typeXLSX
+		case m.Is(typeDOC):
+			return typeDOC
+		case m.Is(typeXLS):
+			return typeXLS
+		case m.Is("application/zip"):
+			if isOFD(head) {
+				return typeOFD
+			}
+			return ""
+		}
+	}
+	return ""
+}
+
+// isOFD reports whether a ZIP's first local file headers hold OFD.xml at
+// the root, as GB/T 33190 requires of an OFD document.
+func isOFD(head []byte) bool {
+	sig := []byte("PK\x03\x04")
+	for i := 0; ; {
+		j := bytes.Index(head[i:], sig)
+		if j < 0 || i+j+30 > len(head) {
+			return false
+		}
+		h := head[i+j:]
+		nameLen := int(h[26]) | int(h[27])<<8
+		if 30+nameLen <= len(h) && string(h[30:30+nameLen]) == "OFD.xml" {
+			return true
+		}
+		i += j + 4
+	}
+}

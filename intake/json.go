@@ -1,0 +1,5 @@
+package intake
+
+import "encoding/json"
+
+func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }

@@ -1,0 +1,93 @@
+package intake
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// noticeVersion names the privacy notice shown with the forms; the manifest
+// records which one a person accepted.
+const noticeVersion = "2026-11"
+
+// pages renders the intake's HTML pages.
+type pages struct {
+	t   *template.Template
+	cfg Config
+}
+
+func loadPages(cfg Config) (*pages, error) {
+	loc, _ := time.LoadLocation(cfg.TimeZone)
+	funcs := template.FuncMap{
+		"cnTime": func(t time.Time) string {
+			t = t.In(loc)
+			return fmt.Sprintf("%d年%d月%d日 %02d:%02d:%02d", t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second())
+		},
+		"size": func(n int64) string {
+			switch {
+			case n >= 1<<20:
+				return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+			case n >= 1<<10:
+				return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+			}
+			return fmt.Sprintf("%d 字节", n)
+		},
+		"sizeText": sizeText,
+		"site":     func(p string) string { return strings.TrimSuffix(cfg.BasePath, "/") + p },
+		"fieldErr": func(p *problem, name string) string {
+			if p == nil {
+				return ""
+			}
+			return p.Fields[name]
+		},
+	}
+	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("intake templates: %w", err)
+	}
+	return &pages{t: t, cfg: cfg}, nil
+}
+
+// pageData is common to every page.
+type pageData struct {
+	Title     string
+	SiteTitle string
+	Cfg       Config
+	Notice    string
+	Body      any
+}
+
+func (p *pages) render(w http.ResponseWriter, status int, name, title string, body any) {
+	var buf bytes.Buffer
+	if err := p.t.ExecuteTemplate(&buf, name, pageData{Title: title, SiteTitle: p.cfg.SiteTitle, Cfg: p.cfg, Notice: noticeVersion, Body: body}); err != nil {
+		http.Error(w, "页面生成出错，请稍后再试。", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// fail answers a turned-down request: JSON for programs; for people, the
+// form again with their entries and an error summary when there is a form,
+// else an error page.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *problem, form *objectionView) {
+	if wantsJSON(r) {
+		writeJSON(w, p.Status, problemJSON(p))
+		return
+	}
+	if form != nil {
+		form.Problem = p
+		s.pages.render(w, p.Status, "objection.html", "提出异议", form)
+		return
+	}
+	s.pages.render(w, p.Status, "error.html", "无法完成", p)
+}

@@ -1,0 +1,68 @@
+package intake
+
+import (
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
+)
+
+var errNoReceipt = &problem{Status: http.StatusNotFound, Code: "not_found",
+	Message: "找不到这份回执。请核对受理编号，并使用提交成功时给出的完整链接。"}
+
+// receiptView is what the receipt page shows.
+type receiptView struct {
+	Manifest       *submission.Manifest
+	PublicityTitle string
+}
+
+// receiptShow shows a receipt to whoever holds its token. An unknown
+// reference and a wrong token get the same 404, so that references cannot
+// be probed.
+func (s *Server) receiptShow(w http.ResponseWriter, r *http.Request) {
+	ref := submission.NormalizeReference(mux.Vars(r)["reference"])
+	token := r.URL.Query().Get("token")
+	if ref == "" || token == "" {
+		s.fail(w, r, errNoReceipt, nil)
+		return
+	}
+	var m *submission.Manifest
+	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
+		rd, _, err := s.store.Get(r.Context(), submission.ManifestKey(kind, ref))
+		if storage.KindOf(err) == storage.NotFound {
+			continue
+		}
+		if err != nil {
+			s.fail(w, r, asProblem(s.log, err), nil)
+			return
+		}
+		data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
+		rd.Close()
+		if err != nil {
+			s.fail(w, r, asProblem(s.log, err), nil)
+			return
+		}
+		if m, err = submission.DecodeManifest(data); err != nil {
+			s.fail(w, r, asProblem(s.log, err), nil)
+			return
+		}
+		break
+	}
+	if m == nil || !submission.TokenMatches(token, m.TokenHash) {
+		s.fail(w, r, errNoReceipt, nil)
+		return
+	}
+	if wantsJSON(r) {
+		resp := objectionResponse{Reference: m.Reference, ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339)}
+		for _, f := range m.Files {
+			resp.Files = append(resp.Files, responseFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
+		}
+		writeJSON(w, http.StatusOK, resp)
+		return
+	}
+	s.pages.render(w, http.StatusOK, "receipt.html", "受理回执", receiptView{Manifest: m, PublicityTitle: m.Fields["publicityTitle"]})
+}

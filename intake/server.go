@@ -1,0 +1,169 @@
+// Package intake is the award's online intake: objections during a publicity
+// (and, with their issue, applications during a call), each stored whole with
+// its files' SHA-256, or not at all, and acknowledged with a receipt.
+//
+// Routes (all under one origin with the site; see README "Intake API"):
+//
+//	GET  /api/objections/new        the objection form (publicity, candidate in the query)
+//	POST /api/objections            multipart/form-data; 201 JSON or 303 to the receipt
+//	GET  /api/receipts/{reference}  the receipt; needs ?token=
+//	GET  /healthz, /readyz          liveness; readiness (storage and windows manifest)
+//	GET  /metrics                   Prometheus metrics
+package intake
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/zhongmou/award/schedule"
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
+)
+
+// Windows gives the current windows manifest.
+type Windows interface {
+	Current() *schedule.Manifest
+}
+
+// Server is the intake's HTTP service.
+type Server struct {
+	cfg     Config
+	store   storage.Store
+	windows Windows
+	sealer  *submission.Sealer
+	log     *slog.Logger
+	now     func() time.Time
+	loc     *time.Location
+	metrics *metrics
+	pages   *pages
+	router  *mux.Router
+}
+
+// Deps are what the server is built from.
+type Deps struct {
+	Store   storage.Store
+	Windows Windows
+	Sealer  *submission.Sealer
+	Log     *slog.Logger
+	// Now is the server's clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns the intake server.
+func New(cfg Config, d Deps) (*Server, error) {
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("intake: %w", err)
+	}
+	s := &Server{cfg: cfg, store: d.Store, windows: d.Windows, sealer: d.Sealer, log: d.Log, now: d.Now, loc: loc}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.metrics, err = newMetrics(); err != nil {
+		return nil, err
+	}
+	if s.pages, err = loadPages(cfg); err != nil {
+		return nil, err
+	}
+	s.routes()
+	return s, nil
+}
+
+func (s *Server) routes() {
+	r := mux.NewRouter()
+	r.HandleFunc("/healthz", s.healthz).Methods(http.MethodGet, http.MethodHead).Name("healthz")
+	r.HandleFunc("/readyz", s.readyz).Methods(http.MethodGet, http.MethodHead).Name("readyz")
+	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet).Name("metrics")
+	api := r.PathPrefix("/api").Subrouter()
+	api.Use(s.recoverPanics, s.requestLog)
+	api.HandleFunc("/objections/new", s.objectionNew).Methods(http.MethodGet, http.MethodHead).Name("objection-form")
+	api.HandleFunc("/objections", s.objectionCreate).Methods(http.MethodPost).Name("objection-create")
+	api.HandleFunc("/receipts/{reference}", s.receiptShow).Methods(http.MethodGet, http.MethodHead).Name("receipt")
+	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &problem{Status: http.StatusNotFound, Code: "not_found", Message: "没有这个地址。请从网站页面进入。"}, nil)
+	})
+	api.MethodNotAllowedHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, &problem{Status: http.StatusMethodNotAllowed, Code: "invalid", Message: "不支持这种请求方式。"}, nil)
+	})
+	s.router = r
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+
+// URL builds the path of a named route, under the site's base path.
+func (s *Server) URL(name string, pairs ...string) string {
+	u, err := s.router.Get(name).URL(pairs...)
+	if err != nil {
+		return "/"
+	}
+	return strings.TrimSuffix(s.cfg.BasePath, "/") + u.String()
+}
+
+// manifest is the current windows manifest, or nil.
+func (s *Server) manifest() *schedule.Manifest {
+	if s.windows == nil {
+		return nil
+	}
+	return s.windows.Current()
+}
+
+// abortIncomplete removes partial multipart uploads under key when the store
+// has such a thing.
+func (s *Server) abortIncomplete(ctx context.Context, key string) {
+	if a, ok := s.store.(interface {
+		AbortIncomplete(context.Context, string) error
+	}); ok {
+		if err := a.AbortIncomplete(ctx, key); err != nil {
+			s.log.Warn("abort incomplete upload failed; the janitor will retry", "key", key, "err", err)
+		}
+	}
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "path", r.URL.Path, "panic", fmt.Sprint(v))
+				s.fail(w, r, errInternal, nil)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestLog logs each request without its body or query (which may carry
+// a receipt token) and without any personal data.
+func (s *Server) requestLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		next.ServeHTTP(sw, r)
+		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+			"ms", time.Since(start).Milliseconds(), "bytes_in", r.ContentLength)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }

@@ -1,0 +1,53 @@
+package site
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/zhongmou/award/bench/corpus"
+)
+
+// BenchmarkBuild builds a generated 1,000-page site (bench/corpus) through
+// bench/themes/award into memory. Each iteration is a clean full build.
+//
+//	go test -run xxx -bench BenchmarkBuild -benchtime 3x ./site/
+func BenchmarkBuild(b *testing.B) {
+	const pages = 1000
+	content := fstest.MapFS{}
+	published := 0
+	for _, f := range corpus.Generate(pages, 1) {
+		content[f.Path] = &fstest.MapFile{Data: f.Data, Mode: 0o644}
+		if !strings.HasSuffix(f.Path, "_index.md") && !corpus.IsDraft(f.Data) {
+			published++
+		}
+	}
+	cfgText, err := os.ReadFile("../bench/site.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := ParseConfig(cfgText)
+	if err != nil {
+		b.Fatal(err)
+	}
+	theme := os.DirFS("../bench/themes/award")
+	// After every date of the corpus, so that the build does not depend on the clock.
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+
+	b.ReportAllocs()
+	for b.Loop() {
+		rep, err := Build(context.Background(), Options{
+			Content: content, Theme: theme, Config: cfg, Output: NewMemOutput(), Now: now,
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if rep.Pages != published {
+			b.Fatalf("built %d pages, want %d", rep.Pages, published)
+		}
+	}
+	b.ReportMetric(float64(pages)*float64(b.N)/b.Elapsed().Seconds(), "pages/s")
+}

@@ -1,0 +1,238 @@
+package storage
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+)
+
+// Put implements Store.Put with bounded memory, never using minio-go's
+// unknown-size upload (which buffers up to 528 MiB per call):
+//
+//  1. Read up to PartSize bytes into a pooled buffer. If the source ends
+//     within it (checked, for a full buffer, by reading on into a second
+//     buffer and getting nothing), send it with one PutObject of that exact
+//     size.
+//  2. Otherwise start a multipart upload and send the parts with known
+//     sizes, reading part n+1 from the source while part n uploads: at most
+//     two buffers are in use, so a Put holds about 2×PartSize whatever the
+//     object's size. Buffers return to a pool shared by the store's Puts.
+//  3. Complete the upload. On any failure (the source's, the server's, ctx
+//     cancelled) abort it, so that no object and no parts remain; if even
+//     the abort fails, AbortIncomplete can finish the job later.
+//
+// Every request carries the MD5 of its bytes (Content-MD5), so the server
+// rejects bytes damaged on the way. With IfAbsent the object is sent with
+// If-None-Match: * in one PutObject: sources longer than MaxConditionalSize
+// fail with ErrInvalid, and an existing key with ErrExists.
+func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOptions) (Info, error) {
+	if err := ValidKey(key); err != nil {
+		return Info{}, &Error{Kind: Invalid, Op: "put", Key: key, Err: err}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	src := newSource(ctx, r)
+	first := s.getBuf()
+	defer s.bufs.Put(first)
+	if opts.IfAbsent {
+		return s.putConditional(ctx, key, src, *first, opts)
+	}
+	n, end, err := src.fill(*first)
+	if err != nil {
+		return Info{}, sourceError(key, err)
+	}
+	if end {
+		return s.putSingle(ctx, key, (*first)[:n], opts)
+	}
+	second := s.getBuf()
+	defer s.bufs.Put(second)
+	n2, end2, err := src.fill(*second)
+	if err != nil {
+		return Info{}, sourceError(key, err)
+	}
+	if n2 == 0 {
+		return s.putSingle(ctx, key, (*first)[:n], opts)
+	}
+	up := &upload{s: s, key: key, src: src, cancel: cancel, bufs: [2]*[]byte{first, second}}
+	return up.run(ctx, chunk{first, n, false}, chunk{second, n2, end2}, opts)
+}
+
+func (s *S3Store) getBuf() *[]byte { return s.bufs.Get().(*[]byte) }
+
+// putConditional stores a source of at most MaxConditionalSize bytes with
+// If-None-Match: *.
+func (s *S3Store) putConditional(ctx context.Context, key string, src *source, buf []byte, opts PutOptions) (Info, error) {
+	if len(buf) > MaxConditionalSize {
+		buf = buf[:MaxConditionalSize]
+	}
+	n, end, err := src.fill(buf)
+	if err == nil && !end {
+		var one [1]byte
+		var extra int
+		extra, end, err = src.fill(one[:])
+		end = end && extra == 0
+	}
+	if err != nil {
+		return Info{}, sourceError(key, err)
+	}
+	if !end {
+		return Info{}, &Error{Kind: Invalid, Op: "put", Key: key,
+			Err: fmt.Errorf("IfAbsent object larger than %d bytes", MaxConditionalSize)}
+	}
+	return s.putSingle(ctx, key, buf[:n], opts)
+}
+
+// putSingle stores data with one PutObject of its exact size.
+func (s *S3Store) putSingle(ctx context.Context, key string, data []byte, opts PutOptions) (Info, error) {
+	po := s.putOptions(opts)
+	if opts.IfAbsent {
+		po.SetMatchETagExcept("*")
+	}
+	ui, err := s.core.PutObject(ctx, s.bucket, key, bytes.NewReader(data), int64(len(data)), md5Base64(data), "", po)
+	if err != nil {
+		e := s3Error("put", key, "put object", err)
+		if e.Kind == Exists && !opts.IfAbsent {
+			e.Kind = Other // a 412 we did not ask for
+		}
+		return Info{}, e
+	}
+	return Info{Key: key, Size: int64(len(data)), Modified: modified(ui.LastModified)}, nil
+}
+
+func (s *S3Store) putOptions(opts PutOptions) minio.PutObjectOptions {
+	return minio.PutObjectOptions{ContentType: opts.ContentType, ServerSideEncryption: s.sse}
+}
+
+func md5Base64(b []byte) string {
+	sum := md5.Sum(b)
+	return base64.StdEncoding.EncodeToString(sum[:])
+}
+
+// modified is the server's time when it gave one, else now.
+func modified(t time.Time) time.Time {
+	if t.IsZero() {
+		return time.Now()
+	}
+	return t
+}
+
+// chunk is a buffer holding the next n bytes of the source; end says the
+// source ended with them.
+type chunk struct {
+	buf *[]byte
+	n   int
+	end bool
+}
+
+// upload is one multipart upload of Put, with its two buffers.
+type upload struct {
+	s      *S3Store
+	key    string
+	id     string
+	src    *source
+	cancel context.CancelFunc // stops the source when a part fails
+	bufs   [2]*[]byte
+	parts  []minio.CompletePart
+	size   int64
+}
+
+// partResult is what the goroutine sending a part reports.
+type partResult struct {
+	part minio.CompletePart
+	err  error
+}
+
+// run sends ready (part 1) and queued (part 2, already read), then the rest
+// of the source, and completes the upload; on failure it aborts it.
+func (u *upload) run(ctx context.Context, ready, queued chunk, opts PutOptions) (Info, error) {
+	id, err := u.s.core.NewMultipartUpload(ctx, u.s.bucket, u.key, u.s.putOptions(opts))
+	if err != nil {
+		return Info{}, s3Error("put", u.key, "start multipart upload", err)
+	}
+	u.id = id
+	info, serr := u.send(ctx, ready, &queued)
+	if serr != nil {
+		if aerr := u.s.abortUpload(ctx, u.key, u.id); aerr != nil {
+			serr.Err = fmt.Errorf("%w (and %v)", serr.Err, aerr)
+		}
+		return Info{}, serr
+	}
+	return info, nil
+}
+
+// send uploads ready while reading the next chunk into the other buffer,
+// until the source ends, then completes the upload.
+func (u *upload) send(ctx context.Context, ready chunk, queued *chunk) (Info, *Error) {
+	for num := 1; ; num++ {
+		if num > maxParts {
+			return Info{}, &Error{Kind: Invalid, Op: "put", Key: u.key,
+				Err: fmt.Errorf("object larger than %d parts of %d bytes", maxParts, u.s.partSize)}
+		}
+		done := make(chan partResult, 1)
+		go func(num int, data []byte) {
+			p, err := u.part(ctx, num, data)
+			if err != nil {
+				u.cancel() // stop reading the source: the Put has failed
+			}
+			done <- partResult{p, err}
+		}(num, (*ready.buf)[:ready.n])
+
+		var next chunk
+		var rerr error
+		switch {
+		case queued != nil:
+			next, queued = *queued, nil
+		case !ready.end:
+			free := u.bufs[0]
+			if free == ready.buf {
+				free = u.bufs[1]
+			}
+			n, end, err := u.src.fill(*free)
+			next, rerr = chunk{free, n, end}, err
+		}
+		if rerr != nil {
+			u.cancel() // the part in flight is wasted; do not wait for it
+		}
+		res := <-done
+		switch {
+		case rerr != nil && (res.err == nil || !errors.Is(rerr, context.Canceled)):
+			// The source failed (or the caller cancelled) first.
+			return Info{}, sourceError(u.key, rerr)
+		case res.err != nil:
+			// The part failed; a cancelled source was our doing.
+			return Info{}, s3Error("put", u.key, fmt.Sprintf("upload part %d", num), res.err)
+		}
+		u.parts = append(u.parts, res.part)
+		u.size += int64(ready.n)
+		if ready.end || next.n == 0 {
+			break
+		}
+		ready = next
+	}
+	if err := ctx.Err(); err != nil {
+		return Info{}, sourceError(u.key, err)
+	}
+	ui, err := u.s.core.CompleteMultipartUpload(ctx, u.s.bucket, u.key, u.id, u.parts,
+		minio.PutObjectOptions{ServerSideEncryption: u.s.sse})
+	if err != nil {
+		return Info{}, s3Error("put", u.key, "complete multipart upload", err)
+	}
+	return Info{Key: u.key, Size: u.size, Modified: modified(ui.LastModified)}, nil
+}
+
+// part sends one part with its exact size and MD5.
+func (u *upload) part(ctx context.Context, num int, data []byte) (minio.CompletePart, error) {
+	p, err := u.s.core.PutObjectPart(ctx, u.s.bucket, u.key, u.id, num,
+		bytes.NewReader(data), int64(len(data)), minio.PutObjectPartOptions{Md5Base64: md5Base64(data)})
+	if err != nil {
+		return minio.CompletePart{}, err
+	}
+	return minio.CompletePart{PartNumber: num, ETag: p.ETag}, nil
+}
