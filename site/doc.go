@@ -52,7 +52,11 @@
 //	404:      404, _default/single               (written as 404.html)
 //
 // Template functions: relURL, absURL, date, cnDate, isoDate, first, add,
-// dict, safeHTML, pathBase (see templateFuncs for their contracts).
+// dict, safeHTML, pathBase (see templateFuncs for their contracts), and
+// partialCached NAME DOT [VARIANTS…], which renders a partial once per build
+// for each dot and variants and reuses the HTML (for parts that are the same
+// wherever they appear, such as a page's entry in every list; the output is
+// inserted as HTML, so call it where an element may stand).
 //
 // Besides the templates' pages a build writes an Atom feed for the site
 // (atom.xml) and for each section (<section>/atom.xml), sitemap.xml,

@@ -27,15 +27,8 @@ type frontMatter struct {
 	Type        string         `yaml:"type"`
 	Layout      string         `yaml:"layout"`
 	Params      map[string]any `yaml:"params"`
-}
-
-// knownKeys are the front-matter keys with a meaning of their own; every
-// other top-level key is kept in the page's params.
-var knownKeys = map[string]bool{
-	"title": true, "date": true, "publishDate": true, "expiryDate": true,
-	"lastmod": true, "draft": true, "weight": true, "slug": true,
-	"aliases": true, "summary": true, "tags": true, "type": true,
-	"layout": true, "params": true,
+	// Other holds every other top-level key; they join the page's params.
+	Other map[string]any `yaml:",inline"`
 }
 
 var frontMatterDelim = []byte("---")
@@ -88,15 +81,9 @@ func parseFrontMatter(data []byte) (frontMatter, map[string]any, error) {
 	if err := yaml.Unmarshal(data, &fm); err != nil {
 		return fm, nil, fmt.Errorf("前置信息（front matter）格式错误：%s", shiftYAMLLines(err.Error(), 1))
 	}
-	var all map[string]any
-	if err := yaml.Unmarshal(data, &all); err != nil {
-		return fm, nil, fmt.Errorf("前置信息（front matter）格式错误：%s", shiftYAMLLines(err.Error(), 1))
-	}
-	params := make(map[string]any, len(all)+len(fm.Params))
-	for k, v := range all {
-		if !knownKeys[k] {
-			params[k] = v
-		}
+	params := make(map[string]any, len(fm.Other)+len(fm.Params))
+	for k, v := range fm.Other {
+		params[k] = v
 	}
 	for k, v := range fm.Params {
 		params[k] = v

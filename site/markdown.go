@@ -72,9 +72,10 @@ type markdownPage struct {
 	page    *Page
 	resolve func(contentFile string) (*Page, bool) // content path → page
 	relURL  func(string) string                    // site path → path with base
-	links   []pageLink
-	probs   []*Problem
-	file    string // for messages
+	links    []pageLink
+	probs    []*Problem
+	headings []Heading
+	file     string // for messages
 	lineOf  func(offset int) int
 }
 
@@ -113,7 +114,7 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 		return res, err
 	}
 	res.html = buf.Bytes()
-	res.links, res.probs = mp.links, mp.probs
+	res.links, res.probs, res.headings = mp.links, mp.probs, mp.headings
 
 	limit := summaryChars * 2
 	if moreAt >= 0 {
@@ -121,9 +122,6 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 	}
 	var sum strings.Builder
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok {
-			res.headings = append(res.headings, headingOf(h, body))
-		}
 		if moreAt >= 0 && blockStart(n) >= moreAt {
 			limit = 0
 		}
@@ -137,13 +135,6 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 			}
 		}
 	}
-	// Headings nested in lists or quotes are rare; they still get anchors.
-	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if h, ok := n.(*ast.Heading); ok && entering && h.Parent() != doc {
-			res.headings = append(res.headings, headingOf(h, body))
-		}
-		return ast.WalkContinue, nil
-	})
 	res.summary = sum.String()
 	return res, nil
 }
@@ -200,7 +191,8 @@ func writePlainText(w *strings.Builder, n ast.Node, src []byte) {
 }
 
 // linkTransformer rewrites internal link destinations to carry the site's
-// base path (and .md references to page URLs), and records them for checking.
+// base path (and .md references to page URLs), and records them for
+// checking; in the same walk it collects the headings with their anchors.
 type linkTransformer struct{}
 
 func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parser.Context) {
@@ -214,6 +206,8 @@ func (linkTransformer) Transform(doc *ast.Document, reader text.Reader, pc parse
 			return ast.WalkContinue, nil
 		}
 		switch l := n.(type) {
+		case *ast.Heading:
+			mp.headings = append(mp.headings, headingOf(l, src))
 		case *ast.Link:
 			l.Destination = mp.rewrite(l.Destination, nodeOffset(l, src))
 		case *ast.Image:

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"sync"
 	"text/template/parse"
 	"time"
 )
@@ -15,6 +16,37 @@ import (
 type theme struct {
 	entries map[string]*template.Template // by name, e.g. "_default/single.html"
 	base    bool                          // the theme has _default/baseof.html
+	shared  *template.Template            // partials and base layout
+	cache   sync.Map                      // partialCached results, by partialKey
+}
+
+// partialKey identifies one cached partial rendering.
+type partialKey struct {
+	name    string
+	ctx     any
+	variant string
+}
+
+// partialCached renders a partial once per (name, dot, variants) for the
+// whole build and reuses the HTML, as Hugo's partialCached does: for parts
+// that are the same wherever they appear, such as a page's entry in lists.
+// Dot should be a pointer (a *Page, the *Site) or a plain value.
+func (t *theme) partialCached(name string, dot any, variants ...any) (template.HTML, error) {
+	key := partialKey{name: name, ctx: dot, variant: fmt.Sprint(variants...)}
+	if v, ok := t.cache.Load(key); ok {
+		return v.(template.HTML), nil
+	}
+	p := t.shared.Lookup(name)
+	if p == nil {
+		return "", fmt.Errorf("partialCached: no template %q (partials are layouts/partials/NAME.html, named \"partials/NAME.html\")", name)
+	}
+	var buf bytes.Buffer
+	if err := p.Execute(&buf, dot); err != nil {
+		return "", err
+	}
+	html := template.HTML(buf.String())
+	t.cache.Store(key, html)
+	return html, nil
 }
 
 const baseofName = "_default/baseof.html"
@@ -22,6 +54,8 @@ const baseofName = "_default/baseof.html"
 // loadTheme compiles every template under layouts/ of fsys. Partials
 // (layouts/partials/*.html) and the base layout are shared by all entries.
 func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
+	t := &theme{entries: map[string]*template.Template{}}
+	funcs["partialCached"] = t.partialCached
 	shared := template.New("").Funcs(funcs)
 	type entry struct{ name, text string }
 	var entries []entry
@@ -52,7 +86,7 @@ func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &theme{entries: map[string]*template.Template{}, base: hasBase}
+	t.base = hasBase
 	for _, e := range entries {
 		c, err := shared.Clone()
 		if err != nil {
@@ -66,6 +100,11 @@ func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
 			tmpl = c.Lookup(baseofName)
 		}
 		t.entries[e.name] = tmpl
+	}
+	// Partials run by partialCached execute from a clone of their own, never
+	// from the set the entries were cloned from.
+	if t.shared, err = shared.Clone(); err != nil {
+		return nil, fmt.Errorf("theme partials: %w", err)
 	}
 	return t, nil
 }

@@ -2,19 +2,25 @@ package main
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 )
 
-// diskOutput writes a built site under a directory. A file is rewritten only
-// when its bytes change, through a temporary file and a rename, so that a
-// server reading the directory never sees half a file.
+// diskOutput writes a built site under a directory. A file is written only
+// when its bytes change. A changed file is replaced through a temporary file
+// and a rename, so that a server reading the directory sees the old or the
+// new file, never half of one; a file that did not exist is written in place.
 type diskOutput struct {
 	root string
+	dirs sync.Map // directories known to exist
 }
 
 func newDiskOutput(root string) *diskOutput { return &diskOutput{root: root} }
@@ -22,34 +28,73 @@ func newDiskOutput(root string) *diskOutput { return &diskOutput{root: root} }
 // WriteFile implements site.Output.
 func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 	target := filepath.Join(d.root, filepath.FromSlash(name))
-	if st, err := os.Stat(target); err == nil && st.Mode().IsRegular() && st.Size() == int64(len(data)) {
-		if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, data) {
-			return false, nil
+	st, err := os.Stat(target)
+	switch {
+	case err == nil && st.Mode().IsRegular():
+		if st.Size() == int64(len(data)) {
+			if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, data) {
+				return false, nil
+			}
 		}
+		return true, d.replace(target, name, data)
+	case err == nil:
+		return false, fmt.Errorf("write %s: a folder or special file is in the way", name)
+	case !errors.Is(err, fs.ErrNotExist):
+		return false, fmt.Errorf("write %s: %w", name, err)
 	}
-	if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-		return false, fmt.Errorf("create folder: %w", err)
+	if err := d.ensureDir(filepath.Dir(target)); err != nil {
+		return false, err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(target), ".tmp-*")
+	f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrExist) {
+		return true, d.replace(target, name, data) // appeared meanwhile
+	}
 	if err != nil {
-		return false, fmt.Errorf("create temp file: %w", err)
+		return false, fmt.Errorf("write %s: %w", name, err)
 	}
-	_, werr := tmp.Write(data)
-	cerr := tmp.Close()
-	if werr == nil {
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
-	if werr == nil {
-		werr = os.Chmod(tmp.Name(), 0o644)
-	}
-	if werr == nil {
-		werr = os.Rename(tmp.Name(), target)
-	}
 	if werr != nil {
-		os.Remove(tmp.Name())
+		os.Remove(target)
 		return false, fmt.Errorf("write %s: %w", name, werr)
 	}
 	return true, nil
+}
+
+// replace swaps in new bytes for an existing file atomically.
+func (d *diskOutput) replace(target, name string, data []byte) error {
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	tmp := filepath.Join(filepath.Dir(target), ".tmp-"+hex.EncodeToString(rnd[:]))
+	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp, target)
+	}
+	if werr != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("write %s: %w", name, werr)
+	}
+	return nil
+}
+
+func (d *diskOutput) ensureDir(dir string) error {
+	if _, ok := d.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("create folder %s: %w", dir, err)
+	}
+	d.dirs.Store(dir, true)
+	return nil
 }
 
 // RemoveExcept implements site.Output: it deletes files the build no longer
@@ -82,7 +127,9 @@ func (d *diskOutput) RemoveExcept(keep map[string]bool) ([]string, error) {
 	})
 	sort.Sort(sort.Reverse(sort.StringSlice(dirs)))
 	for _, dir := range dirs {
-		os.Remove(dir) // fails, as it should, unless the folder is empty
+		if os.Remove(dir) == nil { // fails, as it should, unless the folder is empty
+			d.dirs.Delete(dir)
+		}
 	}
 	return removed, err
 }
