@@ -69,14 +69,14 @@ var chineseTypography = map[extension.TypographicPunctuation][]byte{
 // markdownPage is what the parser needs to know of the page being rendered,
 // and what it learns about it.
 type markdownPage struct {
-	page    *Page
-	resolve func(contentFile string) (*Page, bool) // content path → page
-	relURL  func(string) string                    // site path → path with base
+	page     *Page
+	resolve  func(contentFile string) (*Page, bool) // content path → page
+	relURL   func(string) string                    // site path → path with base
 	links    []pageLink
 	probs    []*Problem
 	headings []Heading
 	file     string // for messages
-	lineOf  func(offset int) int
+	lineOf   func(offset int) int
 }
 
 var markdownPageKey = parser.NewContextKey()
