@@ -18,18 +18,22 @@ import (
 // S3Config says how to reach an S3-compatible server (MinIO, a cloud
 // provider's object storage) and how to store objects there.
 type S3Config struct {
-	Endpoint  string // host:port, without scheme
-	Bucket    string // created by NewS3Store if missing
-	AccessKey string
-	SecretKey string
-	Insecure  bool   // plain HTTP instead of HTTPS
-	Region    string // empty: the server's default, asked once per bucket
-	SSE       bool   // ask the server to encrypt objects at rest (SSE-S3)
+	Endpoint  string `yaml:"endpoint"` // host:port, without scheme
+	Bucket    string `yaml:"bucket"`   // created by NewS3Store if missing
+	AccessKey string `yaml:"accessKey"`
+	SecretKey string `yaml:"secretKey"`
+	Insecure  bool   `yaml:"insecure"` // plain HTTP instead of HTTPS
+	Region    string `yaml:"region"`   // empty: the server's default, asked once per bucket
+	SSE       bool   `yaml:"sse"`      // ask the server to encrypt objects at rest (SSE-S3)
 	// PartSize is the size of the parts of multipart uploads and of the
 	// buffers Put reads into: default DefaultPartSize, at least MinPartSize.
 	// Each running Put holds at most two such buffers.
-	PartSize int64
+	PartSize int64 `yaml:"partSize"`
 }
+
+// smallSize is the buffer an upload starts with; objects that fit are sent
+// without taking a part buffer.
+const smallSize = 1 << 20
 
 // Part sizes for S3Config.PartSize.
 const (
@@ -54,6 +58,7 @@ type S3Store struct {
 	partSize int64
 	sse      encrypt.ServerSide // nil without SSE
 	bufs     sync.Pool          // of *[]byte, len partSize
+	small    sync.Pool          // of *[]byte, len smallSize
 }
 
 // NewS3Store connects to the server and creates the bucket if it does not
@@ -85,6 +90,7 @@ func NewS3Store(ctx context.Context, cfg S3Config) (*S3Store, error) {
 	}
 	s := &S3Store{core: core, bucket: cfg.Bucket, partSize: partSize}
 	s.bufs.New = func() any { b := make([]byte, partSize); return &b }
+	s.small.New = func() any { b := make([]byte, smallSize); return &b }
 	if cfg.SSE {
 		s.sse = encrypt.NewSSE()
 	}

@@ -8,7 +8,10 @@
 //	GOBIN=$PWD/bin go install github.com/minio/minio@v0.0.0-20260212201848-7aac2a2c5b7c
 //
 // (about four minutes). Without it, Start skips the test, or fails it when
-// CI=true. The server listens on loopback only, keeps its data in a
+// CI=true. The server listens on loopback only: we give it 127.0.0.1 for
+// both its API and its console (MinIO itself adds the API port on the
+// host's other loopback addresses, such as [::1], and cannot be told not
+// to; nothing listens beyond loopback). It keeps its data in a
 // temporary directory, runs with random root credentials and a static KMS
 // key (so SSE-S3 works), and is stopped when the test ends.
 package miniotest

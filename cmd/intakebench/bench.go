@@ -1,0 +1,311 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	mrand "math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/zhongmou/award/schedule"
+	"github.com/zhongmou/award/storage/miniotest"
+	"github.com/zhongmou/award/workday"
+)
+
+type bench struct {
+	o       options
+	dir     string
+	srv     miniotest.Server
+	stopS3  func()
+	intake  *exec.Cmd
+	addr    string
+	bigFile string
+	bigSum  string
+}
+
+func newBench(ctx context.Context, o options) (*bench, error) {
+	dir, err := os.MkdirTemp("", "intakebench-")
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{o: o, dir: dir}
+	fmt.Printf("intakebench: %s linux/%s, %d CPUs, %s\ntemp: %s\n", runtime.Version(), runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.RFC3339), dir)
+	if b.srv, b.stopS3, err = miniotest.StartMain(); err != nil {
+		b.close()
+		return nil, err
+	}
+	fmt.Printf("minio: %s (%s)\n", b.srv.Endpoint, miniotest.MinioVersion)
+	return b, nil
+}
+
+func (b *bench) close() {
+	if b.intake != nil && b.intake.Process != nil {
+		_ = b.intake.Process.Signal(syscall.SIGTERM)
+		_ = b.intake.Wait()
+	}
+	if b.stopS3 != nil {
+		b.stopS3()
+	}
+	if !b.o.keep {
+		os.RemoveAll(b.dir)
+	}
+}
+
+func (b *bench) run(ctx context.Context) error {
+	if err := b.makeBigFile(); err != nil {
+		return err
+	}
+	direct, err := b.direct(ctx)
+	if err != nil {
+		return err
+	}
+	if err := b.startIntake(ctx); err != nil {
+		return err
+	}
+	through, err := b.throughIntake(ctx)
+	if err != nil {
+		return err
+	}
+	hwm, err := peakRSS(b.intake.Process.Pid)
+	if err != nil {
+		return err
+	}
+	mib := float64(b.o.size) / (1 << 20)
+	fmt.Printf("\nlarge upload: %.0f MiB of evidence\n", mib)
+	fmt.Printf("  direct minio-go PutObject   %7.2fs  %7.1f MiB/s\n", direct.Seconds(), mib/direct.Seconds())
+	fmt.Printf("  through the intake          %7.2fs  %7.1f MiB/s  (multipart/form-data, SHA-256, sniffing, streamed to S3)\n", through.Seconds(), mib/through.Seconds())
+	ratio := direct.Seconds() / through.Seconds()
+	fmt.Printf("  throughput ratio intake/direct: %.2f (goal ≥ 0.85: %s)\n", ratio, met(ratio >= 0.85))
+	fmt.Printf("  intake peak RSS (VmHWM, whole process since start): %.1f MiB (goal ≤ 64 MiB: %s)\n", float64(hwm)/(1<<10), met(hwm <= 64<<10))
+	return b.concurrent(ctx)
+}
+
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "NOT met"
+}
+
+// makeBigFile writes a PDF-headed file of random bytes and its SHA-256.
+func (b *bench) makeBigFile() error {
+	b.bigFile = filepath.Join(b.dir, "evidence.pdf")
+	f, err := os.Create(b.bigFile)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	w := io.MultiWriter(f, h)
+	buf := make([]byte, 4<<20)
+	rng := mrand.NewChaCha8([32]byte{1})
+	copy(buf, "%PDF-1.4\n")
+	_, _ = rng.Read(buf[9:])
+	left := b.o.size
+	for left > 0 {
+		n := int64(len(buf))
+		if n > left {
+			n = left
+		}
+		if _, err := w.Write(buf[:n]); err != nil {
+			return err
+		}
+		left -= n
+		_, _ = rng.Read(buf)
+	}
+	b.bigSum = hex.EncodeToString(h.Sum(nil))
+	return f.Sync()
+}
+
+// direct uploads the big file with minio-go's PutObject, size given.
+func (b *bench) direct(ctx context.Context) (time.Duration, error) {
+	c, err := minio.New(b.srv.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(b.srv.AccessKey, b.srv.SecretKey, ""), Secure: false})
+	if err != nil {
+		return 0, err
+	}
+	if err := c.MakeBucket(ctx, "direct", minio.MakeBucketOptions{}); err != nil {
+		return 0, err
+	}
+	f, err := os.Open(b.bigFile)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	start := time.Now()
+	if _, err := c.PutObject(ctx, "direct", "evidence.pdf", f, b.o.size, minio.PutObjectOptions{ContentType: "application/pdf"}); err != nil {
+		return 0, fmt.Errorf("direct PutObject: %w", err)
+	}
+	return time.Since(start), nil
+}
+
+// startIntake runs award intake against the MinIO server with a manifest
+// whose publicity is open now.
+func (b *bench) startIntake(ctx context.Context) error {
+	bin := b.o.award
+	if bin == "" {
+		bin = filepath.Join(b.dir, "award")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/award")
+		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("build award: %w", err)
+		}
+	}
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	today := workday.DateOf(time.Now().In(loc))
+	m := schedule.Manifest{Version: schedule.ManifestVersion, TimeZone: "Asia/Shanghai", Calls: []schedule.Call{},
+		Publicities: []schedule.Publicity{{ID: "bench", Title: "基准测试公示", FirstDay: today.AddDays(-1), LastDay: today.AddDays(1), WorkingDays: 5,
+			Opens: today.AddDays(-1).Start(loc), Closes: today.AddDays(2).Start(loc),
+			Candidates: []schedule.Candidate{{ID: "c01", Name: "示例公司", CreditCode: "91410122MA00J8NW0M"}}}}}
+	data, _ := m.Encode()
+	manifest := filepath.Join(b.dir, "public", "windows.json")
+	if err := os.MkdirAll(filepath.Dir(manifest), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(manifest, data, 0o644); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	b.addr = ln.Addr().String()
+	ln.Close()
+	key := make([]byte, 32)
+	rand.Read(key)
+	cmd := exec.Command(bin, "intake", "-addr", b.addr, "-intake-config", filepath.Join(b.dir, "none.yaml"))
+	cmd.Env = append(os.Environ(),
+		"AWARD_S3_ENDPOINT="+b.srv.Endpoint, "AWARD_S3_BUCKET=intake", "AWARD_S3_ACCESS_KEY="+b.srv.AccessKey,
+		"AWARD_S3_SECRET_KEY="+b.srv.SecretKey, "AWARD_S3_INSECURE=1", "AWARD_MANIFEST="+manifest,
+		"AWARD_IDENTITY_KEY="+base64.StdEncoding.EncodeToString(key), "AWARD_DATA_DIR="+filepath.Join(b.dir, "data"),
+		fmt.Sprintf("AWARD_MAX_FILE_BYTES=%d", b.o.size+1<<20), fmt.Sprintf("AWARD_MAX_REQUEST_BYTES=%d", b.o.size+4<<20))
+	logf, err := os.Create(filepath.Join(b.dir, "intake.log"))
+	if err != nil {
+		return err
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	b.intake = cmd
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get("http://" + b.addr + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("intake not ready within 30s; see %s", logf.Name())
+}
+
+// objectionFields are the text fields of a valid objection.
+var objectionFields = [][2]string{
+	{"publicity", "bench"}, {"candidate", "c01"}, {"objectorType", "individual"}, {"name", "张三"},
+	{"idNumber", "11010519491231002X"}, {"phone", "13800138000"},
+	{"statement", "该组织存在拖欠农民工工资的情况，附有相关证明材料，请予以核实。"}, {"consent", "yes"},
+}
+
+// post sends one objection whose evidence streams from r, and checks the
+// receipt's hash.
+func (b *bench) post(ctx context.Context, r io.Reader, wantSum string) error {
+	pr, pw := io.Pipe()
+	mw := newMultipart(pw)
+	go func() {
+		for _, f := range objectionFields {
+			if err := mw.WriteField(f[0], f[1]); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		part, err := mw.CreateFormFile("evidence", "evidence.pdf")
+		if err == nil {
+			_, err = io.Copy(part, r)
+		}
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+b.addr+"/api/objections", pr)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	var got struct {
+		Files []struct{ SHA256 string } `json:"files"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil || len(got.Files) != 1 || got.Files[0].SHA256 != wantSum {
+		return fmt.Errorf("receipt does not match the upload: %s", body)
+	}
+	return nil
+}
+
+func (b *bench) throughIntake(ctx context.Context) (time.Duration, error) {
+	f, err := os.Open(b.bigFile)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	start := time.Now()
+	if err := b.post(ctx, f, b.bigSum); err != nil {
+		return 0, fmt.Errorf("upload through the intake: %w", err)
+	}
+	return time.Since(start), nil
+}
+
+// peakRSS reads a process's high-water resident set size, in KiB.
+func peakRSS(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(line, "VmHWM:") {
+			var kb int64
+			_, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d kB", &kb)
+			return kb, err
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM for pid %d", pid)
+}
+
+// evidence returns n bytes of PDF-headed random data and their SHA-256.
+func evidence(n int64, seed uint64) ([]byte, string) {
+	buf := make([]byte, n)
+	rng := mrand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), 2})
+	_, _ = rng.Read(buf)
+	copy(buf, "%PDF-1.4\n")
+	sum := sha256.Sum256(buf)
+	return buf, hex.EncodeToString(sum[:])
+}
+
+func newReader(b []byte) io.Reader { return bytes.NewReader(b) }
