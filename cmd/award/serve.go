@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -67,27 +66,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	go in.RunJanitor(ctx, 10*time.Minute, 2*time.Hour)
-	srv := &http.Server{
-		Handler:           oneOrigin(siteHandler(f.out, local.BasePath()), in, local.BasePath()),
-		ReadHeaderTimeout: 10 * time.Second,
-	}
 	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行（按 Ctrl-C 停止）\n", local.BaseURL)
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
-		return err
-	case <-ctx.Done():
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := srv.Shutdown(shutdown); err != nil {
-			return fmt.Errorf("shut down: %w", err)
-		}
-		if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
-			return err
-		}
-		return nil
-	}
+	return serveUntilDone(ctx, ln, oneOrigin(siteHandler(f.out, local.BasePath()), in, local.BasePath()))
 }
 
 // oneOrigin serves the site and, under the base path's /api/ and at
