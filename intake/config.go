@@ -29,6 +29,10 @@ type Config struct {
 	S3 storage.S3Config `yaml:"s3"`
 	// Manifest is the windows manifest the site build writes.
 	Manifest string `yaml:"manifest"`
+	// Holidays and Townships are the data files of the working-day calendar
+	// and of the county's townships and sub-districts.
+	Holidays  string `yaml:"holidays"`
+	Townships string `yaml:"townships"`
 	// IdentityKey is the base64 of the 32-byte key that seals submitters'
 	// identities (env AWARD_IDENTITY_KEY). If empty, IdentityKeyFile is read,
 	// and created with a fresh key if missing (fine for make run; in
@@ -53,12 +57,15 @@ type Config struct {
 
 // Limits bound uploads.
 type Limits struct {
-	MaxFileBytes    int64    `yaml:"maxFileBytes"`    // one file
-	MaxRequestBytes int64    `yaml:"maxRequestBytes"` // the whole request
-	MaxFiles        int      `yaml:"maxFiles"`        // evidence files per objection
-	StatementMin    int      `yaml:"statementMin"`    // characters
-	StatementMax    int      `yaml:"statementMax"`    // characters
-	AllowedTypes    []string `yaml:"allowedTypes"`    // media types, detected from content
+	MaxFileBytes    int64 `yaml:"maxFileBytes"`    // one file
+	MaxRequestBytes int64 `yaml:"maxRequestBytes"` // the whole request
+	// ApplicationMaxRequestBytes bounds an application with all its
+	// documents (scans run to hundreds of MB).
+	ApplicationMaxRequestBytes int64    `yaml:"applicationMaxRequestBytes"`
+	MaxFiles                   int      `yaml:"maxFiles"`     // evidence files per objection
+	StatementMin               int      `yaml:"statementMin"` // characters
+	StatementMax               int      `yaml:"statementMax"` // characters
+	AllowedTypes               []string `yaml:"allowedTypes"` // media types, detected from content
 }
 
 // DefaultConfig returns the configuration of `make run`.
@@ -66,6 +73,8 @@ func DefaultConfig() Config {
 	return Config{
 		DataDir:         "data",
 		Manifest:        "public/windows.json",
+		Holidays:        "holidays.yaml",
+		Townships:       "townships.yaml",
 		IdentityKeyFile: "data/identity.key",
 		TimeZone:        "Asia/Shanghai",
 		RetentionDays:   1095,
@@ -73,12 +82,13 @@ func DefaultConfig() Config {
 		SiteTitle:       "中牟县县长质量奖",
 		BasePath:        "/",
 		Limits: Limits{
-			MaxFileBytes:    50 << 20,
-			MaxRequestBytes: 200 << 20,
-			MaxFiles:        10,
-			StatementMin:    20,
-			StatementMax:    5000,
-			AllowedTypes:    DefaultAllowedTypes(),
+			MaxFileBytes:               50 << 20,
+			MaxRequestBytes:            200 << 20,
+			ApplicationMaxRequestBytes: 1 << 30,
+			MaxFiles:                   10,
+			StatementMin:               20,
+			StatementMax:               5000,
+			AllowedTypes:               DefaultAllowedTypes(),
 		},
 	}
 }
@@ -128,7 +138,8 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	flag("AWARD_S3_SSE", &c.S3.SSE)
 	str("AWARD_IDENTITY_KEY", &c.IdentityKey)
 	str("AWARD_IDENTITY_KEY_FILE", &c.IdentityKeyFile)
-	for name, dst := range map[string]*int64{"AWARD_MAX_FILE_BYTES": &c.Limits.MaxFileBytes, "AWARD_MAX_REQUEST_BYTES": &c.Limits.MaxRequestBytes} {
+	for name, dst := range map[string]*int64{"AWARD_MAX_FILE_BYTES": &c.Limits.MaxFileBytes, "AWARD_MAX_REQUEST_BYTES": &c.Limits.MaxRequestBytes,
+		"AWARD_APPLICATION_MAX_REQUEST_BYTES": &c.Limits.ApplicationMaxRequestBytes} {
 		if v := getenv(name); v != "" {
 			n, err := strconv.ParseInt(v, 10, 64)
 			if err != nil {

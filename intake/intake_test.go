@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/textproto"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -35,7 +36,10 @@ func (f fixedWindows) Current() *schedule.Manifest { return f.m }
 
 func testManifest() *schedule.Manifest {
 	first, last := workday.D(2026, 11, 20), workday.D(2026, 11, 26)
-	return &schedule.Manifest{Version: schedule.ManifestVersion, TimeZone: "Asia/Shanghai", Publicities: []schedule.Publicity{{
+	return &schedule.Manifest{Version: schedule.ManifestVersion, TimeZone: "Asia/Shanghai", Calls: []schedule.Call{{
+		ID: "call-2026", Title: "第八届申报通知（示例）", Session: 8, Year: 2026,
+		Opens: time.Date(2026, 11, 2, 9, 0, 0, 0, shanghai), Closes: time.Date(2026, 12, 18, 17, 30, 0, 0, shanghai),
+	}}, Publicities: []schedule.Publicity{{
 		ID: "pub-2026", Title: "第七届候选组织名单公示（示例）", FirstDay: first, LastDay: last, WorkingDays: 5,
 		Opens: first.Start(shanghai), Closes: last.AddDays(1).Start(shanghai),
 		Candidates: []schedule.Candidate{{ID: "c01", Name: "中牟县示例食品有限公司", CreditCode: "91410122MA00J8NW0M"}},
@@ -67,7 +71,8 @@ func newEnv(t *testing.T, store storage.Store, tweak func(*Config)) *testEnv {
 	}
 	e := &testEnv{t: t, store: store, now: duringPublicity}
 	e.srv, err = New(cfg, Deps{Store: store, Windows: fixedWindows{testManifest()}, Sealer: sealer,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock})
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock, Calendar: testCalendar(t),
+		Townships: []string{"青年路街道", "韩寺镇", "姚家镇"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +159,12 @@ func multipartBody(t *testing.T, fields map[string]string, files []upload) (io.R
 func (e *testEnv) post(fields map[string]string, files []upload, accept string) *http.Response {
 	e.t.Helper()
 	body, ct := multipartBody(e.t, fields, files)
-	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/api/objections", body)
+	return e.send("/api/objections", body, ct, accept)
+}
+
+func (e *testEnv) send(path string, body io.Reader, ct, accept string) *http.Response {
+	e.t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, e.http.URL+path, body)
 	req.Header.Set("Content-Type", ct)
 	if accept != "" {
 		req.Header.Set("Accept", accept)
@@ -457,4 +467,17 @@ func TestDetectType(t *testing.T) {
 	if got := detectType([]byte("<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>")); got != "" {
 		t.Errorf("svg detected as %q", got)
 	}
+}
+
+func testCalendar(t *testing.T) *workday.Calendar {
+	t.Helper()
+	data, err := os.ReadFile("../holidays.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cal, err := workday.Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
 }

@@ -119,7 +119,7 @@ func (s *Server) objectionTarget(f objectionForm) (*objectionTarget, *problem) {
 // with the person's entries.
 func (s *Server) reject(w http.ResponseWriter, r *http.Request, kind string, p *problem, rc *received) {
 	s.metrics.rejections.WithLabelValues(kind, p.Code).Inc()
-	var view *objectionView
+	var view formView
 	if rc != nil {
 		view = s.newObjectionView(parseObjectionForm(rc.values))
 	} else if p.Status != http.StatusServiceUnavailable {

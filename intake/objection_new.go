@@ -18,6 +18,9 @@ type objectionView struct {
 	Types   string
 }
 
+func (v *objectionView) page() (string, string) { return "objection.html", "提出异议" }
+func (v *objectionView) setProblem(p *problem)  { v.Problem = p }
+
 func (s *Server) newObjectionView(f objectionForm) *objectionView {
 	v := &objectionView{Action: s.URL("objection-create"), Form: f, Limits: s.cfg.Limits, Types: typeNames(s.cfg.Limits.AllowedTypes)}
 	if m := s.manifest(); m != nil {

@@ -40,6 +40,7 @@ func loadPages(cfg Config) (*pages, error) {
 			return fmt.Sprintf("%d 字节", n)
 		},
 		"sizeText": sizeText,
+		"add":      func(a, b int) int { return a + b },
 		"site":     func(p string) string { return strings.TrimSuffix(cfg.BasePath, "/") + p },
 		"fieldErr": func(p *problem, name string) string {
 			if p == nil {
@@ -76,18 +77,37 @@ func (p *pages) render(w http.ResponseWriter, status int, name, title string, bo
 	_, _ = w.Write(buf.Bytes())
 }
 
+// formView is a form page that can be shown again with a problem.
+type formView interface {
+	// page names the template and the title.
+	page() (name, title string)
+	// setProblem records the problem to summarise above the form.
+	setProblem(*problem)
+}
+
 // fail answers a turned-down request: JSON for programs; for people, the
 // form again with their entries and an error summary when there is a form,
 // else an error page.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *problem, form *objectionView) {
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *problem, form formView) {
 	if wantsJSON(r) {
 		writeJSON(w, p.Status, problemJSON(p))
 		return
 	}
-	if form != nil {
-		form.Problem = p
-		s.pages.render(w, p.Status, "objection.html", "提出异议", form)
+	if form != nil && !isNilView(form) {
+		form.setProblem(p)
+		name, title := form.page()
+		s.pages.render(w, p.Status, name, title, form)
 		return
 	}
 	s.pages.render(w, p.Status, "error.html", "无法完成", p)
+}
+
+func isNilView(v formView) bool {
+	switch f := v.(type) {
+	case *objectionView:
+		return f == nil
+	case *applicationView:
+		return f == nil
+	}
+	return false
 }

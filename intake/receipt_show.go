@@ -18,6 +18,7 @@ var errNoReceipt = &problem{Status: http.StatusNotFound, Code: "not_found",
 type receiptView struct {
 	Manifest       *submission.Manifest
 	PublicityTitle string
+	Slots          []slotReceipt // applications: the 收件清单
 }
 
 // receiptShow shows a receipt to whoever holds its token. An unknown
@@ -56,13 +57,17 @@ func (s *Server) receiptShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoReceipt, nil)
 		return
 	}
+	view := receiptView{Manifest: m, PublicityTitle: m.Fields["publicityTitle"]}
+	if m.Kind == submission.KindApplication {
+		view.Slots = slotReceipts(m)
+	}
 	if wantsJSON(r) {
-		resp := objectionResponse{Reference: m.Reference, ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339)}
+		resp := applicationResponse{objectionResponse: objectionResponse{Reference: m.Reference, ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339)}, Slots: view.Slots}
 		for _, f := range m.Files {
 			resp.Files = append(resp.Files, responseFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
 		}
 		writeJSON(w, http.StatusOK, resp)
 		return
 	}
-	s.pages.render(w, http.StatusOK, "receipt.html", "受理回执", receiptView{Manifest: m, PublicityTitle: m.Fields["publicityTitle"]})
+	s.pages.render(w, http.StatusOK, "receipt.html", "受理回执", view)
 }

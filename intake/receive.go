@@ -57,7 +57,8 @@ type received struct {
 // receive reserves a reference, then reads the multipart body part by part:
 // text fields into values, files streamed straight to storage with their
 // SHA-256, type sniffed from content and checked before any byte is stored.
-// On any failure it removes everything it stored and returns the problem.
+// On any failure it removes everything it stored and returns the problem,
+// with the text fields read so far when there are any.
 func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem) {
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -69,7 +70,7 @@ func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem)
 	}
 	if p := rc.readParts(r.Context(), mr, form); p != nil {
 		rc.discard()
-		return nil, p
+		return rc, p // the values read so far, to show the form again
 	}
 	return rc, nil
 }

@@ -6,6 +6,8 @@
 //
 //	GET  /api/objections/new        the objection form (publicity, candidate in the query)
 //	POST /api/objections            multipart/form-data; 201 JSON or 303 to the receipt
+//	GET  /api/applications/new      the application form (call in the query)
+//	POST /api/applications          multipart/form-data; 201 JSON or 303 to the receipt
 //	GET  /api/receipts/{reference}  the receipt; needs ?token=
 //	GET  /healthz, /readyz          liveness; readiness (storage and windows manifest)
 //	GET  /metrics                   Prometheus metrics
@@ -24,6 +26,7 @@ import (
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
+	"github.com/zhongmou/award/workday"
 )
 
 // Windows gives the current windows manifest.
@@ -33,24 +36,30 @@ type Windows interface {
 
 // Server is the intake's HTTP service.
 type Server struct {
-	cfg     Config
-	store   storage.Store
-	windows Windows
-	sealer  *submission.Sealer
-	log     *slog.Logger
-	now     func() time.Time
-	loc     *time.Location
-	metrics *metrics
-	pages   *pages
-	router  *mux.Router
+	cfg       Config
+	calendar  *workday.Calendar
+	townships []string
+	store     storage.Store
+	windows   Windows
+	sealer    *submission.Sealer
+	log       *slog.Logger
+	now       func() time.Time
+	loc       *time.Location
+	metrics   *metrics
+	pages     *pages
+	router    *mux.Router
 }
 
 // Deps are what the server is built from.
 type Deps struct {
-	Store   storage.Store
-	Windows Windows
-	Sealer  *submission.Sealer
-	Log     *slog.Logger
+	// Calendar counts working days (applications' internal publicity).
+	Calendar *workday.Calendar
+	// Townships are the county's townships and sub-districts (townships.yaml).
+	Townships []string
+	Store     storage.Store
+	Windows   Windows
+	Sealer    *submission.Sealer
+	Log       *slog.Logger
 	// Now is the server's clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -61,7 +70,8 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
 	}
-	s := &Server{cfg: cfg, store: d.Store, windows: d.Windows, sealer: d.Sealer, log: d.Log, now: d.Now, loc: loc}
+	s := &Server{cfg: cfg, store: d.Store, windows: d.Windows, sealer: d.Sealer, log: d.Log, now: d.Now, loc: loc,
+		calendar: d.Calendar, townships: d.Townships}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -87,6 +97,8 @@ func (s *Server) routes() {
 	api.Use(s.recoverPanics, s.requestLog)
 	api.HandleFunc("/objections/new", s.objectionNew).Methods(http.MethodGet, http.MethodHead).Name("objection-form")
 	api.HandleFunc("/objections", s.objectionCreate).Methods(http.MethodPost).Name("objection-create")
+	api.HandleFunc("/applications/new", s.applicationNew).Methods(http.MethodGet, http.MethodHead).Name("application-form")
+	api.HandleFunc("/applications", s.applicationCreate).Methods(http.MethodPost).Name("application-create")
 	api.HandleFunc("/receipts/{reference}", s.receiptShow).Methods(http.MethodGet, http.MethodHead).Name("receipt")
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &problem{Status: http.StatusNotFound, Code: "not_found", Message: "没有这个地址。请从网站页面进入。"}, nil)

@@ -87,7 +87,7 @@ func DefaultConfig() Config {
 
 		PublicityCloseTime: "24:00",
 		ObjectionForm:      "/api/objections/new",
-		ApplicationForm:    "/apply/",
+		ApplicationForm:    "/api/applications/new",
 	}
 }
 

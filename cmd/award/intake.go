@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"go.yaml.in/yaml/v3"
+
 	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
@@ -76,7 +78,30 @@ func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger) (*intak
 	if err != nil {
 		return nil, fmt.Errorf("读取申报和公示期限清单 %s 出错：%w（请先运行 award build）", cfg.Manifest, err)
 	}
-	return intake.New(cfg, intake.Deps{Store: store, Windows: windows, Sealer: sealer, Log: log})
+	cal, err := loadCalendar(cfg.Holidays)
+	if err != nil {
+		return nil, err
+	}
+	townships, err := loadTownships(cfg.Townships)
+	if err != nil {
+		return nil, err
+	}
+	return intake.New(cfg, intake.Deps{Store: store, Windows: windows, Sealer: sealer, Log: log, Calendar: cal, Townships: townships})
+}
+
+// loadTownships reads the county's townships and sub-districts.
+func loadTownships(name string) ([]string, error) {
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return nil, fmt.Errorf("读取乡镇（街道）名单 %s 出错：%w", name, err)
+	}
+	var v struct {
+		Townships []string `yaml:"townships"`
+	}
+	if err := yaml.Unmarshal(data, &v); err != nil || len(v.Townships) == 0 {
+		return nil, fmt.Errorf("乡镇（街道）名单 %s 格式有误：%v", name, err)
+	}
+	return v.Townships, nil
 }
 
 // runIntake runs the intake alone.

@@ -94,6 +94,9 @@ func (b *bench) run(ctx context.Context) error {
 	ratio := direct.Seconds() / through.Seconds()
 	fmt.Printf("  throughput ratio intake/direct: %.2f (goal ≥ 0.85: %s)\n", ratio, met(ratio >= 0.85))
 	fmt.Printf("  intake peak RSS (VmHWM, whole process since start): %.1f MiB (goal ≤ 64 MiB: %s)\n", float64(hwm)/(1<<10), met(hwm <= 64<<10))
+	if err := b.application(ctx); err != nil {
+		return err
+	}
 	return b.concurrent(ctx)
 }
 
@@ -169,7 +172,9 @@ func (b *bench) startIntake(ctx context.Context) error {
 	}
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	today := workday.DateOf(time.Now().In(loc))
-	m := schedule.Manifest{Version: schedule.ManifestVersion, TimeZone: "Asia/Shanghai", Calls: []schedule.Call{},
+	m := schedule.Manifest{Version: schedule.ManifestVersion, TimeZone: "Asia/Shanghai",
+		Calls: []schedule.Call{{ID: "bench-call", Title: "基准测试申报", Session: 8, Year: 2026,
+			Opens: today.AddDays(-1).Start(loc), Closes: today.AddDays(2).Start(loc)}},
 		Publicities: []schedule.Publicity{{ID: "bench", Title: "基准测试公示", FirstDay: today.AddDays(-1), LastDay: today.AddDays(1), WorkingDays: 5,
 			Opens: today.AddDays(-1).Start(loc), Closes: today.AddDays(2).Start(loc),
 			Candidates: []schedule.Candidate{{ID: "c01", Name: "示例公司", CreditCode: "91410122MA00J8NW0M"}}}}}
@@ -189,12 +194,18 @@ func (b *bench) startIntake(ctx context.Context) error {
 	ln.Close()
 	key := make([]byte, 32)
 	rand.Read(key)
+	root, err := os.Getwd()
+	if err != nil {
+		return err
+	}
 	cmd := exec.Command(bin, "intake", "-addr", b.addr, "-intake-config", filepath.Join(b.dir, "none.yaml"))
+	cmd.Dir = root // for holidays.yaml and townships.yaml
 	cmd.Env = append(os.Environ(),
 		"AWARD_S3_ENDPOINT="+b.srv.Endpoint, "AWARD_S3_BUCKET=intake", "AWARD_S3_ACCESS_KEY="+b.srv.AccessKey,
 		"AWARD_S3_SECRET_KEY="+b.srv.SecretKey, "AWARD_S3_INSECURE=1", "AWARD_MANIFEST="+manifest,
 		"AWARD_IDENTITY_KEY="+base64.StdEncoding.EncodeToString(key), "AWARD_DATA_DIR="+filepath.Join(b.dir, "data"),
-		fmt.Sprintf("AWARD_MAX_FILE_BYTES=%d", b.o.size+1<<20), fmt.Sprintf("AWARD_MAX_REQUEST_BYTES=%d", b.o.size+4<<20))
+		fmt.Sprintf("AWARD_MAX_FILE_BYTES=%d", b.o.size+1<<20), fmt.Sprintf("AWARD_MAX_REQUEST_BYTES=%d", b.o.size+4<<20),
+		fmt.Sprintf("AWARD_APPLICATION_MAX_REQUEST_BYTES=%d", b.o.appSize+16<<20))
 	logf, err := os.Create(filepath.Join(b.dir, "intake.log"))
 	if err != nil {
 		return err

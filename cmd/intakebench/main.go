@@ -5,6 +5,8 @@
 //     (award intake, a separate process) versus a direct minio-go PutObject
 //     of the same file to the same server: throughput and their ratio, and
 //     the intake's peak RSS during the upload;
+//   - an application with 10 documents totalling 500 MiB through the intake
+//     versus direct PutObjects of the same files: ratio and peak RSS;
 //   - many objections at once (default 64 concurrent, 1 MiB evidence each):
 //     throughput, p50/p99 latency and errors.
 //
@@ -34,6 +36,7 @@ type options struct {
 	concurrency int
 	requests    int
 	evidence    int64
+	appSize     int64
 	award       string
 	keep        bool
 }
@@ -45,6 +48,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&o.concurrency, "concurrency", 64, "objections in flight at once")
 	fs.IntVar(&o.requests, "requests", 640, "objections in the concurrent test")
 	fs.Int64Var(&o.evidence, "evidence", 1<<20, "bytes of evidence per objection in the concurrent test")
+	fs.Int64Var(&o.appSize, "application", 500<<20, "bytes of an application's 10 documents together")
 	fs.StringVar(&o.award, "award", "", "award binary (default: go build ./cmd/award)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory")
 	if err := fs.Parse(args); err != nil {

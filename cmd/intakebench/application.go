@@ -1,0 +1,125 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/credentials"
+)
+
+// applicationSlots are the ten files of the benchmark application: the
+// eight required documents and two supporting ones.
+var applicationSlots = []string{"applicationForm", "selfAssessment", "recommendation", "internalPublicity",
+	"license", "commitment", "financials", "creditReport", "supporting", "supporting"}
+
+// application sends one application of 10 documents through the intake and
+// the same files with direct PutObjects, and compares.
+func (b *bench) application(ctx context.Context) error {
+	per := b.o.appSize / int64(len(applicationSlots))
+	docs := make([][]byte, len(applicationSlots))
+	for i := range docs {
+		docs[i], _ = evidence(per, uint64(100+i))
+	}
+	c, err := minio.New(b.srv.Endpoint, &minio.Options{Creds: credentials.NewStaticV4(b.srv.AccessKey, b.srv.SecretKey, ""), Secure: false})
+	if err != nil {
+		return err
+	}
+	if err := c.MakeBucket(ctx, "direct-app", minio.MakeBucketOptions{}); err != nil {
+		return err
+	}
+	start := time.Now()
+	for i, d := range docs {
+		if _, err := c.PutObject(ctx, "direct-app", "doc"+strconv.Itoa(i), bytes.NewReader(d), int64(len(d)), minio.PutObjectOptions{ContentType: "application/pdf"}); err != nil {
+			return fmt.Errorf("direct PutObject: %w", err)
+		}
+	}
+	direct := time.Since(start)
+	start = time.Now()
+	if err := b.postApplication(ctx, docs); err != nil {
+		return fmt.Errorf("application through the intake: %w", err)
+	}
+	through := time.Since(start)
+	hwm, err := peakRSS(b.intake.Process.Pid)
+	if err != nil {
+		return err
+	}
+	mib := float64(per*int64(len(docs))) / (1 << 20)
+	fmt.Printf("\napplication: %d documents, %.0f MiB in all\n", len(docs), mib)
+	fmt.Printf("  direct minio-go PutObject ×%d  %7.2fs  %7.1f MiB/s\n", len(docs), direct.Seconds(), mib/direct.Seconds())
+	fmt.Printf("  through the intake            %7.2fs  %7.1f MiB/s\n", through.Seconds(), mib/through.Seconds())
+	fmt.Printf("  throughput ratio intake/direct: %.2f\n", direct.Seconds()/through.Seconds())
+	fmt.Printf("  intake peak RSS so far: %.1f MiB\n", float64(hwm)/(1<<10))
+	return nil
+}
+
+// postApplication sends a valid application carrying docs in the slots.
+func (b *bench) postApplication(ctx context.Context, docs [][]byte) error {
+	fields := map[string]string{
+		"call": "bench-call", "orgName": "中牟县示例食品有限公司", "creditCode": "91410122MA00J8NW0M", "orgKind": "企业",
+		"established": "2015-05-20", "littleGiant": "no", "industry": "食品制造业", "township": "韩寺镇",
+		"address": "中牟县示例大道88号", "legalRepresentative": "李四", "contactName": "王五", "phone": "0371-62196035",
+		"email": "zhiliang@example.com", "recommender": "韩寺镇人民政府", "excellenceSince": "2020-01-01",
+		"internalPublicityStart": "2026-11-02", "internalPublicityEnd": "2026-11-13", "consent": "yes",
+	}
+	for i := 1; i <= 9; i++ {
+		fields["declaration"+strconv.Itoa(i)] = "none"
+	}
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		keys := make([]string, 0, len(fields))
+		for k := range fields {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if err := mw.WriteField(k, fields[k]); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		for i, d := range docs {
+			part, err := mw.CreateFormFile(applicationSlots[i], applicationSlots[i]+".pdf")
+			if err == nil {
+				_, err = part.Write(d)
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+		pw.CloseWithError(mw.Close())
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+b.addr+"/api/applications", pr)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	var got struct {
+		Files []struct{} `json:"files"`
+	}
+	if err := json.Unmarshal(body, &got); err != nil || len(got.Files) != len(docs) {
+		return fmt.Errorf("receipt lists %d files, want %d: %s", len(got.Files), len(docs), body)
+	}
+	return nil
+}

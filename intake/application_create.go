@@ -1,0 +1,188 @@
+package intake
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/zhongmou/award/schedule"
+	"github.com/zhongmou/award/submission"
+	"github.com/zhongmou/award/workday"
+)
+
+// applicationResponse is the 201 body of POST /api/applications.
+type applicationResponse struct {
+	objectionResponse
+	// Slots is the 收件清单: every slot, received or not.
+	Slots []slotReceipt `json:"slots,omitempty"`
+}
+
+type slotReceipt struct {
+	Slot     string         `json:"slot"`
+	Label    string         `json:"label"`
+	Received bool           `json:"received"`
+	Files    []responseFile `json:"files"`
+}
+
+// applicationCreate receives an application: the organisation's fields,
+// nine declarations and the documents, in one multipart/form-data request.
+func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Limits.ApplicationMaxRequestBytes)
+	var call *schedule.Call
+	today := workday.DateOf(s.now().In(s.loc))
+	form := intakeForm{kind: submission.KindApplication, slots: map[string]fileSlot{}}
+	for _, sl := range applicationSlots() {
+		form.slots[sl.Name] = fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}
+	}
+	form.early = func(v url.Values) *problem {
+		f := parseApplicationForm(v)
+		if f.Call == "" && !f.hasFields() {
+			return nil // an API client may send the fields after the files
+		}
+		c, p := f.call(s.manifest(), s.now())
+		if p != nil {
+			return p
+		}
+		call = c
+		if !f.hasFields() {
+			return nil
+		}
+		return s.applicationProblem(s.checkApplication(&f, c, today))
+	}
+	rc, p := s.receive(r, form)
+	if p != nil {
+		s.rejectApplication(w, r, p, rc)
+		return
+	}
+	f := parseApplicationForm(rc.values)
+	if call == nil {
+		if call, p = f.call(s.manifest(), s.now()); p != nil {
+			rc.discard()
+			s.rejectApplication(w, r, p, rc)
+			return
+		}
+	}
+	ch := s.checkApplication(&f, call, today)
+	received := map[string]int{}
+	for _, file := range rc.files {
+		received[file.Field]++
+	}
+	var missing, absent []string // required and missing; optional and not given
+	for _, sl := range applicationSlots() {
+		required := sl.Required || (sl.Name == "littleGiantCert" && f.LittleGiant == "yes")
+		switch {
+		case received[sl.Name] > 0 && sl.Name == "littleGiantCert" && f.LittleGiant != "yes":
+			ch.fields[sl.Name] = "未选择专精特新“小巨人”企业，无需上传此证书；如是“小巨人”企业，请选择“是”。"
+		case received[sl.Name] == 0 && required:
+			ch.fields[sl.Name] = "请上传" + sl.Label + "。"
+			missing = append(missing, sl.Label)
+		case received[sl.Name] == 0:
+			absent = append(absent, sl.Name)
+		}
+	}
+	if p := s.applicationProblem(ch); p != nil {
+		if len(missing) > 0 && len(ch.ineligible) == 0 {
+			p.Message = "以下材料尚未上传：" + strings.Join(missing, "、") + "。" + p.Message
+		}
+		rc.discard()
+		s.rejectApplication(w, r, p, rc)
+		return
+	}
+	sealed, err := s.sealer.Seal(rc.ref, f.identity())
+	if err != nil {
+		rc.discard()
+		s.rejectApplication(w, r, asProblem(s.log, err), rc)
+		return
+	}
+	fields := map[string]string{
+		"call": call.ID, "callTitle": call.Title, "orgName": f.OrgName, "creditCode": f.CreditCode, "orgKind": f.OrgKind,
+		"established": f.Established, "littleGiant": f.LittleGiant, "industry": f.Industry, "township": f.Township,
+		"address": f.Address, "recommender": f.Recommender, "excellenceSince": f.ExcellenceSince,
+		"internalPublicityStart": f.InternalPublicityStart, "internalPublicityEnd": f.InternalPublicityEnd,
+		"internalPublicityWorkingDays": strconv.Itoa(ch.pubDays), "consent": f.Consent, "notice": trimmed(rc.values, "notice"),
+		"declarationsVersion": declarationsVersion, "eligibility": ch.eligibility, "missingSlots": strings.Join(absent, ","),
+	}
+	var got []string
+	for _, sl := range applicationSlots() {
+		if received[sl.Name] > 0 {
+			got = append(got, sl.Name)
+		}
+	}
+	fields["slotsReceived"] = strings.Join(got, ",")
+	for i, d := range f.Declarations {
+		fields["declaration"+strconv.Itoa(i+1)] = d
+		fields["declarationText"+strconv.Itoa(i+1)] = declarations[i]
+	}
+	m, token, p := rc.commit(r.Context(), fields, sealed)
+	if p != nil {
+		rc.discard()
+		s.rejectApplication(w, r, p, rc)
+		return
+	}
+	s.metrics.submissions.WithLabelValues(submission.KindApplication).Inc()
+	receipt := s.URL("receipt", "reference", m.Reference) + "?token=" + token
+	if !wantsJSON(r) {
+		http.Redirect(w, r, receipt, http.StatusSeeOther)
+		return
+	}
+	resp := applicationResponse{objectionResponse: objectionResponse{Reference: m.Reference, Token: token,
+		ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339), Receipt: receipt}}
+	for _, file := range m.Files {
+		resp.Files = append(resp.Files, responseFile{Name: file.Name, Size: file.Size, SHA256: file.SHA256})
+	}
+	resp.Slots = slotReceipts(m)
+	writeJSON(w, http.StatusCreated, resp)
+}
+
+// slotReceipts lists every slot of an application with what it received.
+func slotReceipts(m *submission.Manifest) []slotReceipt {
+	var out []slotReceipt
+	for _, sl := range applicationSlots() {
+		sr := slotReceipt{Slot: sl.Name, Label: sl.Label, Files: []responseFile{}}
+		for _, f := range m.Files {
+			if f.Field == sl.Name {
+				sr.Received = true
+				sr.Files = append(sr.Files, responseFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
+			}
+		}
+		out = append(out, sr)
+	}
+	return out
+}
+
+// checkApplication validates the fields and the eligibility.
+func (s *Server) checkApplication(f *applicationForm, c *schedule.Call, today workday.Date) checks {
+	return f.validate(c, s.calendar, s.townships, s.loc, today)
+}
+
+// applicationProblem turns checks into one answer naming every problem:
+// ineligibility first (422-like, code ineligible), else the corrections.
+func (s *Server) applicationProblem(ch checks) *problem {
+	if len(ch.ineligible) > 0 {
+		var why []string
+		for _, k := range []string{"established", "excellenceSince"} {
+			if m, ok := ch.ineligible[k]; ok {
+				why = append(why, m)
+			}
+		}
+		return &problem{Status: http.StatusBadRequest, Code: "ineligible",
+			Message: "不符合申报条件：" + strings.Join(why, ""), Fields: ch.ineligible}
+	}
+	if len(ch.fields) > 0 {
+		return invalid(ch.fields)
+	}
+	return nil
+}
+
+func (s *Server) rejectApplication(w http.ResponseWriter, r *http.Request, p *problem, rc *received) {
+	s.metrics.rejections.WithLabelValues(submission.KindApplication, p.Code).Inc()
+	var view formView
+	if rc != nil {
+		view = s.newApplicationView(parseApplicationForm(rc.values))
+	} else if p.Status != http.StatusServiceUnavailable {
+		view = s.newApplicationView(applicationForm{})
+	}
+	s.fail(w, r, p, view)
+}
