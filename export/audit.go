@@ -38,6 +38,7 @@ type Audit struct {
 type AuditOptions struct {
 	Kind      string     `json:"kind,omitempty"`
 	Publicity string     `json:"publicity,omitempty"`
+	Call      string     `json:"call,omitempty"`
 	From      *time.Time `json:"from,omitempty"`
 	To        *time.Time `json:"to,omitempty"`
 	Out       string     `json:"out"`
@@ -68,7 +69,7 @@ func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
 	rep := e.rep
 	a := Audit{
 		Time: e.o.Now().UTC(), Operator: e.o.Operator,
-		Options: AuditOptions{Kind: e.o.Kind, Publicity: e.o.Publicity, Out: e.out, Decrypt: e.o.Sealer != nil, Force: e.o.Force},
+		Options: AuditOptions{Kind: e.o.Kind, Publicity: e.o.Publicity, Call: e.o.Call, Out: e.out, Decrypt: e.o.Sealer != nil, Force: e.o.Force},
 		Count:   len(rep.Submissions), References: []string{}, Files: rep.Files, Identities: rep.Identities,
 		Mismatches: []AuditMismatch{},
 	}

@@ -5,6 +5,13 @@
 // identity; a spreadsheet 汇总.xlsx with one row per submission; and one
 // record per export in the storage's append-only audit log.
 //
+// Objections go to objection/<date>_<reference>/. Applications are kept as
+// versions: an organisation (统一社会信用代码) may apply to a call again, each
+// time under a new reference, so they go to
+// application/<call>/<credit code>_<name>/v<N>_<date>_<reference>/, numbered
+// by receipt time, with 最新版本.txt naming the latest; 汇总.xlsx has every
+// version on the 申报 sheet and the latest ones on 申报-最新.
+//
 // The output holds personal information: files are created private to the
 // owner (0600, directories 0700). Identities never go to the audit log.
 package export
@@ -39,8 +46,14 @@ type Options struct {
 	Force bool
 	// Kind is "objection", "application" or "" for both.
 	Kind string
-	// Publicity keeps only submissions whose Fields["publicity"] is this id.
+	// Publicity keeps only the objections whose Fields["publicity"] is this
+	// id, and Call only the applications whose Fields["call"] is this id.
+	// Each selects within its kind: given one without the other (and Kind
+	// empty), only that kind is exported; given both, the objections to
+	// the publicity and the applications to the call. Publicity with Kind
+	// "application", or Call with Kind "objection", is refused.
 	Publicity string
+	Call      string
 	// From and To bound ReceivedAt: From inclusive, To exclusive; zero
 	// means unbounded.
 	From, To time.Time
@@ -172,6 +185,12 @@ func (o *Options) check() error {
 	if o.Kind != "" && !slices.Contains(kinds, o.Kind) {
 		return fmt.Errorf("不认识的类别 %q：应为 objection（异议）或 application（申报）", o.Kind)
 	}
+	if o.Kind == submission.KindApplication && o.Publicity != "" {
+		return errors.New("公示编号只用于筛选异议，不能与类别 application（申报）同用")
+	}
+	if o.Kind == submission.KindObjection && o.Call != "" {
+		return errors.New("申报通知编号只用于筛选申报，不能与类别 objection（异议）同用")
+	}
 	if !o.From.IsZero() && !o.To.IsZero() && !o.From.Before(o.To) {
 		return errors.New("起始时间应早于截止时间")
 	}
@@ -185,9 +204,21 @@ func (o *Options) kinds() []string {
 	return kinds
 }
 
-func (o *Options) keep(m *submission.Manifest) bool {
-	if o.Publicity != "" && m.Fields["publicity"] != o.Publicity {
-		return false
+// keep says whether a submission of a kind is selected.
+func (o *Options) keep(kind string, m *submission.Manifest) bool {
+	switch kind {
+	case submission.KindObjection:
+		if o.Publicity != "" && m.Fields["publicity"] != o.Publicity || o.Publicity == "" && o.Call != "" {
+			return false
+		}
+	case submission.KindApplication:
+		if o.Call != "" && m.Fields["call"] != o.Call || o.Call == "" && o.Publicity != "" {
+			return false
+		}
+	default:
+		if o.Publicity != "" && m.Fields["publicity"] != o.Publicity || o.Call != "" && m.Fields["call"] != o.Call {
+			return false
+		}
 	}
 	if !o.From.IsZero() && m.ReceivedAt.Before(o.From) {
 		return false
@@ -249,6 +280,7 @@ type exporter struct {
 	rep  *Report
 	dirs map[string]bool // folder names used, lower-cased
 	subs []*item
+	apps applications
 }
 
 // item is one submission being exported.
@@ -261,7 +293,8 @@ type item struct {
 	dir      string // relative to Out, slash-separated
 	files    []fileResult
 	identity identityResult
-	problems []string // for 校验结果, besides the files'
+	problems []string    // for 校验结果, besides the files'
+	app      *appVersion // applications: the version it is
 }
 
 // maxManifestBytes bounds how much of a manifest is read.
@@ -275,6 +308,7 @@ func (e *exporter) run(ctx context.Context) error {
 		}
 		e.subs = append(e.subs, items...)
 	}
+	e.apps.number()
 	for _, it := range e.subs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("导出中断：%w", err)
@@ -284,6 +318,9 @@ func (e *exporter) run(ctx context.Context) error {
 		}
 		e.rep.Submissions = append(e.rep.Submissions, Exported{Kind: it.kind, Reference: it.ref, Dir: it.dir, Files: len(it.files)})
 		e.rep.ByKind[it.kind]++
+	}
+	if err := e.writeLatestNotes(); err != nil {
+		return err
 	}
 	path, err := e.writeSummary()
 	if err != nil {
@@ -323,10 +360,18 @@ func (e *exporter) collect(ctx context.Context, kind string) ([]*item, error) {
 			e.mismatch(it, "manifest.json", info.Key, "可读的受理记录", "无法读取（"+err.Error()+"）")
 			continue
 		}
-		if !e.o.keep(m) {
+		if kind == submission.KindApplication {
+			// Every application counts for the numbering of versions,
+			// whatever the options select.
+			it.app = e.apps.note(it.ref, m)
+		}
+		if !e.o.keep(kind, m) {
 			continue
 		}
 		it.raw, it.m = raw, m
+		if it.app != nil {
+			it.app.it = it
+		}
 		if m.Reference != it.ref {
 			it.problems = append(it.problems, "受理记录中的编号与存储位置不符")
 			e.mismatch(it, "manifest.json", info.Key, "受理编号 "+it.ref, "受理编号 "+m.Reference)

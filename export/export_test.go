@@ -115,10 +115,9 @@ func (fx *fixture) standard() {
 	fx.add(submission.KindObjection, "ZZZZ-9999", t3, objectionFields("p2025", "c09"),
 		identity{Type: "individual", Name: "王五", IDNumber: "110105194912310029", Phone: "13900000000"},
 		testFile{"evidence", "说明.pdf", "%PDF-1 third"})
-	fx.add(submission.KindApplication, "APPL-2345", t2,
-		map[string]string{"enterpriseName": "郑州市某某食品有限公司", "creditCode": "91410122MA44ABCD1X", "year": "2026"},
-		map[string]string{"contact": "赵六", "phone": "13700000000"},
-		testFile{"businessLicense", "营业执照.pdf", "license"}, testFile{"selfAssessment", "自评报告.pdf", "report"})
+	fx.add(submission.KindApplication, "APPL-2345", t2, applicationFields("2026-apply", codeA, "郑州市某某食品有限公司", "littleGiantCert,creditReport"),
+		contact("赵六", "13700000000"),
+		testFile{"license", "营业执照.pdf", "license"}, testFile{"selfAssessment", "自评报告.pdf", "report"})
 }
 
 func readFile(t *testing.T, name string) string {
@@ -165,7 +164,7 @@ func TestExportAll(t *testing.T) {
 	if got := readFile(t, filepath.Join(out, "objection", "2026-11-22_A2B3-C4D5", "01_evidence_扫描件.jpg")); got != "JPEG bytes" {
 		t.Errorf("sanitised file: %q", got)
 	}
-	if got := readFile(t, filepath.Join(out, "application", "2026-11-22_APPL-2345", "02_selfAssessment_自评报告.pdf")); got != "report" {
+	if got := readFile(t, filepath.Join(out, "application", "2026-apply", codeA+"_郑州市某某食品有限公司", "v1_2026-11-22_APPL-2345", "02_自评报告_自评报告.pdf")); got != "report" {
 		t.Errorf("application file: %q", got)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -196,7 +195,7 @@ func TestExportAll(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	if got := f.GetSheetList(); !slices.Equal(got, []string{"异议", "申报"}) {
+	if got := f.GetSheetList(); !slices.Equal(got, []string{"异议", "申报", "申报-最新"}) {
 		t.Errorf("sheets %q", got)
 	}
 	rows, err := f.GetRows("异议")
@@ -252,12 +251,11 @@ func TestExportAll(t *testing.T) {
 		t.Errorf("statement column width %v", w)
 	}
 	apps, _ := f.GetRows("申报")
-	if !slices.Equal(apps[0], []string{"受理编号", "收到时间", "creditCode", "enterpriseName", "year", "身份信息", "文件数", "文件（名称、大小、SHA-256）", "校验结果"}) {
+	if !slices.Equal(apps[0], applicationHeader) {
 		t.Errorf("application header %q", apps[0])
 	}
-	if a := apps[1]; a[0] != "APPL-2345" || a[2] != "91410122MA44ABCD1X" || a[5] != "contact：赵六\nphone：13700000000" || a[6] != "2" ||
-		!strings.HasPrefix(a[7], "01 [businessLicense] 营业执照.pdf，7 字节") || a[8] != "一致" {
-		t.Errorf("application row %q", a)
+	if a := apps[1]; len(apps) != 2 || a[0] != "APPL-2345" || a[1] != "第1版（最新）" || a[5] != codeA || a[17] != "赵六" || a[20] != "一致" {
+		t.Errorf("application rows %q", apps)
 	}
 
 	// The audit record: in storage, returned, without identities.
@@ -356,6 +354,10 @@ func TestExportFilters(t *testing.T) {
 		{"kind objection", func(o *Options) { o.Kind = "objection" }, []string{"K7M2-QX9D", "A2B3-C4D5", "ZZZZ-9999"}},
 		{"kind application", func(o *Options) { o.Kind = "application" }, []string{"APPL-2345"}},
 		{"publicity", func(o *Options) { o.Publicity = "p2025" }, []string{"ZZZZ-9999"}},
+		{"call", func(o *Options) { o.Call = "2026-apply" }, []string{"APPL-2345"}},
+		{"other call", func(o *Options) { o.Call = "2025-apply" }, nil},
+		{"publicity and call", func(o *Options) { o.Publicity, o.Call = "p2025", "2026-apply" }, []string{"ZZZZ-9999", "APPL-2345"}},
+		{"kind and call", func(o *Options) { o.Kind, o.Call = "application", "2026-apply" }, []string{"APPL-2345"}},
 		{"from inclusive", func(o *Options) { o.From = t2 }, []string{"A2B3-C4D5", "ZZZZ-9999", "APPL-2345"}},
 		{"to exclusive", func(o *Options) { o.To = t2 }, []string{"K7M2-QX9D"}},
 		{"days", func(o *Options) { o.From, o.To = day(21), day(26) }, []string{"K7M2-QX9D", "A2B3-C4D5", "APPL-2345"}},
@@ -387,6 +389,9 @@ func TestExportFilters(t *testing.T) {
 			defer f.Close()
 			n := 0
 			for _, sheet := range f.GetSheetList() {
+				if sheet == "申报-最新" {
+					continue // the latest versions again
+				}
 				rows, _ := f.GetRows(sheet)
 				n += len(rows) - 1
 			}
@@ -506,10 +511,12 @@ func TestExportOut(t *testing.T) {
 func TestOptionsChecked(t *testing.T) {
 	fx := newFixture(t)
 	for name, set := range map[string]func(*Options){
-		"kind":     func(o *Options) { o.Kind = "objections" },
-		"operator": func(o *Options) { o.Operator = " " },
-		"range":    func(o *Options) { o.From, o.To = t2, t1 },
-		"out":      func(o *Options) { o.Out = "" },
+		"kind":                      func(o *Options) { o.Kind = "objections" },
+		"operator":                  func(o *Options) { o.Operator = " " },
+		"range":                     func(o *Options) { o.From, o.To = t2, t1 },
+		"call of objections":        func(o *Options) { o.Kind, o.Call = "objection", "2026-apply" },
+		"publicity of applications": func(o *Options) { o.Kind, o.Publicity = "application", "p2026" },
+		"out":                       func(o *Options) { o.Out = "" },
 	} {
 		o := fx.options(filepath.Join(t.TempDir(), "out"))
 		set(&o)

@@ -83,7 +83,11 @@ func (e *exporter) exportOne(ctx context.Context, it *item) error {
 			it.files = append(it.files, r)
 			continue
 		}
-		name := uniqueName(fileName(r.n, f.Field, f.Name), used)
+		slot := f.Field
+		if it.kind == submission.KindApplication {
+			slot = SlotLabel(f.Field)
+		}
+		name := uniqueName(fileName(r.n, slot, f.Name), used)
 		size, sum, err := e.copyFile(ctx, f.Key, filepath.Join(dir, name))
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
@@ -107,16 +111,26 @@ func (e *exporter) exportOne(ctx context.Context, it *item) error {
 	return nil
 }
 
-// folder returns the submission's folder, <kind>/<date>_<REFERENCE>,
-// unique among those of this export.
+// folder returns the submission's folder, unique among those of this
+// export: <kind>/<date>_<REFERENCE>, or for an application
+// application/<call>/<credit code>_<name>/v<N>_<date>_<REFERENCE>.
 func (e *exporter) folder(it *item) string {
-	base := it.m.ReceivedAt.In(e.o.Location).Format("2006-01-02") + "_" + submission.SanitizeFileName(it.ref)
-	name := base
-	for i := 2; e.dirs[strings.ToLower(it.kind+"/"+name)]; i++ {
-		name = fmt.Sprintf("%s~%d", base, i)
+	if it.app != nil {
+		return e.applicationFolder(it.app)
 	}
-	e.dirs[strings.ToLower(it.kind+"/"+name)] = true
-	return it.kind + "/" + name
+	return e.uniqueDir(it.kind + "/" + it.m.ReceivedAt.In(e.o.Location).Format("2006-01-02") + "_" + submission.SanitizeFileName(it.ref))
+}
+
+// uniqueDir returns rel (relative to Out, slash-separated), or rel with
+// ~2, ~3 … appended, whichever no other folder of this export has taken
+// (compared case-insensitively), and takes it.
+func (e *exporter) uniqueDir(rel string) string {
+	name := rel
+	for i := 2; e.dirs[strings.ToLower(name)]; i++ {
+		name = fmt.Sprintf("%s~%d", rel, i)
+	}
+	e.dirs[strings.ToLower(name)] = true
+	return name
 }
 
 // openIdentity decrypts the identity into identity.json when a Sealer is
@@ -232,7 +246,8 @@ func writeNew(name string, data []byte) error {
 	return nil
 }
 
-// fileName is an exported file's name: <NN>_<field>_<sanitised name>.
+// fileName is an exported file's name: <NN>_<field>_<sanitised name>; for
+// an application, field is the slot's Chinese label.
 func fileName(n int, field, name string) string {
 	prefix := fmt.Sprintf("%02d_%s_", n, fitBytes(submission.SanitizeFileName(field), 40))
 	return prefix + fitBytes(submission.SanitizeFileName(name), maxNameBytes-len(prefix))

@@ -104,8 +104,28 @@ func (e *exporter) genericColumns(items []*item) []column {
 	)
 }
 
-// writeSummary writes 汇总.xlsx: one sheet per exported kind, one row per
-// submission.
+// sheet is one sheet of 汇总.xlsx.
+type sheet struct {
+	name  string
+	cols  []column
+	items []*item // its rows, in order
+}
+
+// sheets are the sheets of a kind: 异议; 申报 with every version and
+// 申报-最新 with the latest; for any other kind one sheet of its fields.
+func (e *exporter) sheets(kind string, items []*item) []sheet {
+	switch kind {
+	case submission.KindObjection:
+		return []sheet{{sheetName(kind), e.objectionColumns(), items}}
+	case submission.KindApplication:
+		all, latest := applicationRows(items)
+		cols := e.applicationColumns()
+		return []sheet{{sheetName(kind), cols, all}, {latestSheet, cols, latest}}
+	}
+	return []sheet{{sheetName(kind), e.genericColumns(items), items}}
+}
+
+// writeSummary writes 汇总.xlsx: the sheets of every exported kind.
 func (e *exporter) writeSummary() (string, error) {
 	f := excelize.NewFile()
 	defer f.Close()
@@ -113,27 +133,26 @@ func (e *exporter) writeSummary() (string, error) {
 	if err != nil {
 		return "", summaryError(err)
 	}
-	for i, kind := range e.o.kinds() {
-		name := sheetName(kind)
-		if i == 0 {
-			err = f.SetSheetName(f.GetSheetName(0), name)
-		} else {
-			_, err = f.NewSheet(name)
-		}
-		if err != nil {
-			return "", summaryError(err)
-		}
+	var sheets []sheet
+	for _, kind := range e.o.kinds() {
 		var items []*item
 		for _, it := range e.subs {
 			if it.kind == kind {
 				items = append(items, it)
 			}
 		}
-		cols := e.genericColumns(items)
-		if kind == submission.KindObjection {
-			cols = e.objectionColumns()
+		sheets = append(sheets, e.sheets(kind, items)...)
+	}
+	for i, sh := range sheets {
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), sh.name)
+		} else {
+			_, err = f.NewSheet(sh.name)
 		}
-		if err := writeSheet(f, name, cols, items, styles); err != nil {
+		if err != nil {
+			return "", summaryError(err)
+		}
+		if err := writeSheet(f, sh.name, sh.cols, sh.items, styles); err != nil {
 			return "", summaryError(err)
 		}
 	}

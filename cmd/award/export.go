@@ -25,11 +25,12 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	f.register(flags)
 	out := flags.String("out", "", "导出到此`目录`（新建，或为空目录；必填）")
 	kind := flags.String("kind", "", "只导出一`类别`：objection（异议）或 application（申报）；默认两类都导出")
-	publicity := flags.String("publicity", "", "只导出针对此公示`编号`的异议")
+	publicity := flags.String("publicity", "", "只导出针对此公示`编号`的异议（不加 -call 时不导出申报）")
+	call := flags.String("call", "", "只导出此申报通知`编号`的申报（不加 -publicity 时不导出异议）")
 	from := flags.String("from", "", "只导出此`日期`（含）以后收到的，如 2026-11-20；也可写到分钟：2026-11-20 08:00")
 	to := flags.String("to", "", "只导出此`日期`零时（不含）以前收到的，如 2026-11-27")
 	operator := flags.String("operator", os.Getenv("USER"), "导出人`姓名`，记入导出记录（默认 $USER）")
-	noIdentity := flags.Bool("no-identity", false, "不解密异议人身份信息（汇总表显示“未解密”）")
+	noIdentity := flags.Bool("no-identity", false, "不解密身份信息（异议人、申报联系人；汇总表显示“未解密”）")
 	force := flags.Bool("force", false, "导出目录不为空时，清除上次导出的内容后重新导出")
 	if err := flags.Parse(args); err != nil {
 		return err
@@ -53,7 +54,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("时区 %s：%w", cfg.TimeZone, err)
 	}
 	opts := export.Options{Out: *out, Force: *force, Kind: *kind, Publicity: strings.TrimSpace(*publicity),
-		Operator: strings.TrimSpace(*operator), Location: loc}
+		Call: strings.TrimSpace(*call), Operator: strings.TrimSpace(*operator), Location: loc}
 	if opts.From, err = parseDay(*from, loc); err != nil {
 		return fmt.Errorf("-from：%w", err)
 	}
@@ -119,6 +120,9 @@ func printExportReport(w io.Writer, rep *export.Report, sealer *submission.Seale
 		len(rep.Submissions), byKind, rep.Files, len(rep.Mismatches), summary)
 	for _, m := range rep.Mismatches {
 		fmt.Fprintf(w, "  校验不一致：%s\n", m)
+	}
+	if rep.ByKind[submission.KindApplication] > 0 {
+		fmt.Fprintf(w, "申报按组织分版本存放：application/<申报通知>/<统一社会信用代码>_<组织名称>/v<版本>_<日期>_<受理编号>/，各组织的最新版本见其文件夹中的 %s 和汇总表“申报-最新”。\n", export.LatestName)
 	}
 	switch {
 	case sealer == nil:

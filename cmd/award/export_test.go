@@ -173,3 +173,91 @@ func TestParseDay(t *testing.T) {
 		}
 	}
 }
+
+// addApplication stores an application as the intake commits it.
+func addApplication(t *testing.T, store *storage.DirStore, ref string, at time.Time, call, creditCode, orgName string, files ...string) {
+	t.Helper()
+	ctx := context.Background()
+	sealer, err := submission.NewSealer(bytes.Repeat([]byte{3}, 32)) // exportSetup's key
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &submission.Manifest{Version: submission.Version, Kind: submission.KindApplication, Reference: ref, ReceivedAt: at,
+		Fields: map[string]string{"call": call, "callTitle": "2026年度申报通知", "orgName": orgName, "creditCode": creditCode,
+			"orgKind": "企业", "missingSlots": "littleGiantCert", "eligibility": "运营满3年（5年2个月）"},
+		Files: []submission.File{}}
+	for i, slot := range files {
+		data := "%PDF-1.7 " + ref + " " + slot
+		key := submission.FileKey(submission.KindApplication, ref, i+1)
+		if _, err := store.Put(ctx, key, strings.NewReader(data), storage.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		sum := sha256.Sum256([]byte(data))
+		m.Files = append(m.Files, submission.File{Field: slot, Name: slot + ".pdf", Key: key, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])})
+	}
+	if m.Identity, err = sealer.Seal(ref, map[string]string{"legalRepresentative": "孙八", "contactName": "周九", "phone": "13600000000", "email": "a@example.cn"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Put(ctx, submission.ManifestKey(submission.KindApplication, ref), bytes.NewReader(b), storage.PutOptions{IfAbsent: true}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestExportCommandApplications(t *testing.T) {
+	config, store, dir := exportSetup(t)
+	const code = "914101221701547840"
+	addApplication(t, store, "APPL-2345", time.Date(2026, 11, 22, 2, 0, 0, 0, time.UTC), "2026-apply", code, "郑州市某某食品有限公司", "applicationForm", "license")
+	addApplication(t, store, "APPL-3456", time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC), "2026-apply", code, "郑州市某某食品有限公司", "applicationForm")
+	addApplication(t, store, "CCCC-8888", time.Date(2026, 11, 23, 2, 0, 0, 0, time.UTC), "2025-apply", code, "郑州市某某食品有限公司", "applicationForm")
+
+	out := filepath.Join(dir, "申报导出")
+	var stdout, stderr bytes.Buffer
+	if err := runExport(context.Background(), []string{"-out", out, "-intake-config", config, "-operator", "王某", "-call", "2026-apply"}, &stdout, &stderr); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stdout.String(), "导出 2 份（申报 2 份），文件 3 个，校验不一致 0 个") || !strings.Contains(stdout.String(), "最新版本.txt") {
+		t.Errorf("stdout:\n%s", stdout.String())
+	}
+	org := filepath.Join(out, "application", "2026-apply", code+"_郑州市某某食品有限公司")
+	if b, err := os.ReadFile(filepath.Join(org, "最新版本.txt")); err != nil || string(b) != "v2_2026-11-25_APPL-3456\n" {
+		t.Errorf("最新版本.txt %q %v", b, err)
+	}
+	if b, err := os.ReadFile(filepath.Join(org, "v1_2026-11-22_APPL-2345", "02_营业执照或登记证书_license.pdf")); err != nil || string(b) != "%PDF-1.7 APPL-2345 license" {
+		t.Errorf("file %q %v", b, err)
+	}
+	var id map[string]string
+	b, err := os.ReadFile(filepath.Join(org, "v2_2026-11-25_APPL-3456", "identity.json"))
+	if err != nil || json.Unmarshal(b, &id) != nil || id["contactName"] != "周九" {
+		t.Errorf("identity.json %s %v", b, err)
+	}
+	for _, name := range []string{"objection", filepath.Join("application", "2025-apply")} {
+		if _, err := os.Stat(filepath.Join(out, name)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s exported with -call: %v", name, err)
+		}
+	}
+
+	// -publicity alone exports no applications; -call with -kind objection is refused.
+	stdout.Reset()
+	if err := runExport(context.Background(), []string{"-out", filepath.Join(dir, "p"), "-intake-config", config, "-operator", "王某", "-publicity", "p2026"}, &stdout, &stderr); err != nil ||
+		!strings.Contains(stdout.String(), "导出 1 份（异议 1 份）") {
+		t.Errorf("-publicity: %v\n%s", err, stdout.String())
+	}
+	if err := runExport(context.Background(), []string{"-out", filepath.Join(dir, "q"), "-intake-config", config, "-operator", "王某", "-kind", "objection", "-call", "2026-apply"}, io.Discard, io.Discard); err == nil {
+		t.Error("-kind objection -call accepted")
+	}
+
+	// A changed application file: reported, exit status non-zero.
+	if _, err := store.Put(context.Background(), "applications/appl-3456/files/001", strings.NewReader("changed"), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	err = runExport(context.Background(), []string{"-out", filepath.Join(dir, "again"), "-intake-config", config, "-operator", "王某", "-kind", "application"}, &stdout, &stderr)
+	if !errors.Is(err, export.ErrMismatch) || !strings.Contains(stdout.String(), "导出 3 份（申报 3 份）") ||
+		!strings.Contains(stdout.String(), "校验不一致：APPL-3456 01 applicationForm.pdf：应为") {
+		t.Errorf("tampered: %v\n%s", err, stdout.String())
+	}
+}

@@ -1,0 +1,380 @@
+package export
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/zhongmou/award/ident"
+	"github.com/zhongmou/award/submission"
+)
+
+// Applications (申报). An organisation that applies to a call again does so
+// under a new reference; nothing is overwritten. The export groups an
+// organisation's applications to one call by its 统一社会信用代码 and numbers
+// them 1, 2, … by receipt time: the highest is the latest (最新).
+//
+// Versions are numbered over every readable application in storage, whatever
+// the time filters select, so that a version keeps its number in every
+// export and "最新" means the latest received, not merely the latest in
+// this export.
+
+// slot is one file slot of the application form.
+type slot struct{ name, label string }
+
+// applicationSlots are the application form's file slots, in form order,
+// with their Chinese labels.
+var applicationSlots = []slot{
+	{"applicationForm", "申报表"},
+	{"selfAssessment", "自评报告"},
+	{"recommendation", "推荐意见"},
+	{"internalPublicity", "内部公示证明"},
+	{"license", "营业执照或登记证书"},
+	{"commitment", "承诺书"},
+	{"financials", "财务报表"},
+	{"creditReport", "信用报告"},
+	{"littleGiantCert", "专精特新“小巨人”证书"},
+	{"supporting", "证实性材料"},
+}
+
+// SlotLabel is the Chinese label of an application's file slot ("license":
+// "营业执照或登记证书"), or the name itself for a slot it does not know.
+func SlotLabel(name string) string {
+	for _, s := range applicationSlots {
+		if s.name == name {
+			return s.label
+		}
+	}
+	return name
+}
+
+// slotOrder is a slot's place in the form; unknown slots come last.
+func slotOrder(name string) int {
+	for i, s := range applicationSlots {
+		if s.name == name {
+			return i
+		}
+	}
+	return len(applicationSlots)
+}
+
+// Names in the application folders.
+const (
+	// LatestName is the file in an organisation's folder that names the
+	// folder of its latest version.
+	LatestName = "最新版本.txt"
+	// latestSheet is the sheet of the latest versions only.
+	latestSheet = "申报-最新"
+
+	noCall       = "未注明申报通知"
+	noCreditCode = "未填信用代码"
+	noOrgName    = "未填组织名称"
+)
+
+// appVersion is one application as the numbering sees it.
+type appVersion struct {
+	ref     string
+	at      time.Time
+	orgName string
+	group   *appGroup
+	n       int   // 1-based, by receipt time within the group
+	it      *item // nil when the options do not select it
+}
+
+// appGroup is one organisation's applications to one call.
+type appGroup struct {
+	call       string
+	creditCode string // normalised; "" if none was given
+	versions   []*appVersion
+	dir        string // its folder, relative to Out, once made
+}
+
+// applications are all the applications read, by group.
+type applications struct {
+	groups   map[string]*appGroup
+	callDirs map[string]string // call → its folder, once made
+}
+
+// note records an application for the numbering.
+func (a *applications) note(ref string, m *submission.Manifest) *appVersion {
+	call := strings.TrimSpace(m.Fields["call"])
+	code := ident.NormalizeCreditCode(m.Fields["creditCode"])
+	key := call + "\x00" + code
+	if code == "" {
+		// Without a credit code nothing says which applications are the
+		// same organisation's: each stands alone.
+		key += "\x00" + ref
+	}
+	if a.groups == nil {
+		a.groups = map[string]*appGroup{}
+	}
+	g := a.groups[key]
+	if g == nil {
+		g = &appGroup{call: call, creditCode: code}
+		a.groups[key] = g
+	}
+	v := &appVersion{ref: ref, at: m.ReceivedAt, orgName: strings.TrimSpace(m.Fields["orgName"]), group: g}
+	g.versions = append(g.versions, v)
+	return v
+}
+
+// number numbers every group's versions by receipt time, then reference.
+func (a *applications) number() {
+	for _, g := range a.groups {
+		slices.SortFunc(g.versions, func(x, y *appVersion) int {
+			if c := x.at.Compare(y.at); c != 0 {
+				return c
+			}
+			return strings.Compare(x.ref, y.ref)
+		})
+		for i, v := range g.versions {
+			v.n = i + 1
+		}
+	}
+}
+
+// latest is the group's latest version, exported or not.
+func (g *appGroup) latest() *appVersion { return g.versions[len(g.versions)-1] }
+
+// exported are the group's versions in this export, latest first.
+func (g *appGroup) exported() []*appVersion {
+	var vs []*appVersion
+	for i := len(g.versions) - 1; i >= 0; i-- {
+		if g.versions[i].it != nil {
+			vs = append(vs, g.versions[i])
+		}
+	}
+	return vs
+}
+
+// applicationFolder makes the folders of an application's version:
+// application/<call>/<credit code>_<name>/v<N>_<date>_<REFERENCE>.
+func (e *exporter) applicationFolder(v *appVersion) string {
+	g := v.group
+	if g.dir == "" {
+		g.dir = e.uniqueDir(e.callDir(g.call) + "/" + orgFolderName(g))
+	}
+	return e.uniqueDir(g.dir + "/" + e.versionName(v))
+}
+
+// callDir is the folder of a call's applications. Calls whose ids differ
+// only in case, or in characters a file name cannot hold, get folders of
+// their own (~2 …).
+func (e *exporter) callDir(call string) string {
+	if d, ok := e.apps.callDirs[call]; ok {
+		return d
+	}
+	if e.apps.callDirs == nil {
+		e.apps.callDirs = map[string]string{}
+	}
+	d := e.uniqueDir(submission.KindApplication + "/" + segment(call, noCall))
+	e.apps.callDirs[call] = d
+	return d
+}
+
+// orgFolderName is <credit code>_<name>, the name being the one of the
+// organisation's latest application (it may have been renamed).
+func orgFolderName(g *appGroup) string {
+	return cutBytes(segment(g.creditCode, noCreditCode)+"_"+segment(g.latest().orgName, noOrgName), maxNameBytes)
+}
+
+// versionName is a version's folder name, v<N>_<date>_<REFERENCE>.
+func (e *exporter) versionName(v *appVersion) string {
+	return fmt.Sprintf("v%d_%s_%s", v.n, v.at.In(e.o.Location).Format("2006-01-02"), submission.SanitizeFileName(v.ref))
+}
+
+// segment makes a form value one safe folder name: slashes and what file
+// systems refuse become _, at most maxNameBytes bytes; empty gives
+// fallback.
+func segment(s, fallback string) string {
+	s = strings.TrimSpace(strings.NewReplacer("/", "_", "\\", "_").Replace(s))
+	if strings.Trim(s, ". ") == "" {
+		return fallback
+	}
+	return cutBytes(submission.SanitizeFileName(s), maxNameBytes)
+}
+
+// cutBytes shortens s to at most max bytes of UTF-8, not ending in a dot
+// or a space (which some file systems drop).
+func cutBytes(s string, max int) string {
+	for len(s) > max {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return strings.TrimRight(s, ". ")
+}
+
+// writeLatestNotes writes 最新版本.txt into the folder of every
+// organisation exported: the name of its latest version's folder, and if
+// that version is not in this export, a line saying so.
+func (e *exporter) writeLatestNotes() error {
+	for _, g := range e.apps.groups {
+		if g.dir == "" {
+			continue
+		}
+		latest, newest := g.latest(), g.exported()[0]
+		text := path.Base(newest.it.dir) + "\n"
+		if latest != newest {
+			text = e.versionName(latest) + "\n" +
+				fmt.Sprintf("（第%d版不在本次导出范围内；本次导出中最新的是 %s）\n", latest.n, path.Base(newest.it.dir))
+		}
+		if err := writeNew(filepath.Join(e.out, filepath.FromSlash(g.dir), LatestName), []byte(text)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applicationRows orders the application rows: by call, organisations by
+// their first application in this export, each organisation's versions
+// latest first. latest has only each organisation's latest version in
+// this export.
+func applicationRows(items []*item) (all, latest []*item) {
+	var groups []*appGroup
+	var alone []*item // without version information (not expected)
+	for _, it := range items {
+		switch {
+		case it.app == nil:
+			alone = append(alone, it)
+		case !slices.Contains(groups, it.app.group):
+			groups = append(groups, it.app.group)
+		}
+	}
+	first := func(g *appGroup) *appVersion { vs := g.exported(); return vs[len(vs)-1] }
+	slices.SortStableFunc(groups, func(a, b *appGroup) int {
+		fa, fb := first(a), first(b)
+		return cmp.Or(strings.Compare(a.call, b.call), fa.at.Compare(fb.at), strings.Compare(fa.ref, fb.ref))
+	})
+	for _, g := range groups {
+		for i, v := range g.exported() {
+			all = append(all, v.it)
+			if i == 0 {
+				latest = append(latest, v.it)
+			}
+		}
+	}
+	return append(all, alone...), append(latest, alone...)
+}
+
+// applicationColumns are the columns of the 申报 and 申报-最新 sheets.
+func (e *exporter) applicationColumns() []column {
+	field := func(name string) func(*item) any {
+		return func(it *item) any { return it.m.Fields[name] }
+	}
+	return []column{
+		{"受理编号", 12, func(it *item) any { return it.ref }},
+		{"版本", 14, func(it *item) any { return versionText(it) }},
+		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
+		{"申报通知", 30, func(it *item) any { return titleAndID(it.m.Fields["callTitle"], it.m.Fields["call"]) }},
+		{"组织名称", 30, field("orgName")},
+		{"统一社会信用代码", 22, field("creditCode")},
+		{"组织类型", 10, field("orgKind")},
+		{"成立日期", 12, field("established")},
+		{"专精特新“小巨人”", 10, func(it *item) any { return yesNo(it.m.Fields["littleGiant"]) }},
+		{"所属行业", 16, field("industry")},
+		{"所在乡镇（街道）", 16, field("township")},
+		{"推荐单位", 24, field("recommender")},
+		{"卓越绩效实施起始", 12, field("excellenceSince")},
+		{"内部公示", 26, func(it *item) any { return internalPublicity(it.m.Fields) }},
+		{"资格审核", 40, field("eligibility")},
+		{"未提交的材料", 24, func(it *item) any { return missingSlots(it.m.Fields["missingSlots"]) }},
+		{"收到的材料", 28, func(it *item) any { return receivedSlots(it.m.Files) }},
+		{"联系人", 12, func(it *item) any { return identityField(it, "contactName") }},
+		{"电话", 16, func(it *item) any { return identityField(it, "phone") }},
+		{"邮箱", 24, func(it *item) any { return identityField(it, "email") }},
+		{"校验结果", 30, func(it *item) any { return checkText(it) }},
+	}
+}
+
+// versionText is the 版本 cell: 第2版（最新）, 第1版, or for the latest
+// version in this export when a later one is not in it, 第2版（最新为第3版，
+// 不在本次导出范围内）.
+func versionText(it *item) string {
+	v := it.app
+	if v == nil {
+		return ""
+	}
+	g := v.group
+	switch {
+	case v == g.latest():
+		return fmt.Sprintf("第%d版（最新）", v.n)
+	case g.exported()[0] == v:
+		return fmt.Sprintf("第%d版（最新为第%d版，不在本次导出范围内）", v.n, g.latest().n)
+	}
+	return fmt.Sprintf("第%d版", v.n)
+}
+
+func yesNo(s string) string {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "yes":
+		return "是"
+	case "no":
+		return "否"
+	}
+	return s
+}
+
+// internalPublicity is "2026-10-08 至 2026-10-14，5个工作日".
+func internalPublicity(f map[string]string) string {
+	start, end := strings.TrimSpace(f["internalPublicityStart"]), strings.TrimSpace(f["internalPublicityEnd"])
+	days := strings.TrimSpace(f["internalPublicityWorkingDays"])
+	var s string
+	switch {
+	case start != "" && end != "":
+		s = start + " 至 " + end
+	case start != "":
+		s = start + " 起"
+	case end != "":
+		s = "至 " + end
+	}
+	if days != "" {
+		if s != "" {
+			s += "，"
+		}
+		s += days + "个工作日"
+	}
+	return s
+}
+
+// missingSlots translates the comma-separated slot names into labels, or
+// says 无.
+func missingSlots(list string) string {
+	var labels []string
+	for name := range strings.FieldsFuncSeq(list, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
+		if name = strings.TrimSpace(name); name != "" {
+			labels = append(labels, SlotLabel(name))
+		}
+	}
+	if len(labels) == 0 {
+		return "无"
+	}
+	return strings.Join(labels, "、")
+}
+
+// receivedSlots counts the files by slot, one line each, in form order.
+func receivedSlots(files []submission.File) string {
+	count := map[string]int{}
+	var names []string
+	for _, f := range files {
+		if count[f.Field] == 0 {
+			names = append(names, f.Field)
+		}
+		count[f.Field]++
+	}
+	if len(names) == 0 {
+		return "无"
+	}
+	slices.SortStableFunc(names, func(a, b string) int {
+		return cmp.Or(cmp.Compare(slotOrder(a), slotOrder(b)), strings.Compare(a, b))
+	})
+	lines := make([]string, len(names))
+	for i, n := range names {
+		lines[i] = fmt.Sprintf("%s %d 份", SlotLabel(n), count[n])
+	}
+	return strings.Join(lines, "\n")
+}
