@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sort"
+	"sync"
 	"time"
 
 	"github.com/yuin/goldmark"
@@ -51,6 +52,13 @@ type Report struct {
 	Skipped   []Skipped
 	Warnings  []*Problem
 	Duration  time.Duration
+	// Rendered counts the outputs rendered; a session's body-only edit
+	// renders only what shows the edited pages (Partial is then true).
+	Rendered int
+	Partial  bool
+	// WrittenNames lists the files written, for the development server
+	// (a stylesheet-only change is swapped in without a reload).
+	WrittenNames []string
 }
 
 // Skipped is a content file left out of the build, and why.
@@ -91,6 +99,42 @@ type builder struct {
 	pages     []*Page // every published page read from content, all kinds
 	resources []sourceFile
 	site      *Site
+
+	// In a session:
+	sess       *Session
+	change     Change
+	relisted   bool            // the content was listed afresh
+	editMu     sync.Mutex      // guards bodyOnly and structural
+	bodyOnly   map[string]bool // changed files whose front matter is unchanged
+	structural bool            // a change beyond page bodies
+
+	writtenMu sync.Mutex // guards report.WrittenNames
+}
+
+// loadTheme compiles the theme, or in a session reuses it unless it changed.
+func (b *builder) loadTheme() error {
+	if s := b.sess; s != nil && s.theme != nil && !b.change.Theme && !b.change.Full {
+		s.theme.cache.Clear() // partialCached results belong to one build
+		b.theme = s.theme
+		return nil
+	}
+	th, err := loadTheme(b.opts.Theme, templateFuncs(b.cfg))
+	if err != nil {
+		if b.sess != nil {
+			b.sess.theme = nil // load it again next time
+		}
+		var p *Problem
+		if errors.As(err, &p) {
+			p.File = joinLabel(b.opts.ThemeLabel, p.File)
+			return &BuildError{Problems: []*Problem{p}}
+		}
+		return err
+	}
+	b.theme = th
+	if b.sess != nil {
+		b.sess.theme = th
+	}
+	return nil
 }
 
 func (b *builder) contentName(file string) string { return joinLabel(b.opts.ContentLabel, file) }
@@ -103,16 +147,9 @@ func joinLabel(label, file string) string {
 }
 
 func (b *builder) build(ctx context.Context) error {
-	th, err := loadTheme(b.opts.Theme, templateFuncs(b.cfg))
-	if err != nil {
-		var p *Problem
-		if errors.As(err, &p) {
-			p.File = joinLabel(b.opts.ThemeLabel, p.File)
-			return &BuildError{Problems: []*Problem{p}}
-		}
+	if err := b.loadTheme(); err != nil {
 		return err
 	}
-	b.theme = th
 	if err := b.load(ctx); err != nil {
 		return err
 	}
@@ -128,11 +165,21 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.probs.err(); err != nil {
 		return err
 	}
-	if err := b.write(ctx, jobs); err != nil {
+	edited, partial := b.partial()
+	toWrite := jobs
+	if partial {
+		toWrite = selectJobs(jobs, edited)
+	}
+	b.report.Rendered, b.report.Partial = len(toWrite), partial
+	if err := b.write(ctx, toWrite); err != nil {
 		return err
 	}
 	if err := b.probs.err(); err != nil {
 		return err
+	}
+	b.report.Unchanged += len(jobs) - len(toWrite)
+	if partial {
+		return nil // the set of outputs is the same as before
 	}
 	keep := make(map[string]bool, len(jobs))
 	for _, j := range jobs {

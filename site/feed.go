@@ -46,12 +46,12 @@ type atomEntry struct {
 // feedJobs makes the site's feed (/atom.xml) and one per top-level section
 // (/<section>/atom.xml), each of the newest FeedLimit pages.
 func (b *builder) feedJobs() []job {
-	jobs := []job{{name: "atom.xml", source: "site feed", render: func() ([]byte, error) {
+	jobs := []job{{name: "atom.xml", kind: jobFeed, source: "site feed", render: func() ([]byte, error) {
 		return b.feed(b.site.Home, "/atom.xml", b.site.RegularPages)
 	}}}
 	for _, s := range b.site.Sections {
 		s := s
-		jobs = append(jobs, job{name: outputName(s.Path + "atom.xml"), source: "feed of " + s.Path, render: func() ([]byte, error) {
+		jobs = append(jobs, job{name: outputName(s.Path + "atom.xml"), kind: jobFeed, source: "feed of " + s.Path, render: func() ([]byte, error) {
 			var pages []*Page
 			for _, p := range b.site.RegularPages { // newest first
 				if p.Section == s.Section {

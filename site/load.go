@@ -4,18 +4,17 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"path"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 )
 
-// load reads every content file, parses front matter, places each page and
-// leaves out drafts, future and expired pages.
+// load reads the content files (in a session, only those that changed),
+// parses front matter, places each page and leaves out drafts, future and
+// expired pages.
 func (b *builder) load(ctx context.Context) error {
-	files, err := listContent(b.opts.Content)
+	files, err := b.listing()
 	if err != nil {
 		return err
 	}
@@ -27,30 +26,33 @@ func (b *builder) load(ctx context.Context) error {
 			b.resources = append(b.resources, f)
 		}
 	}
-	pages := make([]*Page, len(sources))
-	var mu sync.Mutex
+	entries := make([]*cacheEntry, len(sources))
 	err = forEach(ctx, b.opts.Workers, len(sources), func(i int) {
-		p, skip, err := b.readPage(sources[i].name)
+		e, err := b.source(sources[i].name)
 		if err != nil {
 			b.probs.addErr(b.contentName(sources[i].name), err)
 			return
 		}
-		if skip != "" {
-			mu.Lock()
-			b.report.Skipped = append(b.report.Skipped, Skipped{File: b.contentName(sources[i].name), Reason: skip})
-			mu.Unlock()
-			return
-		}
-		pages[i] = p
+		entries[i] = e
 	})
 	if err != nil {
 		return err
 	}
 	seen := map[string]*Page{}
-	for _, p := range pages {
-		if p == nil {
+	for i, e := range entries {
+		if e == nil {
 			continue
 		}
+		b.probs.addAll(e.problems)
+		b.report.Warnings = append(b.report.Warnings, e.warnings...)
+		if e.page == nil {
+			continue
+		}
+		if skip := b.skipReason(e.page); skip != "" {
+			b.report.Skipped = append(b.report.Skipped, Skipped{File: b.contentName(sources[i].name), Reason: skip})
+			continue
+		}
+		p := e.instance()
 		if other, ok := seen[p.Path]; ok {
 			b.probs.add(b.contentName(p.File), 0, "页面地址 %s 已被 %s 使用。请给其中一个换用其他 slug 或文件名", p.Path, b.contentName(other.File))
 			continue
@@ -61,26 +63,41 @@ func (b *builder) load(ctx context.Context) error {
 	return nil
 }
 
-// readPage reads and parses one Markdown file. A non-empty skip says why
-// the page is left out of this build.
-func (b *builder) readPage(name string) (p *Page, skip string, err error) {
-	src, err := fs.ReadFile(b.opts.Content, name)
-	if err != nil {
-		return nil, "", fmt.Errorf("read: %w", err)
+// skipReason says why a page is left out of this build, or "".
+func (b *builder) skipReason(p *Page) string {
+	now := b.opts.Now
+	switch {
+	case p.Draft && !b.opts.Drafts:
+		return "draft"
+	case p.PublishDate.After(now) && !b.opts.Future:
+		return "future"
+	case !p.ExpiryDate.IsZero() && !p.ExpiryDate.After(now) && !b.opts.Expired:
+		return "expired"
+	}
+	return ""
+}
+
+// parseSource parses one Markdown file's bytes into a cache entry: the page
+// as its front matter gives it, or the problems that stop it.
+func (b *builder) parseSource(name string, src []byte) *cacheEntry {
+	e := &cacheEntry{src: src}
+	fail := func(line int, msg string) *cacheEntry {
+		e.problems = append(e.problems, &Problem{File: b.contentName(name), Line: line, Msg: msg})
+		return e
 	}
 	if !utf8.Valid(src) {
-		return nil, "", &Problem{File: b.contentName(name), Line: invalidUTF8Line(src),
-			Msg: "文件不是 UTF-8 编码（可能是 GBK）。请用 UTF-8 编码另存此文件（WPS、记事本“另存为”时选择 UTF-8）"}
+		return fail(invalidUTF8Line(src), "文件不是 UTF-8 编码（可能是 GBK）。请用 UTF-8 编码另存此文件（WPS、记事本“另存为”时选择 UTF-8）")
 	}
 	fmText, body, bodyLine, err := splitFrontMatter(src)
 	if err != nil {
-		return nil, "", &Problem{File: b.contentName(name), Line: 1, Msg: err.Error()}
+		return fail(1, err.Error())
 	}
+	e.fm = fmText
 	fm, params, err := parseFrontMatter(fmText)
 	if err != nil {
-		return nil, "", &Problem{File: b.contentName(name), Line: yamlErrLine(err.Error()), Msg: err.Error()}
+		return fail(yamlErrLine(err.Error()), err.Error())
 	}
-	p = &Page{File: name, body: body, bodyLine: bodyLine, Params: params}
+	p := &Page{File: name, body: body, bodyLine: bodyLine, Params: params}
 	loc := b.cfg.Location()
 	dates := []struct {
 		key string
@@ -95,7 +112,7 @@ func (b *builder) readPage(name string) (p *Page, skip string, err error) {
 	for _, d := range dates {
 		t, err := ParseDate(d.val, loc)
 		if err != nil {
-			return nil, "", &Problem{File: b.contentName(name), Line: keyLine(fmText, d.key), Msg: "前置信息 " + d.key + "：" + err.Error()}
+			return fail(keyLine(fmText, d.key), "前置信息 "+d.key+"："+err.Error())
 		}
 		*d.dst = t
 	}
@@ -115,26 +132,19 @@ func (b *builder) readPage(name string) (p *Page, skip string, err error) {
 	}
 	if p.Title == "" {
 		p.Title = strings.TrimSuffix(path.Base(name), ".md")
-		b.warn(name, 1, "前置信息中没有 title，暂用文件名 %q 作为标题", p.Title)
+		e.warnings = append(e.warnings, &Problem{File: b.contentName(name), Line: 1,
+			Msg: fmt.Sprintf("前置信息中没有 title，暂用文件名 %q 作为标题", p.Title)})
 	}
-	b.readWindow(p, fm.Type, fmText)
-	now := b.opts.Now
-	switch {
-	case p.Draft && !b.opts.Drafts:
-		return nil, "draft", nil
-	case p.PublishDate.After(now) && !b.opts.Future:
-		return nil, "future", nil
-	case !p.ExpiryDate.IsZero() && !p.ExpiryDate.After(now) && !b.opts.Expired:
-		return nil, "expired", nil
+	var ps problems
+	b.readWindow(p, fm.Type, fmText, &ps)
+	if len(ps.list) > 0 {
+		e.problems = append(e.problems, ps.list...)
+		return e
 	}
-	return p, "", nil
+	e.page = p
+	return e
 }
 
-func (b *builder) warn(file string, line int, format string, args ...any) {
-	b.probs.mu.Lock()
-	defer b.probs.mu.Unlock()
-	b.report.Warnings = append(b.report.Warnings, &Problem{File: b.contentName(file), Line: line, Msg: fmt.Sprintf(format, args...)})
-}
 
 // invalidUTF8Line is the line holding the first byte that is not UTF-8.
 func invalidUTF8Line(src []byte) int {

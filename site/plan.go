@@ -12,10 +12,23 @@ import (
 // job is one output file and how to make it.
 type job struct {
 	name   string                 // output file name
+	kind   jobKind                // what sort of output
 	page   *Page                  // the page it shows, for anchors; nil for other files
+	shows  []*Page                // list pages: the pages listed on this one
 	render func() ([]byte, error) // its bytes
 	source string                 // for messages: where its bytes come from
 }
+
+// jobKind sorts outputs for incremental builds.
+type jobKind int
+
+const (
+	jobOther jobKind = iota // sitemap, robots, manifest, aliases, static files, 404
+	jobPage                 // a content page
+	jobList                 // one page of a section, tag or tags list
+	jobHome                 // the home page
+	jobFeed                 // an Atom feed
+)
 
 // plan lists every output file of the build.
 func (b *builder) plan() []job {
@@ -24,12 +37,18 @@ func (b *builder) plan() []job {
 	for _, p := range b.pages {
 		switch p.Kind {
 		case KindPage:
-			add(b.pageJob(p, p.Path, nil))
+			j := b.pageJob(p, p.Path, nil)
+			j.kind = jobPage
+			add(j)
 		case KindHome:
-			add(b.pageJob(p, p.Path, nil))
+			j := b.pageJob(p, p.Path, nil)
+			j.kind = jobHome
+			add(j)
 		case KindSection, KindTerms, KindTerm:
 			for _, pg := range paginate(p.Path, p.Pages, b.cfg.Paginate) {
-				add(b.pageJob(p, pagerURL(p.Path, pg.Number), pg))
+				j := b.pageJob(p, pagerURL(p.Path, pg.Number), pg)
+				j.kind, j.shows = jobList, pg.Pages
+				add(j)
 				b.report.Lists++
 			}
 		}

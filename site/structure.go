@@ -175,9 +175,22 @@ func (b *builder) renderBodies(ctx context.Context) error {
 	}
 	return forEach(ctx, b.opts.Workers, len(withBody), func(i int) {
 		p := withBody[i]
+		if rb := b.cachedBody(p); rb != nil {
+			b.applyBody(p, rb.res)
+			return
+		}
 		body, bodyLine := p.body, p.bodyLine
+		deps := map[string]string{}
+		tracked := func(file string) (*Page, bool) {
+			t, ok := resolve(file)
+			deps[file] = ""
+			if ok {
+				deps[file] = t.Path
+			}
+			return t, ok
+		}
 		mp := &markdownPage{
-			page: p, resolve: resolve, relURL: b.cfg.RelURL, file: b.contentName(p.File),
+			page: p, resolve: tracked, relURL: b.cfg.RelURL, file: b.contentName(p.File),
 			lineOf: func(off int) int {
 				if off > len(body) {
 					off = len(body)
@@ -190,21 +203,27 @@ func (b *builder) renderBodies(ctx context.Context) error {
 			b.probs.add(mp.file, 0, "Markdown 渲染出错：%v", err)
 			return
 		}
-		b.probs.addAll(res.probs)
-		p.Content = template.HTML(res.html)
-		p.Headings = res.headings
-		p.links = append(p.links, res.links...)
-		p.anchors = make(map[string]bool, len(res.headings))
-		for _, h := range res.headings {
-			p.anchors[h.ID] = true
-		}
-		if p.Summary == "" {
-			if res.moreSet {
-				p.Summary = foldSpace(res.summary)
-			} else {
-				p.Summary = summarize(res.summary, b.cfg.SummaryLength)
-			}
-		}
-		p.body = nil
+		b.storeBody(p, &renderedBody{res: res, deps: deps})
+		b.applyBody(p, res)
 	})
+}
+
+// applyBody gives a page its rendered body and what was learnt from it.
+func (b *builder) applyBody(p *Page, res markdownResult) {
+	b.probs.addAll(res.probs)
+	p.Content = template.HTML(res.html)
+	p.Headings = res.headings
+	p.links = append(p.links, res.links...)
+	p.anchors = make(map[string]bool, len(res.headings))
+	for _, h := range res.headings {
+		p.anchors[h.ID] = true
+	}
+	if p.Summary == "" {
+		if res.moreSet {
+			p.Summary = foldSpace(res.summary)
+		} else {
+			p.Summary = summarize(res.summary, b.cfg.SummaryLength)
+		}
+	}
+	p.body = nil
 }

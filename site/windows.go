@@ -19,13 +19,13 @@ const (
 // matter; problems name the file, the field and its line.
 // Only pages whose front matter says the type carry a window (not the
 // section's list page, whose type defaults to the section's name).
-func (b *builder) readWindow(p *Page, explicitType string, fm []byte) {
+func (b *builder) readWindow(p *Page, explicitType string, fm []byte, ps *problems) {
 	if p.Kind != KindPage || (explicitType != TypePublicity && explicitType != TypeCall) {
 		return
 	}
 	file := b.contentName(p.File)
 	if b.opts.Calendar == nil {
-		b.probs.add(file, 1, "没有载入节假日安排（holidays.yaml），无法计算公示和申报期限")
+		ps.add(file, 1, "没有载入节假日安排（holidays.yaml），无法计算公示和申报期限")
 		return
 	}
 	loc := b.cfg.Location()
@@ -44,7 +44,7 @@ func (b *builder) readWindow(p *Page, explicitType string, fm []byte) {
 		if e.Line > 0 {
 			line = e.Line + 1 // front matter starts on the file's second line
 		}
-		b.probs.add(file, line, "%s", e.Error())
+		ps.add(file, line, "%s", e.Error())
 	}
 }
 

@@ -3,6 +3,7 @@ package site
 import (
 	"context"
 	"errors"
+	"sort"
 	"sync/atomic"
 )
 
@@ -28,10 +29,14 @@ func (b *builder) write(ctx context.Context, jobs []job) error {
 		}
 		if changed {
 			written.Add(1)
+			b.writtenMu.Lock()
+			b.report.WrittenNames = append(b.report.WrittenNames, j.name)
+			b.writtenMu.Unlock()
 		} else {
 			unchanged.Add(1)
 		}
 	})
+	sort.Strings(b.report.WrittenNames)
 	b.report.Written = int(written.Load())
 	b.report.Unchanged = int(unchanged.Load())
 	return err

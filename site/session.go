@@ -1,0 +1,277 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"sync"
+	"time"
+)
+
+// Change says what changed since a session's last build.
+type Change struct {
+	// Content lists the content files (slash paths within Options.Content)
+	// that were written, created, renamed or removed.
+	Content []string
+	// Theme reports a change anywhere in the theme.
+	Theme bool
+	// Full asks for everything to be read again (a change of unknown extent).
+	Full bool
+}
+
+// Session builds one site again and again, for the development server. It
+// keeps each content file's bytes, parsed front matter and rendered
+// Markdown, and re-reads only the files a Change names. Outputs are always
+// rendered from the whole site's current state and written only when their
+// bytes change, so that an incremental build writes exactly what a clean
+// build would (the session tests prove it). When the only change is to the
+// body of existing pages, it renders just those pages, the lists and feeds
+// they appear in and the home page: the template contract for that is that
+// no other page shows another page's Content or Summary.
+//
+// A session's Options (configuration, calendar) are fixed: start a new
+// session when they change. Build is safe to call from one goroutine at a
+// time; concurrent calls wait.
+type Session struct {
+	opts  Options
+	mu    sync.Mutex
+	theme *theme
+	files []sourceFile // the content listing of the last build
+	cache map[string]*cacheEntry
+	built bool // a build has succeeded
+
+	cacheMu sync.Mutex // guards cache during a build's parallel phases
+}
+
+// NewSession starts a session; its first Build reads everything.
+func NewSession(o Options) (*Session, error) {
+	if o.Config.loc == nil {
+		if err := o.Config.normalize(); err != nil {
+			return nil, err
+		}
+	}
+	return &Session{opts: o, cache: map[string]*cacheEntry{}}, nil
+}
+
+// Build builds the site after change, writing through the session's
+// Output. On problems it returns a *BuildError and writes nothing; the
+// session then still knows the sources, and the next Build continues from
+// them. opts.Now is taken from now (zero: time.Now()).
+func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Report, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	start := time.Now()
+	o := s.opts
+	o.Now = now
+	if o.Now.IsZero() {
+		o.Now = start
+	}
+	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: s, change: change,
+		bodyOnly: map[string]bool{}}
+	if err := b.build(ctx); err != nil {
+		s.built = false // what failed was not written: the next build renders all
+		return nil, err
+	}
+	s.built = true
+	b.report.Duration = time.Since(start)
+	return b.report, nil
+}
+
+// cacheEntry is what a session keeps of one Markdown file.
+type cacheEntry struct {
+	src      []byte
+	fm       []byte     // front matter, a slice of src
+	page     *Page      // as the front matter gives it; nil if problems stop it
+	problems []*Problem // problems of the file itself
+	warnings []*Problem
+	md       *renderedBody // nil until rendered
+}
+
+// renderedBody is a page's rendered Markdown and the .md link targets it
+// was rendered against.
+type renderedBody struct {
+	res  markdownResult
+	deps map[string]string // content file → the page path it resolved to ("" if none)
+}
+
+// instance returns a fresh page for one build: the parsed fields, with
+// everything the build derives left empty.
+func (e *cacheEntry) instance() *Page {
+	p := *e.page
+	if p.Publicity != nil {
+		pub := *p.Publicity
+		pub.Candidates = append(pub.Candidates[:0:0], pub.Candidates...)
+		p.Publicity = &pub
+	}
+	if p.Call != nil {
+		c := *p.Call
+		p.Call = &c
+	}
+	return &p
+}
+
+// listing returns the content files: the session's last listing when the
+// change adds and removes nothing, else a fresh walk.
+func (b *builder) listing() ([]sourceFile, error) {
+	s := b.sess
+	if s == nil || !s.built || b.change.Full || s.files == nil {
+		return b.relist()
+	}
+	for _, name := range b.change.Content {
+		if _, known := s.cache[name]; !known {
+			return b.relist() // a new file, or a resource
+		}
+		if _, err := fs.Stat(b.opts.Content, name); err != nil {
+			return b.relist() // removed or renamed away
+		}
+	}
+	return s.files, nil
+}
+
+func (b *builder) relist() ([]sourceFile, error) {
+	files, err := listContent(b.opts.Content)
+	if err != nil {
+		return nil, err
+	}
+	b.relisted = true
+	if b.sess != nil {
+		b.sess.files = files
+		known := make(map[string]bool, len(files))
+		for _, f := range files {
+			known[f.name] = true
+		}
+		for name := range b.sess.cache {
+			if !known[name] {
+				delete(b.sess.cache, name)
+			}
+		}
+	}
+	return files, nil
+}
+
+// source returns a content file's entry: the cached one when the file is
+// unchanged, else parsed from its bytes.
+func (b *builder) source(name string) (*cacheEntry, error) {
+	s := b.sess
+	var old *cacheEntry
+	if s != nil {
+		s.cacheMu.Lock()
+		old = s.cache[name]
+		s.cacheMu.Unlock()
+		if old != nil && !b.change.Full && !b.changed(name) {
+			return old, nil
+		}
+	}
+	src, err := fs.ReadFile(b.opts.Content, name)
+	if err != nil {
+		return nil, fmt.Errorf("read: %w", err)
+	}
+	if old != nil && bytes.Equal(old.src, src) {
+		b.editMu.Lock()
+		b.bodyOnly[name] = true // nothing changed: nothing to render for it
+		b.editMu.Unlock()
+		return old, nil
+	}
+	e := b.parseSource(name, src)
+	if s != nil {
+		s.cacheMu.Lock()
+		s.cache[name] = e
+		s.cacheMu.Unlock()
+		if old != nil && b.bodyOnly != nil {
+			b.noteEdit(name, old, e)
+		}
+	}
+	return e, nil
+}
+
+func (b *builder) changed(name string) bool {
+	for _, c := range b.change.Content {
+		if c == name {
+			return true
+		}
+	}
+	return false
+}
+
+// noteEdit records whether an edit touched only a page's body.
+func (b *builder) noteEdit(name string, old, e *cacheEntry) {
+	b.editMu.Lock()
+	defer b.editMu.Unlock()
+	same := old.page != nil && e.page != nil && bytes.Equal(old.fm, e.fm) && e.page.Kind == KindPage &&
+		b.skipReason(old.page) == "" && b.skipReason(e.page) == ""
+	if same {
+		b.bodyOnly[name] = true
+	} else {
+		b.structural = true
+	}
+}
+
+// cachedBody returns p's rendered Markdown if it is still valid: the file
+// is unchanged and every .md link resolves as before.
+func (b *builder) cachedBody(p *Page) *renderedBody {
+	if b.sess == nil {
+		return nil
+	}
+	e := b.sess.cache[p.File]
+	if e == nil || e.md == nil {
+		return nil
+	}
+	for file, path := range e.md.deps {
+		cur := ""
+		if t, ok := b.site.byFile[file]; ok {
+			cur = t.Path
+		}
+		if cur != path {
+			return nil
+		}
+	}
+	return e.md
+}
+
+func (b *builder) storeBody(p *Page, rb *renderedBody) {
+	if b.sess == nil {
+		return
+	}
+	b.sess.cacheMu.Lock()
+	defer b.sess.cacheMu.Unlock()
+	if e := b.sess.cache[p.File]; e != nil {
+		e.md = rb
+	}
+}
+
+// partial reports whether this build may render only what body edits
+// affect, and which files were edited.
+func (b *builder) partial() (map[string]bool, bool) {
+	if b.sess == nil || !b.sess.built || b.change.Full || b.change.Theme || b.relisted || b.structural || len(b.bodyOnly) == 0 {
+		return nil, false
+	}
+	for _, name := range b.change.Content {
+		if !b.bodyOnly[name] {
+			return nil, false // a change we cannot place: render all
+		}
+	}
+	return b.bodyOnly, true
+}
+
+// selectJobs keeps the jobs a body-only edit of files affects: those pages,
+// the list pages showing them, the home page and the feeds.
+func selectJobs(jobs []job, files map[string]bool) []job {
+	var out []job
+	for _, j := range jobs {
+		switch {
+		case j.kind == jobFeed, j.kind == jobHome:
+			out = append(out, j)
+		case j.kind == jobPage && j.page != nil && files[j.page.File]:
+			out = append(out, j)
+		case j.kind == jobList:
+			for _, p := range j.shows {
+				if files[p.File] {
+					out = append(out, j)
+					break
+				}
+			}
+		}
+	}
+	return out
+}

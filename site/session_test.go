@@ -1,0 +1,296 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/zhongmou/award/bench/corpus"
+)
+
+// TestSessionEqualsCleanBuild is the equivalence property of incremental
+// builds: after any sequence of edits — body and front-matter edits, new,
+// deleted and renamed pages, tag and weight changes, drafts, list titles,
+// template edits, untouched saves, bursts — the session's output equals a
+// clean build of the same sources byte for byte, and a failing build (a
+// deletion that breaks links, say) fails the same way in both and writes
+// nothing.
+func TestSessionEqualsCleanBuild(t *testing.T) {
+	seeds := []uint64{1, 2, 3}
+	steps := 50
+	if testing.Short() {
+		seeds, steps = seeds[:1], 15
+	}
+	for _, seed := range seeds {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) { runEquivalence(t, seed, steps) })
+	}
+}
+
+func runEquivalence(t *testing.T, seed uint64, steps int) {
+	content := fstest.MapFS{}
+	for _, f := range corpus.Generate(80, int64(seed)) {
+		content[f.Path] = &fstest.MapFile{Data: f.Data}
+	}
+	theme := fstest.MapFS{}
+	err := fs.WalkDir(os.DirFS("../themes/default"), ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(os.DirFS("../themes/default"), p)
+		theme[p] = &fstest.MapFile{Data: b}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig([]byte("paginate: 4\nfeedLimit: 5\nsummaryLength: 40\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	opts := Options{Content: content, Theme: theme, Config: cfg, Calendar: repoCalendar(t), ContentLabel: "content"}
+	inc := NewMemOutput()
+	so := opts
+	so.Output = inc
+	sess, err := NewSession(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Build(context.Background(), Change{Full: true}, now); err != nil {
+		t.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(seed, 99))
+	partials := 0
+	defer func() {
+		if partials == 0 && steps >= 15 {
+			t.Errorf("no step took the body-only path: the property tested only full renders")
+		}
+	}()
+	for step := 0; step < steps; step++ {
+		before := snapshot(inc)
+		savedContent, savedTheme := maps.Clone(content), maps.Clone(theme)
+		change, what := mutate(rng, content, theme)
+		rep, incErr := sess.Build(context.Background(), change, now)
+		if incErr == nil && rep.Partial {
+			partials++
+		}
+		clean := NewMemOutput()
+		co := opts
+		co.Output, co.Now = clean, now
+		_, cleanErr := Build(context.Background(), co)
+		switch {
+		case (incErr == nil) != (cleanErr == nil):
+			t.Fatalf("step %d (%s): incremental error %v, clean error %v", step, what, incErr, cleanErr)
+		case cleanErr != nil:
+			if incErr.Error() != cleanErr.Error() {
+				t.Fatalf("step %d (%s): errors differ:\nincremental: %v\nclean: %v", step, what, incErr, cleanErr)
+			}
+			if after := snapshot(inc); !sameFiles(before, after) {
+				t.Fatalf("step %d (%s): a failed incremental build changed the output", step, what)
+			}
+			// Undo the edit, as the clerk would, and check the session recovers.
+			maps.Copy(content, savedContent)
+			for k := range content {
+				if _, ok := savedContent[k]; !ok {
+					delete(content, k)
+				}
+			}
+			maps.Copy(theme, savedTheme)
+			if _, err := sess.Build(context.Background(), change, now); err != nil {
+				t.Fatalf("step %d (%s): undoing the edit did not fix the build: %v", step, what, err)
+			}
+			if diff := compareOutputs(inc, clean0(t, opts, now)); diff != "" {
+				t.Fatalf("step %d (%s): after the undo, output differs from a clean build: %s", step, what, diff)
+			}
+			continue
+		}
+		if diff := compareOutputs(inc, clean); diff != "" {
+			t.Fatalf("step %d (%s): incremental output differs from a clean build: %s", step, what, diff)
+		}
+	}
+}
+
+// clean0 builds the sources from scratch.
+func clean0(t *testing.T, opts Options, now time.Time) *MemOutput {
+	t.Helper()
+	out := NewMemOutput()
+	opts.Output, opts.Now = out, now
+	if _, err := Build(context.Background(), opts); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func snapshot(m *MemOutput) map[string][]byte {
+	out := map[string][]byte{}
+	for _, n := range m.Names() {
+		b, _ := m.File(n)
+		out[n] = b
+	}
+	return out
+}
+
+func sameFiles(a, b map[string][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for n, x := range a {
+		if !bytes.Equal(x, b[n]) {
+			return false
+		}
+	}
+	return true
+}
+
+func compareOutputs(inc, clean *MemOutput) string {
+	a, b := snapshot(inc), snapshot(clean)
+	var diffs []string
+	for n, x := range b {
+		y, ok := a[n]
+		switch {
+		case !ok:
+			diffs = append(diffs, "missing "+n)
+		case !bytes.Equal(x, y):
+			diffs = append(diffs, "stale "+n)
+		}
+	}
+	for n := range a {
+		if _, ok := b[n]; !ok {
+			diffs = append(diffs, "extra "+n)
+		}
+	}
+	sort.Strings(diffs)
+	if len(diffs) > 5 {
+		diffs = append(diffs[:5], fmt.Sprintf("… %d in all", len(diffs)))
+	}
+	return strings.Join(diffs, ", ")
+}
+
+var (
+	titleLine = regexp.MustCompile(`(?m)^title: .*$`)
+	dateLine  = regexp.MustCompile(`(?m)^date: .*$`)
+)
+
+// mutate applies one random edit and returns the change a watcher would report.
+func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
+	var pages, lists []string
+	for name := range content {
+		if strings.HasSuffix(name, "_index.md") {
+			lists = append(lists, name)
+		} else if strings.HasSuffix(name, ".md") {
+			pages = append(pages, name)
+		}
+	}
+	sort.Strings(pages)
+	sort.Strings(lists)
+	pick := func(list []string) string { return list[rng.IntN(len(list))] }
+	edit := func(name string, f func(string) string) {
+		content[name] = &fstest.MapFile{Data: []byte(f(string(content[name].Data)))}
+	}
+	n := rng.IntN(100)
+	switch {
+	case n < 30: // body edit
+		name := pick(pages)
+		edit(name, func(s string) string { return s + fmt.Sprintf("\n补充说明第%d条。\n", rng.IntN(1000)) })
+		return Change{Content: []string{name}}, "body " + name
+	case n < 38: // two body edits at once
+		a, b := pick(pages), pick(pages)
+		edit(a, func(s string) string { return s + "\n又及。\n" })
+		edit(b, func(s string) string { return s + "\n再及。\n" })
+		return Change{Content: []string{a, b}}, "burst " + a + " " + b
+	case n < 46: // title edit
+		name := pick(pages)
+		edit(name, func(s string) string {
+			return titleLine.ReplaceAllString(s, fmt.Sprintf("title: \"修订标题%d\"", rng.IntN(1000)))
+		})
+		return Change{Content: []string{name}}, "title " + name
+	case n < 54: // date edit (reorders lists)
+		name := pick(pages)
+		edit(name, func(s string) string {
+			return dateLine.ReplaceAllString(s, fmt.Sprintf("date: 2025-%02d-%02dT08:00:00", 1+rng.IntN(12), 1+rng.IntN(28)))
+		})
+		return Change{Content: []string{name}}, "date " + name
+	case n < 60: // tags and weight
+		name := pick(pages)
+		edit(name, func(s string) string {
+			return strings.Replace(s, "---\n", fmt.Sprintf("---\nweight: %d\n", 1+rng.IntN(3)), 1)
+		})
+		return Change{Content: []string{name}}, "weight " + name
+	case n < 68: // new page linking to an existing one
+		target := pick(pages)
+		name := fmt.Sprintf("%s/new%04d.md", strings.Split(target, "/")[0], rng.IntN(10000))
+		content[name] = &fstest.MapFile{Data: []byte(fmt.Sprintf("---\ntitle: 新增页面\ndate: 2026-10-01T09:00:00\ntags: [新增]\n---\n新增内容，见[相关页面](/%s/)。\n", strings.TrimSuffix(target, ".md")))}
+		return Change{Content: []string{name}}, "add " + name
+	case n < 75: // delete (may break links: then both builds must fail)
+		name := pick(pages)
+		delete(content, name)
+		return Change{Content: []string{name}}, "delete " + name
+	case n < 80: // rename
+		name := pick(pages)
+		to := strings.TrimSuffix(name, ".md") + "-renamed.md"
+		content[to] = content[name]
+		delete(content, name)
+		return Change{Content: []string{name, to}}, "rename " + name
+	case n < 85: // draft toggle
+		name := pick(pages)
+		edit(name, func(s string) string { return strings.Replace(s, "---\n", "---\ndraft: true\n", 1) })
+		return Change{Content: []string{name}}, "draft " + name
+	case n < 90: // list title
+		name := pick(lists)
+		edit(name, func(s string) string { return titleLine.ReplaceAllString(s, "title: 栏目新名") })
+		return Change{Content: []string{name}}, "list title " + name
+	case n < 95: // template edit
+		f := theme["layouts/_default/single.html"]
+		theme["layouts/_default/single.html"] = &fstest.MapFile{Data: append(bytes.Clone(f.Data), fmt.Sprintf("<!-- %d -->", rng.IntN(1000))...)}
+		return Change{Theme: true}, "template"
+	default: // saved without change
+		name := pick(pages)
+		return Change{Content: []string{name}}, "touch " + name
+	}
+}
+
+// TestSessionBodyEditRendersLittle checks the fast path: a body edit renders
+// the page, the list pages showing it, the home page and the feeds.
+func TestSessionBodyEditRendersLittle(t *testing.T) {
+	content := fstest.MapFS{}
+	for _, f := range corpus.Generate(200, 5) {
+		content[f.Path] = &fstest.MapFile{Data: f.Data}
+	}
+	cfg, _ := ParseConfig(nil)
+	out := NewMemOutput()
+	sess, err := NewSession(Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg, Output: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	full, err := sess.Build(context.Background(), Change{Full: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "notices/p00010.md"
+	if _, ok := content[name]; !ok {
+		t.Skip("corpus changed: no " + name)
+	}
+	content[name] = &fstest.MapFile{Data: append(bytes.Clone(content[name].Data), "\n新增一句。\n"...)}
+	rep, err := sess.Build(context.Background(), Change{Content: []string{name}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !rep.Partial || rep.Rendered > 20 || rep.Written < 1 {
+		t.Errorf("body edit: partial=%v, rendered %d of %d outputs, wrote %d", rep.Partial, rep.Rendered, full.Rendered, rep.Written)
+	}
+	page, _ := out.File("notices/p00010/index.html")
+	if !bytes.Contains(page, []byte("新增一句。")) {
+		t.Error("the edited page was not rewritten")
+	}
+}
