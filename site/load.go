@@ -145,7 +145,6 @@ func (b *builder) parseSource(name string, src []byte) *cacheEntry {
 	return e
 }
 
-
 // invalidUTF8Line is the line holding the first byte that is not UTF-8.
 func invalidUTF8Line(src []byte) int {
 	line := 1
