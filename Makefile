@@ -9,7 +9,7 @@ MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 PAGES   ?= 10000
 RUNS    ?= 3
 
-.PHONY: run build test lint unit bench clean
+.PHONY: run build test lint unit chromium bench clean
 
 ## run: build the site and serve it on http://$(ADDR) (env ADDR overrides)
 run:
@@ -29,8 +29,17 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-unit: $(BIN)/minio
+unit: $(BIN)/minio chromium
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) test -race -count=1 ./...
+
+# The browser tests drive Debian's Chromium; install it when missing (as root,
+# or with sudo). With CI=true a missing browser fails the run.
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "could not install chromium: the browser tests will skip"; [ "$$CI" != true ]; }; }
 
 ## bench: the site build against Hugo on $(PAGES) generated pages; the intake
 ## against a direct minio-go upload (1 GiB, then 64 concurrent objections);

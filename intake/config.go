@@ -129,6 +129,8 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	}
 	str("AWARD_DATA_DIR", &c.DataDir)
 	str("AWARD_MANIFEST", &c.Manifest)
+	str("AWARD_HOLIDAYS", &c.Holidays)
+	str("AWARD_TOWNSHIPS", &c.Townships)
 	str("AWARD_S3_ENDPOINT", &c.S3.Endpoint)
 	str("AWARD_S3_BUCKET", &c.S3.Bucket)
 	str("AWARD_S3_ACCESS_KEY", &c.S3.AccessKey)

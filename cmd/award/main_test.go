@@ -111,7 +111,7 @@ func TestSiteHandler(t *testing.T) {
 	if err := run(context.Background(), buildArgs(root), io.Discard, io.Discard); err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(siteHandler(filepath.Join(root, "public"), "/zlj/"))
+	srv := httptest.NewServer(siteHandler(filepath.Join(root, "public"), "/zlj/", ""))
 	defer srv.Close()
 	cases := []struct {
 		path   string

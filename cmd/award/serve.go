@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/zhongmou/award/schedule"
-	"github.com/zhongmou/award/site"
 )
 
 // defaultAddr is where serve listens unless ADDR or -addr says otherwise.
@@ -32,6 +31,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		addr = env
 	}
 	fs.StringVar(&addr, "addr", addr, "listen `address` (env ADDR)")
+	var noWatch bool
+	fs.BoolVar(&noWatch, "no-watch", false, "do not watch the sources for changes")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -50,24 +51,30 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	o.Config = local
-	rep, err := site.Build(ctx, o)
-	if err != nil {
+	dev := &devServer{flags: f, opts: o, hub: newLiveHub(), stdout: stdout, stderr: stderr}
+	if err := dev.start(ctx); err != nil {
 		return err
 	}
-	printReport(stdout, rep, f.out)
 	icfg, err := loadIntakeConfig(inf.config)
 	if err != nil {
 		return err
 	}
 	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
+	icfg.Holidays = f.holidays
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
 	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)))
 	if err != nil {
 		return err
 	}
 	go in.RunJanitor(ctx, 10*time.Minute, 2*time.Hour)
-	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行（按 Ctrl-C 停止）\n", local.BaseURL)
-	return serveUntilDone(ctx, ln, oneOrigin(siteHandler(f.out, local.BasePath()), in, local.BasePath()))
+	if !noWatch {
+		if err := dev.watch(ctx); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行（按 Ctrl-C 停止）；修改 content/、主题或配置后自动重新生成，浏览器自动刷新\n", local.BaseURL)
+	h := oneOrigin(siteHandler(f.out, local.BasePath(), local.BasePath()+"_award/live.js"), in, local.BasePath())
+	return serveUntilDone(ctx, ln, dev.routes(h, local.BasePath()))
 }
 
 // oneOrigin serves the site and, under the base path's /api/ and at
@@ -84,8 +91,10 @@ func oneOrigin(site, intake http.Handler, basePath string) http.Handler {
 }
 
 // siteHandler serves the built site from dir under basePath, answering
-// unknown paths with the site's 404.html.
-func siteHandler(dir, basePath string) http.Handler {
+// unknown paths with the site's 404.html. With a live script URL, HTML
+// pages get the live-reload script (only as served: the files on disk are
+// what award build writes).
+func siteHandler(dir, basePath, liveScript string) http.Handler {
 	files := http.FileServer(http.Dir(dir))
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -94,13 +103,33 @@ func siteHandler(dir, basePath string) http.Handler {
 				http.Redirect(w, r, basePath, http.StatusFound)
 				return
 			}
-			serveNotFound(w, dir)
+			serveNotFound(w, dir, liveScript)
 			return
 		}
 		rel := strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(basePath, "/"))
 		target := filepath.Join(dir, filepath.FromSlash(rel))
-		if st, err := os.Stat(target); err != nil || (st.IsDir() && !exists(filepath.Join(target, "index.html"))) {
-			serveNotFound(w, dir)
+		st, err := os.Stat(target)
+		if err == nil && st.IsDir() {
+			if !strings.HasSuffix(r.URL.Path, "/") {
+				http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+				return
+			}
+			target = filepath.Join(target, "index.html")
+			st, err = os.Stat(target)
+		}
+		if err != nil || st.IsDir() {
+			serveNotFound(w, dir, liveScript)
+			return
+		}
+		if liveScript != "" && strings.HasSuffix(target, ".html") {
+			page, err := os.ReadFile(target)
+			if err != nil {
+				serveNotFound(w, dir, liveScript)
+				return
+			}
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Header().Set("Cache-Control", "no-store")
+			_, _ = w.Write(injectLive(page, liveScript))
 			return
 		}
 		r2 := r.Clone(r.Context())
@@ -110,15 +139,14 @@ func siteHandler(dir, basePath string) http.Handler {
 	return mux
 }
 
-func exists(p string) bool {
-	_, err := os.Stat(p)
-	return err == nil
-}
 
-func serveNotFound(w http.ResponseWriter, dir string) {
+func serveNotFound(w http.ResponseWriter, dir, liveScript string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusNotFound)
 	if b, err := os.ReadFile(filepath.Join(dir, "404.html")); err == nil {
+		if liveScript != "" {
+			b = injectLive(b, liveScript)
+		}
 		w.Write(b)
 		return
 	}
