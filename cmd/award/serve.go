@@ -139,7 +139,6 @@ func siteHandler(dir, basePath, liveScript string) http.Handler {
 	return mux
 }
 
-
 func serveNotFound(w http.ResponseWriter, dir, liveScript string) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(http.StatusNotFound)
