@@ -41,11 +41,13 @@ chromium:
 	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "could not install chromium: the browser tests will skip"; [ "$$CI" != true ]; }; }
 
-## bench: the site build against Hugo on $(PAGES) generated pages; the intake
+## bench: the site build against Hugo on $(PAGES) generated pages; live editing
+## (write to updated HTML) against hugo server; the intake
 ## against a direct minio-go upload (1 GiB, then 64 concurrent objections);
 ## and the Go benchmarks
 bench: $(BIN)/hugo $(BIN)/minio
 	$(GO) run ./cmd/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
+	$(GO) run ./cmd/livebench -pages $(PAGES) -hugo $(BIN)/hugo
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./cmd/intakebench
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 

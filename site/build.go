@@ -109,6 +109,7 @@ type builder struct {
 	structural bool            // a change beyond page bodies
 
 	writtenMu sync.Mutex // guards report.WrittenNames
+	jobs      []job      // every output of the build
 }
 
 // loadTheme compiles the theme, or in a session reuses it unless it changed.
@@ -161,6 +162,7 @@ func (b *builder) build(ctx context.Context) error {
 		return err
 	}
 	jobs := b.plan()
+	b.jobs = jobs
 	b.checkLinks(jobs)
 	if err := b.probs.err(); err != nil {
 		return err

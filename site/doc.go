@@ -36,8 +36,9 @@
 // dot: .Site (*Site), .Page (*Page) and, on list pages, .Paginator (*Pager).
 //
 // layouts/_default/baseof.html, if present, is the base layout: an entry
-// template holding only {{define}} blocks (typically {{define "main"}})
-// fills it in; an entry with content of its own is the whole page.
+// template with a {{define}} (typically {{define "main"}}) fills it in, and
+// text outside its definitions is ignored; an entry without one is the whole
+// page.
 // layouts/partials/*.html are shared and included with
 // {{template "partials/NAME.html" .}}.
 //

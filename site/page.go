@@ -68,7 +68,8 @@ type Page struct {
 	body     []byte // Markdown body
 	bodyLine int    // line of the file on which body starts
 	anchors  map[string]bool
-	links    []pageLink
+	links    []pageLink // the form links of a window, then the body's links
+	ownLinks int        // how many of links are not the body's
 }
 
 // Heading is a heading of a page's body.

@@ -40,6 +40,7 @@ type Session struct {
 	files []sourceFile // the content listing of the last build
 	cache map[string]*cacheEntry
 	built bool // a build has succeeded
+	last  *builder // the last successful build's pages, site and jobs
 
 	cacheMu sync.Mutex // guards cache during a build's parallel phases
 }
@@ -67,13 +68,21 @@ func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Rep
 	if o.Now.IsZero() {
 		o.Now = start
 	}
+	if rep, ok, err := s.bodyEdit(ctx, change, o.Now); ok {
+		if err != nil {
+			s.built, s.last = false, nil
+			return nil, err
+		}
+		rep.Duration = time.Since(start)
+		return rep, nil
+	}
 	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: s, change: change,
 		bodyOnly: map[string]bool{}}
 	if err := b.build(ctx); err != nil {
-		s.built = false // what failed was not written: the next build renders all
+		s.built, s.last = false, nil // what failed was not written: the next build renders all
 		return nil, err
 	}
-	s.built = true
+	s.built, s.last = true, b
 	b.report.Duration = time.Since(start)
 	return b.report, nil
 }
@@ -91,8 +100,10 @@ type cacheEntry struct {
 // renderedBody is a page's rendered Markdown and the .md link targets it
 // was rendered against.
 type renderedBody struct {
-	res  markdownResult
-	deps map[string]string // content file → the page path it resolved to ("" if none)
+	res     markdownResult
+	deps    map[string]string // content file → the page path it resolved to ("" if none)
+	summary string            // the automatic summary
+	anchors map[string]bool   // shared, read-only
 }
 
 // instance returns a fresh page for one build: the parsed fields, with
@@ -274,4 +285,76 @@ func selectJobs(jobs []job, files map[string]bool) []job {
 		}
 	}
 	return out
+}
+
+// bodyEdit is the fast path for the commonest change, an edit to the body
+// of existing published pages: their front matter is unchanged, so the
+// last build's page graph (lists, order, tags, URLs) still holds. It
+// renders the new bodies into the last build's pages and re-renders only
+// the outputs that show them. ok is false when the change is anything else.
+func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
+	last := s.last
+	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {
+		return nil, false, nil
+	}
+	type edit struct {
+		page  *Page
+		entry *cacheEntry
+	}
+	var edits []edit
+	for _, name := range change.Content {
+		old := s.cache[name]
+		p := last.site.byFile[name]
+		if old == nil || old.page == nil || p == nil || p.Kind != KindPage {
+			return nil, false, nil
+		}
+		src, err := fs.ReadFile(s.opts.Content, name)
+		if err != nil {
+			return nil, false, nil // removed or renamed away: the full path handles it
+		}
+		if bytes.Equal(src, old.src) {
+			continue
+		}
+		e := last.parseSource(name, src)
+		if e.page == nil || len(e.problems) > 0 || !bytes.Equal(e.fm, old.fm) || last.skipReason(e.page) != "" {
+			return nil, false, nil
+		}
+		edits = append(edits, edit{p, e})
+	}
+	// From here on the change is ours; the cache takes the new sources.
+	for _, ed := range edits {
+		s.cache[ed.page.File] = ed.entry
+	}
+	b := last
+	b.opts.Now, b.site.BuildTime = now, now
+	b.report = &Report{Pages: last.report.Pages, Lists: last.report.Lists, Skipped: last.report.Skipped, Warnings: last.report.Warnings}
+	b.probs = problems{}
+	b.theme.cache.Clear()
+	edited := map[string]bool{}
+	for _, ed := range edits {
+		p := ed.page
+		p.body, p.bodyLine, p.Summary = ed.entry.page.body, ed.entry.page.bodyLine, ed.entry.page.Summary
+		edited[p.File] = true
+	}
+	var pages []*Page
+	for _, ed := range edits {
+		pages = append(pages, ed.page)
+	}
+	if err := b.renderPages(ctx, pages); err != nil {
+		return nil, true, err
+	}
+	b.checkLinks(b.jobs)
+	if err := b.probs.err(); err != nil {
+		return nil, true, err
+	}
+	toWrite := selectJobs(b.jobs, edited)
+	b.report.Rendered, b.report.Partial = len(toWrite), true
+	if err := b.write(ctx, toWrite); err != nil {
+		return nil, true, err
+	}
+	if err := b.probs.err(); err != nil {
+		return nil, true, err
+	}
+	b.report.Unchanged += len(b.jobs) - len(toWrite)
+	return b.report, true, nil
 }

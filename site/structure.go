@@ -5,6 +5,7 @@ import (
 	"context"
 	"html/template"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -128,12 +129,11 @@ func (b *builder) structure() {
 		}
 	}
 	sortPages(site.Sections)
-	sort.SliceStable(site.RegularPages, func(i, j int) bool {
-		a, c := site.RegularPages[i], site.RegularPages[j]
-		if !a.Date.Equal(c.Date) {
-			return a.Date.After(c.Date)
+	slices.SortFunc(site.RegularPages, func(a, c *Page) int {
+		if d := c.Date.Compare(a.Date); d != 0 {
+			return d // newest first
 		}
-		return a.Path < c.Path
+		return strings.Compare(a.Path, c.Path)
 	})
 	b.site = site
 	b.report.Pages = len(site.RegularPages)
@@ -142,23 +142,31 @@ func (b *builder) structure() {
 
 // sortPages orders a list: by weight (weighted pages first, lightest first),
 // then date (newest first), then title, then path.
+// Paths are unique, so the order is total and needs no stable sort.
 func sortPages(ps []*Page) {
-	sort.SliceStable(ps, func(i, j int) bool {
-		a, c := ps[i], ps[j]
-		if a.Weight != c.Weight {
-			if a.Weight == 0 || c.Weight == 0 {
-				return c.Weight == 0
-			}
-			return a.Weight < c.Weight
+	slices.SortFunc(ps, comparePages)
+}
+
+func comparePages(a, c *Page) int {
+	if a.Weight != c.Weight {
+		switch {
+		case a.Weight == 0:
+			return 1
+		case c.Weight == 0:
+			return -1
+		case a.Weight < c.Weight:
+			return -1
+		default:
+			return 1
 		}
-		if !a.Date.Equal(c.Date) {
-			return a.Date.After(c.Date)
-		}
-		if a.Title != c.Title {
-			return a.Title < c.Title
-		}
-		return a.Path < c.Path
-	})
+	}
+	if d := c.Date.Compare(a.Date); d != 0 {
+		return d
+	}
+	if d := strings.Compare(a.Title, c.Title); d != 0 {
+		return d
+	}
+	return strings.Compare(a.Path, c.Path)
 }
 
 // renderBodies renders every page's Markdown in parallel.
@@ -169,6 +177,12 @@ func (b *builder) renderBodies(ctx context.Context) error {
 			withBody = append(withBody, p)
 		}
 	}
+	return b.renderPages(ctx, withBody)
+}
+
+// renderPages renders the given pages' Markdown in parallel, reusing a
+// session's still valid renderings.
+func (b *builder) renderPages(ctx context.Context, withBody []*Page) error {
 	resolve := func(file string) (*Page, bool) {
 		p, ok := b.site.byFile[file]
 		return p, ok
@@ -176,7 +190,7 @@ func (b *builder) renderBodies(ctx context.Context) error {
 	return forEach(ctx, b.opts.Workers, len(withBody), func(i int) {
 		p := withBody[i]
 		if rb := b.cachedBody(p); rb != nil {
-			b.applyBody(p, rb.res)
+			b.applyBody(p, rb)
 			return
 		}
 		body, bodyLine := p.body, p.bodyLine
@@ -203,27 +217,34 @@ func (b *builder) renderBodies(ctx context.Context) error {
 			b.probs.add(mp.file, 0, "Markdown 渲染出错：%v", err)
 			return
 		}
-		b.storeBody(p, &renderedBody{res: res, deps: deps})
-		b.applyBody(p, res)
+		rb := &renderedBody{res: res, deps: deps, anchors: make(map[string]bool, len(res.headings))}
+		for _, h := range res.headings {
+			rb.anchors[h.ID] = true
+		}
+		if res.moreSet {
+			rb.summary = foldSpace(res.summary)
+		} else {
+			rb.summary = summarize(res.summary, b.cfg.SummaryLength)
+		}
+		b.storeBody(p, rb)
+		b.applyBody(p, rb)
 	})
 }
 
 // applyBody gives a page its rendered body and what was learnt from it.
-func (b *builder) applyBody(p *Page, res markdownResult) {
-	b.probs.addAll(res.probs)
-	p.Content = template.HTML(res.html)
-	p.Headings = res.headings
-	p.links = append(p.links, res.links...)
-	p.anchors = make(map[string]bool, len(res.headings))
-	for _, h := range res.headings {
-		p.anchors[h.ID] = true
+func (b *builder) applyBody(p *Page, rb *renderedBody) {
+	b.probs.addAll(rb.res.probs)
+	p.Content = template.HTML(rb.res.html)
+	p.Headings = rb.res.headings
+	p.links = p.links[:p.ownLinks:p.ownLinks]
+	if len(p.links) == 0 {
+		p.links = rb.res.links
+	} else {
+		p.links = append(p.links, rb.res.links...)
 	}
+	p.anchors = rb.anchors
 	if p.Summary == "" {
-		if res.moreSet {
-			p.Summary = foldSpace(res.summary)
-		} else {
-			p.Summary = summarize(res.summary, b.cfg.SummaryLength)
-		}
+		p.Summary = rb.summary
 	}
 	p.body = nil
 }

@@ -6,9 +6,9 @@ import (
 	"html/template"
 	"io/fs"
 	"path"
+	"regexp"
 	"strings"
 	"sync"
-	"text/template/parse"
 	"time"
 )
 
@@ -96,7 +96,7 @@ func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
 		if err != nil {
 			return nil, &Problem{File: "layouts/" + e.name, Msg: "模板出错：" + err.Error()}
 		}
-		if hasBase && onlyDefines(tmpl) {
+		if hasBase && definesBlocks.MatchString(e.text) {
 			tmpl = c.Lookup(baseofName)
 		}
 		t.entries[e.name] = tmpl
@@ -109,20 +109,10 @@ func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
 	return t, nil
 }
 
-// onlyDefines reports whether a template file holds nothing but {{define}}
-// blocks (and white space), so that it fills in the base layout.
-func onlyDefines(t *template.Template) bool {
-	if t.Tree == nil || t.Tree.Root == nil {
-		return true
-	}
-	for _, n := range t.Tree.Root.Nodes {
-		if tn, ok := n.(*parse.TextNode); ok && len(bytes.TrimSpace(tn.Text)) == 0 {
-			continue
-		}
-		return false
-	}
-	return true
-}
+// definesBlocks matches a template that fills in the base layout: one
+// with a {{define}} (text outside the definitions is then ignored, as in
+// Hugo).
+var definesBlocks = regexp.MustCompile(`\{\{-?\s*define\s`)
 
 // lookup returns the first template that exists among names.
 func (t *theme) lookup(names ...string) (*template.Template, string) {

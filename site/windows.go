@@ -93,6 +93,7 @@ func (b *builder) checkForm(p *Page, form string) {
 		return
 	}
 	p.links = append(p.links, pageLink{dest: form, target: form, line: 1})
+	p.ownLinks = len(p.links)
 }
 
 // manifestJob writes windows.json: every call and publicity, for the intake.

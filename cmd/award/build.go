@@ -114,7 +114,11 @@ func printReport(w io.Writer, r *site.Report, out string) {
 		out, r.Duration.Round(time.Millisecond), r.Pages, r.Lists, r.Written, r.Unchanged, len(r.Removed))
 	if len(r.Skipped) > 0 {
 		var parts []string
-		for _, s := range r.Skipped {
+		for i, s := range r.Skipped {
+			if i == 10 {
+				parts = append(parts, fmt.Sprintf("等（共 %d 个）", len(r.Skipped)))
+				break
+			}
 			parts = append(parts, s.File+" ("+skipReason(s.Reason)+")")
 		}
 		fmt.Fprintf(w, "未发布 %d 个：%s\n", len(r.Skipped), strings.Join(parts, "，"))
