@@ -39,7 +39,7 @@ func main() {
 }
 
 type bench struct {
-	dir, root, content string
+	dir, root string
 	pages, edits       int
 	hugo               string
 }
