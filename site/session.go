@@ -39,7 +39,7 @@ type Session struct {
 	theme *theme
 	files []sourceFile // the content listing of the last build
 	cache map[string]*cacheEntry
-	built bool // a build has succeeded
+	built bool     // a build has succeeded
 	last  *builder // the last successful build's pages, site and jobs
 
 	cacheMu sync.Mutex // guards cache during a build's parallel phases

@@ -39,9 +39,9 @@ func main() {
 }
 
 type bench struct {
-	dir, root string
-	pages, edits       int
-	hugo               string
+	dir, root    string
+	pages, edits int
+	hugo         string
 }
 
 func run(ctx context.Context) error {
