@@ -53,6 +53,11 @@ type Config struct {
 	SiteTitle string `yaml:"siteTitle"`
 	// BasePath is the site's base path, for links back to it.
 	BasePath string `yaml:"basePath"`
+	// JanitorEvery is how often the janitor sweeps; JanitorAfter is how old
+	// an interrupted submission must be before it is swept (longer than any
+	// upload can take).
+	JanitorEvery time.Duration `yaml:"janitorEvery"`
+	JanitorAfter time.Duration `yaml:"janitorAfter"`
 }
 
 // Limits bound uploads.
@@ -81,6 +86,8 @@ func DefaultConfig() Config {
 		Secretariat:     "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
 		SiteTitle:       "中牟县县长质量奖",
 		BasePath:        "/",
+		JanitorEvery:    10 * time.Minute,
+		JanitorAfter:    2 * time.Hour,
 		Limits: Limits{
 			MaxFileBytes:               50 << 20,
 			MaxRequestBytes:            200 << 20,
@@ -148,6 +155,15 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 				return fmt.Errorf("%s=%q: not a number of bytes", name, v)
 			}
 			*dst = n
+		}
+	}
+	for name, dst := range map[string]*time.Duration{"AWARD_JANITOR_EVERY": &c.JanitorEvery, "AWARD_JANITOR_AFTER": &c.JanitorAfter} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil || d <= 0 {
+				return fmt.Errorf("%s=%q: not a duration such as 10m or 2h", name, v)
+			}
+			*dst = d
 		}
 	}
 	if v := getenv("AWARD_MAX_FILES"); v != "" {

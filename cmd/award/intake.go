@@ -132,7 +132,7 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("无法在 %s 上监听：%w", addr, err)
 	}
 	fmt.Fprintf(stdout, "受理服务已在 http://%s 运行（按 Ctrl-C 停止）\n", ln.Addr())
-	go srv.RunJanitor(ctx, 10*time.Minute, 2*time.Hour)
+	go srv.RunJanitor(ctx, cfg.JanitorEvery, cfg.JanitorAfter)
 	return serveUntilDone(ctx, ln, srv)
 }
 

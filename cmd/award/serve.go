@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/zhongmou/award/schedule"
 )
@@ -66,7 +65,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	go in.RunJanitor(ctx, 10*time.Minute, 2*time.Hour)
+	go in.RunJanitor(ctx, icfg.JanitorEvery, icfg.JanitorAfter)
 	if !noWatch {
 		if err := dev.watch(ctx); err != nil {
 			return err
