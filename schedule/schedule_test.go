@@ -12,11 +12,7 @@ import (
 
 func rules(t *testing.T) Rules {
 	t.Helper()
-	data, err := os.ReadFile("../holidays.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := workday.Parse(data)
+	cal, err := workday.Load(os.DirFS(".."), "holidays.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

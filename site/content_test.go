@@ -55,11 +55,7 @@ func TestRealContent(t *testing.T) {
 // repoCalendar loads the repository's holiday schedule.
 func repoCalendar(t testing.TB) *workday.Calendar {
 	t.Helper()
-	data, err := os.ReadFile("../holidays.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cal, err := workday.Parse(data)
+	cal, err := workday.Load(os.DirFS(".."), "holidays.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}

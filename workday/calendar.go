@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"sort"
 	"time"
 
@@ -195,4 +196,13 @@ func (c *Calendar) CountWorkingDays(from, to Date) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// Load reads and parses a schedule file (holidays.yaml) from fsys.
+func Load(fsys fs.FS, name string) (*Calendar, error) {
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("read holiday schedule: %w", err)
+	}
+	return Parse(data)
 }

@@ -10,11 +10,7 @@ import (
 
 func loadRepoCalendar(t *testing.T) *Calendar {
 	t.Helper()
-	data, err := os.ReadFile("../holidays.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := Parse(data)
+	c, err := Load(os.DirFS(".."), "holidays.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
