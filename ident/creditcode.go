@@ -13,9 +13,20 @@ const creditAlphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 // creditWeights are the weights of positions 1–17 (GB 32100-2015, 3ⁱ⁻¹ mod 31).
 var creditWeights = [17]int{1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28}
 
-// NormalizeCreditCode trims spaces and upper-cases a credit code as typed.
+// NormalizeCreditCode trims spaces, folds full-width letters and digits (as
+// a Chinese input method types them) and upper-cases a credit code.
 func NormalizeCreditCode(s string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	return strings.ToUpper(foldWidth(strings.Join(strings.Fields(s), "")))
+}
+
+// foldWidth turns full-width ASCII letters and digits into their usual forms.
+func foldWidth(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '！' && r <= '～' {
+			return r - 0xFEE0
+		}
+		return r
+	}, s)
 }
 
 // CheckCreditCode reports whether s (normalised) is a valid unified social

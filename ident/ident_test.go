@@ -33,7 +33,7 @@ func TestCreditCode(t *testing.T) {
 			t.Errorf("CheckCreditCode(%q) = %v; want an error about %s", s, err, want)
 		}
 	}
-	if NormalizeCreditCode(" 91110000 600037341l ") != "91110000600037341L" {
+	if NormalizeCreditCode(" 91110000 600037341l ") != "91110000600037341L" || NormalizeCreditCode("９１１１００００６０００３７３４１Ｌ") != "91110000600037341L" {
 		t.Error("normalisation")
 	}
 	// Every single-character change of a valid code is caught.
@@ -73,7 +73,7 @@ func TestIDNumber(t *testing.T) {
 			t.Errorf("CheckIDNumber(%q) = %v; want an error about %s", s, err, want)
 		}
 	}
-	if NormalizeIDNumber("11010519491231002x ") != "11010519491231002X" {
+	if NormalizeIDNumber("11010519491231002x ") != "11010519491231002X" || NormalizeIDNumber("１１０１０５１９４９１２３１００２ｘ") != "11010519491231002X" {
 		t.Error("normalisation")
 	}
 }

@@ -12,9 +12,10 @@ var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
 // idCheckChars maps the weighted sum mod 11 to the check character.
 const idCheckChars = "10X98765432"
 
-// NormalizeIDNumber trims spaces and upper-cases the final x of an ID number.
+// NormalizeIDNumber trims spaces, folds full-width digits and upper-cases
+// the final x of an ID number.
 func NormalizeIDNumber(s string) string {
-	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
+	return strings.ToUpper(foldWidth(strings.Join(strings.Fields(s), "")))
 }
 
 // CheckIDNumber reports whether s (normalised) is a valid 18-digit citizen

@@ -47,7 +47,25 @@ func DecodeManifest(data []byte) (*Manifest, error) {
 	if m.Version != ManifestVersion {
 		return nil, fmt.Errorf("read manifest: version %d, this program reads version %d: rebuild the site with this version of award", m.Version, ManifestVersion)
 	}
+	if err := m.check(); err != nil {
+		return nil, fmt.Errorf("read manifest: %w", err)
+	}
 	return &m, nil
+}
+
+// check refuses a manifest whose windows lack what the intake relies on.
+func (m *Manifest) check() error {
+	for i, p := range m.Publicities {
+		if p.ID == "" || p.FirstDay.IsZero() || p.LastDay.IsZero() || !p.Closes.After(p.Opens) {
+			return fmt.Errorf("publicity %d (%q): id, firstDay, lastDay and a window with closes after opens are required", i, p.ID)
+		}
+	}
+	for i, c := range m.Calls {
+		if c.ID == "" || !c.Closes.After(c.Opens) {
+			return fmt.Errorf("call %d (%q): id and a window with closes after opens are required", i, c.ID)
+		}
+	}
+	return nil
 }
 
 // Publicity returns a publicity window by id, or nil.

@@ -81,6 +81,11 @@ func (b *builder) skipReason(p *Page) string {
 // as its front matter gives it, or the problems that stop it.
 func (b *builder) parseSource(name string, src []byte) *cacheEntry {
 	e := &cacheEntry{src: src}
+	if bytes.Contains(src, []byte{'\r'}) {
+		// Old Mac line endings (a lone CR) end lines too, as for Markdown
+		// and YAML; make them LF so that every line count agrees.
+		src = bytes.ReplaceAll(bytes.ReplaceAll(src, []byte("\r\n"), []byte("\n")), []byte("\r"), []byte("\n"))
+	}
 	fail := func(line int, msg string) *cacheEntry {
 		e.problems = append(e.problems, &Problem{File: b.contentName(name), Line: line, Msg: msg})
 		return e
