@@ -82,7 +82,7 @@ func applicationBody(t *testing.T, fields map[string]string, files []upload) (io
 
 func (e *testEnv) apply(fields map[string]string, files []upload, accept string) *http.Response {
 	e.t.Helper()
-	body, ct := applicationBody(e.t, fields, files)
+	body, ct := applicationBody(e.t, e.withToken(fields, accept), files)
 	return e.send("/api/applications", body, ct, accept)
 }
 

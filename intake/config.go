@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -58,6 +59,27 @@ type Config struct {
 	// upload can take).
 	JanitorEvery time.Duration `yaml:"janitorEvery"`
 	JanitorAfter time.Duration `yaml:"janitorAfter"`
+	// RateLimits are the per-client budgets of posts and receipt lookups
+	// (env AWARD_RATE_SUBMIT, AWARD_RATE_RECEIPT; see RateLimits).
+	RateLimits RateLimits `yaml:"rateLimits"`
+	// TrustProxy makes the intake take the client's address from X-Real-IP
+	// (or X-Forwarded-For) and the request id from X-Request-ID, as set by
+	// the reverse proxy in front of it (env AWARD_TRUST_PROXY=1). Set it
+	// only behind such a proxy: otherwise clients could pick their address.
+	TrustProxy bool `yaml:"trustProxy"`
+	// PublicOrigin is the site's origin as browsers see it, e.g.
+	// https://zlj.zhongmou.gov.cn (env AWARD_PUBLIC_ORIGIN); posts from any
+	// other origin are refused. Empty: the request's Host.
+	PublicOrigin string `yaml:"publicOrigin"`
+	// CSRFKey signs the forms' csrf tokens (env AWARD_CSRF_KEY, at least 32
+	// characters); give every replica the same. Empty: a random key per
+	// process (forms opened before a restart must then be reloaded).
+	CSRFKey string `yaml:"csrfKey"`
+	// CSRFMaxAge is how long a form page's token stays valid.
+	CSRFMaxAge time.Duration `yaml:"csrfMaxAge"`
+	// StallTimeout drops an upload from which no byte arrives for this long
+	// (env AWARD_STALL_TIMEOUT, e.g. 60s).
+	StallTimeout time.Duration `yaml:"stallTimeout"`
 }
 
 // Limits bound uploads.
@@ -88,6 +110,9 @@ func DefaultConfig() Config {
 		BasePath:        "/",
 		JanitorEvery:    10 * time.Minute,
 		JanitorAfter:    2 * time.Hour,
+		RateLimits:      RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20"},
+		CSRFMaxAge:      12 * time.Hour,
+		StallTimeout:    60 * time.Second,
 		Limits: Limits{
 			MaxFileBytes:               50 << 20,
 			MaxRequestBytes:            200 << 20,
@@ -147,6 +172,11 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	flag("AWARD_S3_SSE", &c.S3.SSE)
 	str("AWARD_IDENTITY_KEY", &c.IdentityKey)
 	str("AWARD_IDENTITY_KEY_FILE", &c.IdentityKeyFile)
+	str("AWARD_RATE_SUBMIT", &c.RateLimits.Submit)
+	str("AWARD_RATE_RECEIPT", &c.RateLimits.Receipt)
+	flag("AWARD_TRUST_PROXY", &c.TrustProxy)
+	str("AWARD_PUBLIC_ORIGIN", &c.PublicOrigin)
+	str("AWARD_CSRF_KEY", &c.CSRFKey)
 	for name, dst := range map[string]*int64{"AWARD_MAX_FILE_BYTES": &c.Limits.MaxFileBytes, "AWARD_MAX_REQUEST_BYTES": &c.Limits.MaxRequestBytes,
 		"AWARD_APPLICATION_MAX_REQUEST_BYTES": &c.Limits.ApplicationMaxRequestBytes} {
 		if v := getenv(name); v != "" {
@@ -157,7 +187,8 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			*dst = n
 		}
 	}
-	for name, dst := range map[string]*time.Duration{"AWARD_JANITOR_EVERY": &c.JanitorEvery, "AWARD_JANITOR_AFTER": &c.JanitorAfter} {
+	for name, dst := range map[string]*time.Duration{"AWARD_JANITOR_EVERY": &c.JanitorEvery, "AWARD_JANITOR_AFTER": &c.JanitorAfter,
+		"AWARD_STALL_TIMEOUT": &c.StallTimeout} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
@@ -186,6 +217,23 @@ func (c *Config) check() error {
 	l := c.Limits
 	if l.MaxFileBytes < 1 || l.MaxRequestBytes < l.MaxFileBytes || l.MaxFiles < 1 || l.StatementMin < 1 || l.StatementMax < l.StatementMin {
 		return fmt.Errorf("intake config: limits out of order: %+v", l)
+	}
+	for name, v := range map[string]string{"rateLimits.submit (AWARD_RATE_SUBMIT)": c.RateLimits.Submit, "rateLimits.receipt (AWARD_RATE_RECEIPT)": c.RateLimits.Receipt} {
+		if _, err := parseRate(v); err != nil {
+			return fmt.Errorf("intake config: %s: %w", name, err)
+		}
+	}
+	if c.PublicOrigin != "" {
+		u, err := url.Parse(c.PublicOrigin)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			return fmt.Errorf("intake config: publicOrigin (AWARD_PUBLIC_ORIGIN) %q: write scheme and host only, e.g. https://example.gov.cn", c.PublicOrigin)
+		}
+	}
+	if c.CSRFKey != "" && len(c.CSRFKey) < 32 {
+		return fmt.Errorf("intake config: csrfKey (AWARD_CSRF_KEY) is too short: use at least 32 random characters")
+	}
+	if c.CSRFMaxAge <= 0 {
+		return fmt.Errorf("intake config: csrfMaxAge must be positive, e.g. 12h")
 	}
 	for _, t := range l.AllowedTypes {
 		if _, ok := knownTypes[t]; !ok {

@@ -62,6 +62,7 @@ func newEnv(t *testing.T, store storage.Store, tweak func(*Config)) *testEnv {
 	cfg.Limits.MaxFileBytes = 256 << 10
 	cfg.Limits.MaxRequestBytes = 1 << 20
 	cfg.Limits.MaxFiles = 3
+	cfg.RateLimits = RateLimits{Submit: "off", Receipt: "off"} // security_test.go turns them on
 	if tweak != nil {
 		tweak(&cfg)
 	}
@@ -137,7 +138,7 @@ func multipartBody(t *testing.T, fields map[string]string, files []upload) (io.R
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for _, k := range []string{"publicity", "candidate", "target", "objectorType", "name", "idNumber", "creditCode", "phone", "statement", "consent"} {
+	for _, k := range []string{"csrf", "website", "publicity", "candidate", "target", "objectorType", "name", "idNumber", "creditCode", "phone", "statement", "consent"} {
 		if v, ok := fields[k]; ok {
 			_ = w.WriteField(k, v)
 		}
@@ -158,7 +159,7 @@ func multipartBody(t *testing.T, fields map[string]string, files []upload) (io.R
 
 func (e *testEnv) post(fields map[string]string, files []upload, accept string) *http.Response {
 	e.t.Helper()
-	body, ct := multipartBody(e.t, fields, files)
+	body, ct := multipartBody(e.t, e.withToken(fields, accept), files)
 	return e.send("/api/objections", body, ct, accept)
 }
 
@@ -401,7 +402,7 @@ func testRejections(t *testing.T, newStore func(t *testing.T) storage.Store) {
 func testDisconnect(t *testing.T, store storage.Store) {
 	e := newEnv(t, store, func(c *Config) { c.Limits.MaxFileBytes = 64 << 20; c.Limits.MaxRequestBytes = 128 << 20 })
 	pr, pw := io.Pipe()
-	body, ct := multipartBody(t, goodFields(), []upload{{"evidence", "a.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 20<<20)...)}})
+	body, ct := multipartBody(t, e.withToken(goodFields(), ""), []upload{{"evidence", "a.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 20<<20)...)}})
 	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/api/objections", pr)
 	req.Header.Set("Content-Type", ct)
 	req.ContentLength = -1

@@ -21,6 +21,8 @@ const noticeVersion = "2026-11"
 type pages struct {
 	t   *template.Template
 	cfg Config
+	// csrf issues the form token each page embeds (see csrf.go).
+	csrf func() string
 }
 
 func loadPages(cfg Config) (*pages, error) {
@@ -62,12 +64,17 @@ type pageData struct {
 	SiteTitle string
 	Cfg       Config
 	Notice    string
+	CSRF      string // the form token, field csrf
 	Body      any
 }
 
 func (p *pages) render(w http.ResponseWriter, status int, name, title string, body any) {
 	var buf bytes.Buffer
-	if err := p.t.ExecuteTemplate(&buf, name, pageData{Title: title, SiteTitle: p.cfg.SiteTitle, Cfg: p.cfg, Notice: noticeVersion, Body: body}); err != nil {
+	data := pageData{Title: title, SiteTitle: p.cfg.SiteTitle, Cfg: p.cfg, Notice: noticeVersion, Body: body}
+	if p.csrf != nil {
+		data.CSRF = p.csrf()
+	}
+	if err := p.t.ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "页面生成出错，请稍后再试。", http.StatusInternalServerError)
 		return
 	}

@@ -41,6 +41,9 @@ type intakeForm struct {
 	// closed window or an unknown candidate is refused before any file is
 	// read. It may return nil to let the upload proceed.
 	early func(values url.Values) *problem
+	// guard checks the form token and the honeypot (formGuard): before the
+	// first file and at the end of the form.
+	guard func(values url.Values) *problem
 }
 
 // received is a submission whose files are stored but not yet committed.
@@ -64,6 +67,7 @@ func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem)
 	if err != nil {
 		return nil, errNotMultipart
 	}
+	form.guard = s.formGuard(r)
 	rc := &received{s: s, kind: form.kind, values: url.Values{}}
 	if p := rc.reserve(r.Context()); p != nil {
 		return nil, p
@@ -102,10 +106,13 @@ func (rc *received) saveInflight(ctx context.Context, fresh bool) error {
 
 func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form intakeForm) *problem {
 	counts := map[string]int{}
-	earlyDone := false
+	earlyDone, guarded := false, false
 	for n := 0; ; n++ {
 		part, err := mr.NextPart()
 		if err == io.EOF {
+			if form.guard != nil {
+				return form.guard(rc.values)
+			}
 			return nil
 		}
 		if err != nil {
@@ -124,6 +131,12 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 		slot, ok := form.slots[name]
 		if !ok {
 			return invalid(map[string]string{name: "不接受这个文件栏目，请通过网页表单提交。"})
+		}
+		if !guarded && form.guard != nil {
+			guarded = true
+			if p := form.guard(rc.values); p != nil {
+				return p
+			}
 		}
 		if !earlyDone && form.early != nil {
 			earlyDone = true

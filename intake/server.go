@@ -48,6 +48,10 @@ type Server struct {
 	metrics   *metrics
 	pages     *pages
 	router    *mux.Router
+	handler   http.Handler
+	csrfKey   []byte
+	submitLim *limiterSet
+	lookupLim *limiterSet
 }
 
 // Deps are what the server is built from.
@@ -84,6 +88,20 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if s.pages, err = loadPages(cfg); err != nil {
 		return nil, err
 	}
+	s.pages.csrf = s.csrfToken
+	s.csrfKey = csrfKeyBytes(cfg)
+	if s.cfg.CSRFMaxAge <= 0 {
+		s.cfg.CSRFMaxAge = 12 * time.Hour
+	}
+	submit, err := parseRate(cfg.RateLimits.Submit)
+	if err != nil {
+		return nil, fmt.Errorf("intake: rateLimits.submit: %w", err)
+	}
+	lookup, err := parseRate(cfg.RateLimits.Receipt)
+	if err != nil {
+		return nil, fmt.Errorf("intake: rateLimits.receipt: %w", err)
+	}
+	s.submitLim, s.lookupLim = newLimiterSet(submit, time.Now), newLimiterSet(lookup, time.Now)
 	s.routes()
 	return s, nil
 }
@@ -95,11 +113,16 @@ func (s *Server) routes() {
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet).Name("metrics")
 	api := r.PathPrefix("/api").Subrouter()
 	api.Use(s.recoverPanics, s.requestLog)
+	// Posts: origin check and rate limit before any byte of the body is
+	// read; then the stall guard on the body.
+	post := func(kind string, h http.HandlerFunc) http.Handler {
+		return s.checkOrigin(kind)(s.rateLimit(s.submitLim, kind)(s.dropStalled(h)))
+	}
 	api.HandleFunc("/objections/new", s.objectionNew).Methods(http.MethodGet, http.MethodHead).Name("objection-form")
-	api.HandleFunc("/objections", s.objectionCreate).Methods(http.MethodPost).Name("objection-create")
+	api.Handle("/objections", post(submission.KindObjection, s.objectionCreate)).Methods(http.MethodPost).Name("objection-create")
 	api.HandleFunc("/applications/new", s.applicationNew).Methods(http.MethodGet, http.MethodHead).Name("application-form")
-	api.HandleFunc("/applications", s.applicationCreate).Methods(http.MethodPost).Name("application-create")
-	api.HandleFunc("/receipts/{reference}", s.receiptShow).Methods(http.MethodGet, http.MethodHead).Name("receipt")
+	api.Handle("/applications", post(submission.KindApplication, s.applicationCreate)).Methods(http.MethodPost).Name("application-create")
+	api.Handle("/receipts/{reference}", s.rateLimit(s.lookupLim, "receipt")(http.HandlerFunc(s.receiptShow))).Methods(http.MethodGet, http.MethodHead).Name("receipt")
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &problem{Status: http.StatusNotFound, Code: "not_found", Message: "没有这个地址。请从网站页面进入。"}, nil)
 	})
@@ -107,10 +130,11 @@ func (s *Server) routes() {
 		s.fail(w, r, &problem{Status: http.StatusMethodNotAllowed, Code: "invalid", Message: "不支持这种请求方式。"}, nil)
 	})
 	s.router = r
+	s.handler = s.requestID(securityHeaders(r))
 }
 
 // ServeHTTP implements http.Handler.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.router.ServeHTTP(w, r) }
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // URL builds the path of a named route, under the site's base path.
 func (s *Server) URL(name string, pairs ...string) string {
@@ -157,13 +181,14 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 }
 
 // requestLog logs each request without its body or query (which may carry
-// a receipt token) and without any personal data.
+// a receipt token) and without any personal data (not even the client's
+// address); the request id ties it to the proxy's log.
 func (s *Server) requestLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r)
-		s.log.Info("request", "method", r.Method, "path", r.URL.Path, "status", sw.status,
+		s.log.Info("request", "request_id", requestIDOf(r), "method", r.Method, "path", r.URL.Path, "status", sw.status,
 			"ms", time.Since(start).Milliseconds(), "bytes_in", r.ContentLength)
 	})
 }

@@ -136,10 +136,17 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return serveUntilDone(ctx, ln, srv)
 }
 
+// maxHeaderBytes bounds a request's header.
+const maxHeaderBytes = 64 << 10
+
 // serveUntilDone serves h on ln until ctx is done, then shuts down,
-// letting requests in flight finish within a deadline.
+// letting requests in flight finish within a deadline. Headers must arrive
+// within 10 seconds and stay under 64 KiB; an idle keep-alive connection
+// is closed after 2 minutes. There is no overall read or write timeout,
+// since an application may upload a gigabyte over a slow line: a stalled
+// body is dropped by the intake instead (intake.Config.StallTimeout).
 func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: maxHeaderBytes, IdleTimeout: 2 * time.Minute}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

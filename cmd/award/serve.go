@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/schedule"
 )
 
@@ -72,8 +73,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行（按 Ctrl-C 停止）；修改 content/、主题或配置后自动重新生成，浏览器自动刷新\n", local.BaseURL)
-	h := oneOrigin(siteHandler(f.out, local.BasePath(), local.BasePath()+"_award/live.js"), in, local.BasePath())
-	return serveUntilDone(ctx, ln, dev.routes(h, local.BasePath()))
+	h := oneOrigin(siteHeaders(siteHandler(f.out, local.BasePath(), local.BasePath()+"_award/live.js")), in, local.BasePath())
+	return serveUntilDone(ctx, ln, endStreams(ctx, dev.routes(h, local.BasePath())))
+}
+
+// endStreams ends event streams (the pages' live-reload connections) when
+// ctx is done, so that shutting down does not wait for open pages to go.
+func endStreams(ctx context.Context, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+			rctx, cancel := context.WithCancel(r.Context())
+			defer cancel()
+			stop := context.AfterFunc(ctx, cancel)
+			defer stop()
+			r = r.WithContext(rctx)
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // oneOrigin serves the site and, under the base path's /api/ and at
@@ -87,6 +103,23 @@ func oneOrigin(site, intake http.Handler, basePath string) http.Handler {
 		mux.Handle(p, intake)
 	}
 	return mux
+}
+
+// siteHeaders sets on the site's answers the security headers the intake
+// sets on its own (intake.ContentSecurityPolicy): only same-origin scripts
+// and styles — the live-reload script is a same-origin file, and the
+// overlay it shows sets element.style from script, which the policy
+// allows — no framing by other sites, no MIME sniffing, and only the
+// origin as referrer when leaving the site.
+func siteHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", intake.ContentSecurityPolicy)
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "SAMEORIGIN")
+		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
+		next.ServeHTTP(w, r)
+	})
 }
 
 // siteHandler serves the built site from dir under basePath, answering

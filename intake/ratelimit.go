@@ -1,0 +1,205 @@
+package intake
+
+import (
+	"fmt"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// RateLimits are the per-client budgets, each written "N/PERIOD" or
+// "N/PERIOD,BURST": N requests per PERIOD on average (a Go duration such as
+// 1h or 30m, or a bare unit s, m, h, d), with up to BURST at once (default
+// N). "off" disables the budget. A client is its IP address (see
+// Config.TrustProxy).
+type RateLimits struct {
+	// Submit bounds form posts (objections and applications); env
+	// AWARD_RATE_SUBMIT. Default "10/1h,5".
+	Submit string `yaml:"submit"`
+	// Receipt bounds receipt lookups; env AWARD_RATE_RECEIPT. Default
+	// "60/1m,20".
+	Receipt string `yaml:"receipt"`
+}
+
+// rateSpec is a parsed budget; zero Burst means off.
+type rateSpec struct {
+	Limit rate.Limit
+	Burst int
+}
+
+// parseRate reads "N/PERIOD[,BURST]" or "off".
+func parseRate(s string) (rateSpec, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "off") || s == "0" {
+		return rateSpec{}, nil
+	}
+	bad := fmt.Errorf("rate %q: write N/PERIOD or N/PERIOD,BURST, e.g. 10/1h,5 or 60/1m, or off", s)
+	spec, burstText, hasBurst := strings.Cut(s, ",")
+	nText, perText, ok := strings.Cut(spec, "/")
+	if !ok {
+		return rateSpec{}, bad
+	}
+	n, err := strconv.Atoi(strings.TrimSpace(nText))
+	if err != nil || n < 1 {
+		return rateSpec{}, bad
+	}
+	perText = strings.TrimSpace(perText)
+	var per time.Duration
+	switch perText {
+	case "s":
+		per = time.Second
+	case "m":
+		per = time.Minute
+	case "h":
+		per = time.Hour
+	case "d":
+		per = 24 * time.Hour
+	default:
+		if per, err = time.ParseDuration(perText); err != nil || per <= 0 {
+			return rateSpec{}, bad
+		}
+	}
+	burst := n
+	if hasBurst {
+		if burst, err = strconv.Atoi(strings.TrimSpace(burstText)); err != nil || burst < 1 {
+			return rateSpec{}, bad
+		}
+	}
+	return rateSpec{Limit: rate.Limit(float64(n) / per.Seconds()), Burst: burst}, nil
+}
+
+// limiterSet holds a token bucket per client, forgetting clients idle long
+// enough for their bucket to be full again (so forgetting loses nothing).
+type limiterSet struct {
+	spec      rateSpec
+	idle      time.Duration
+	now       func() time.Time
+	mu        sync.Mutex
+	clients   map[string]*clientLimiter
+	lastSweep time.Time
+}
+
+type clientLimiter struct {
+	lim  *rate.Limiter
+	last time.Time
+}
+
+func newLimiterSet(spec rateSpec, now func() time.Time) *limiterSet {
+	if spec.Burst == 0 {
+		return nil
+	}
+	idle := time.Duration(float64(spec.Burst) / float64(spec.Limit) * float64(time.Second))
+	return &limiterSet{spec: spec, idle: max(idle, time.Minute), now: now, clients: map[string]*clientLimiter{}}
+}
+
+// allow takes one token for client, or says how long to wait for one.
+func (l *limiterSet) allow(client string) (ok bool, wait time.Duration) {
+	if l == nil {
+		return true, 0
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.lastSweep) > time.Minute {
+		l.lastSweep = now
+		for k, c := range l.clients {
+			if now.Sub(c.last) > l.idle {
+				delete(l.clients, k)
+			}
+		}
+	}
+	c := l.clients[client]
+	if c == nil {
+		c = &clientLimiter{lim: rate.NewLimiter(l.spec.Limit, l.spec.Burst)}
+		l.clients[client] = c
+	}
+	c.last = now
+	res := c.lim.ReserveN(now, 1)
+	if !res.OK() {
+		return false, time.Hour
+	}
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return false, d
+	}
+	return true, 0
+}
+
+// size is the number of clients remembered.
+func (l *limiterSet) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.clients)
+}
+
+// clientIP is the client's address: the connection's peer, or, when the
+// intake sits behind a proxy it trusts (TrustProxy), the address the proxy
+// reports in X-Real-IP (nginx: proxy_set_header X-Real-IP $remote_addr) or
+// else the last hop of X-Forwarded-For. Without TrustProxy these headers
+// are ignored, since any client can send them.
+func (s *Server) clientIP(r *http.Request) string {
+	if s.cfg.TrustProxy {
+		if v := strings.TrimSpace(r.Header.Get("X-Real-IP")); v != "" && net.ParseIP(v) != nil {
+			return v
+		}
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			hops := strings.Split(xff, ",")
+			if v := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(v) != nil {
+				return v
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// rateLimit refuses a client over its budget with 429 rate_limited, before
+// anything is read or stored. kind labels the rejection in the metrics.
+func (s *Server) rateLimit(set *limiterSet, kind string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ok, wait := set.allow(s.clientIP(r))
+			if ok {
+				next.ServeHTTP(w, r)
+				return
+			}
+			secs := int(math.Ceil(wait.Seconds()))
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
+			what := "提交"
+			if kind == "receipt" {
+				what = "查询回执"
+			}
+			s.metrics.rejections.WithLabelValues(kind, "rate_limited").Inc()
+			s.fail(w, r, &problem{Status: http.StatusTooManyRequests, Code: "rate_limited",
+				Message: what + "过于频繁，本次请求没有处理，也没有保存任何内容。请在" + waitText(secs) + "后再试；如急需办理，请联系秘书处。"}, nil)
+		})
+	}
+}
+
+// waitText says a wait in plain Chinese, rounded up.
+func waitText(secs int) string {
+	switch {
+	case secs < 60:
+		return strconv.Itoa(max(secs, 1)) + "秒"
+	case secs < 3600:
+		return strconv.Itoa((secs+59)/60) + "分钟"
+	default:
+		h, m := secs/3600, (secs%3600+59)/60
+		if m == 60 {
+			h, m = h+1, 0
+		}
+		if m == 0 {
+			return strconv.Itoa(h) + "小时"
+		}
+		return strconv.Itoa(h) + "小时" + strconv.Itoa(m) + "分钟"
+	}
+}
