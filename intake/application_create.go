@@ -101,7 +101,7 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		"established": f.Established, "littleGiant": f.LittleGiant, "industry": f.Industry, "township": f.Township,
 		"address": f.Address, "recommender": f.Recommender, "excellenceSince": f.ExcellenceSince,
 		"internalPublicityStart": f.InternalPublicityStart, "internalPublicityEnd": f.InternalPublicityEnd,
-		"internalPublicityWorkingDays": strconv.Itoa(ch.pubDays), "consent": f.Consent, "notice": trimmed(rc.values, "notice"),
+		"internalPublicityWorkingDays": strconv.Itoa(ch.pubDays), "consent": f.Consent, "notice": noticeVersion,
 		"declarationsVersion": declarationsVersion, "eligibility": ch.eligibility, "missingSlots": strings.Join(absent, ","),
 	}
 	var got []string

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"errors"
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
@@ -162,6 +163,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	str("AWARD_DATA_DIR", &c.DataDir)
 	str("AWARD_MANIFEST", &c.Manifest)
 	str("AWARD_HOLIDAYS", &c.Holidays)
+	str("AWARD_BASE_PATH", &c.BasePath)
 	str("AWARD_TOWNSHIPS", &c.Townships)
 	str("AWARD_S3_ENDPOINT", &c.S3.Endpoint)
 	str("AWARD_S3_BUCKET", &c.S3.Bucket)
@@ -243,9 +245,15 @@ func (c *Config) check() error {
 	return nil
 }
 
-// IdentityKeyBytes returns the sealing key from the config or the key file,
-// creating the file with a fresh key if it is missing (created is then true).
-func (c *Config) IdentityKeyBytes() (key []byte, created bool, err error) {
+// ErrNoIdentityKey means no identity key is configured and none may be made.
+var ErrNoIdentityKey = errors.New("没有设置身份密钥：请设置 AWARD_IDENTITY_KEY（32 字节的 base64，可用 head -c 32 /dev/urandom | base64 生成），或指定已有的密钥文件 AWARD_IDENTITY_KEY_FILE；并另行妥善保存一份，丢失后已封存的身份信息无法读取")
+
+// IdentityKeyBytes returns the sealing key from the config or the key file.
+// If neither exists it creates the file with a fresh key when create is
+// true (created is then true: fine for make run), and fails with
+// ErrNoIdentityKey otherwise (production: a lost key must never be replaced
+// silently).
+func (c *Config) IdentityKeyBytes(create bool) (key []byte, created bool, err error) {
 	if c.IdentityKey != "" {
 		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.IdentityKey))
 		if err != nil {
@@ -263,6 +271,9 @@ func (c *Config) IdentityKeyBytes() (key []byte, created bool, err error) {
 	}
 	if !os.IsNotExist(err) {
 		return nil, false, fmt.Errorf("identity key file: %w", err)
+	}
+	if !create {
+		return nil, false, ErrNoIdentityKey
 	}
 	k := make([]byte, 32)
 	rand.Read(k)

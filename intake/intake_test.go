@@ -440,6 +440,13 @@ func testSweep(t *testing.T, store storage.Store) {
 	if _, err := store.Put(ctx, rec.Keys[0], bytes.NewReader(pdfBytes), storage.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// A record written just now is alive, however long ago its upload
+	// started: long uploads rewrite their record as they go.
+	e.setNow(time.Now())
+	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Inflight+rep.Objects != 0 {
+		t.Fatalf("a freshly written in-flight record was swept: %+v, %v", rep, err)
+	}
+	e.setNow(time.Now().Add(3 * time.Hour))
 	rep, err := e.srv.Sweep(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
@@ -481,4 +488,26 @@ func testCalendar(t *testing.T) *workday.Calendar {
 		t.Fatal(err)
 	}
 	return cal
+}
+
+// TestRetentionPurge checks that the janitor deletes a submission once its
+// retention period has passed, and not a day before.
+func TestRetentionPurge(t *testing.T) {
+	e := newEnv(t, dirStore(t), func(c *Config) { c.RetentionDays = 30 })
+	resp := e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	resp.Body.Close()
+	ctx := context.Background()
+	e.setNow(duringPublicity.AddDate(0, 0, 29))
+	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 || len(e.keys()) != 2 {
+		t.Fatalf("purged before the retention period ended: %+v %v %v", rep, err, e.keys())
+	}
+	e.setNow(duringPublicity.AddDate(0, 0, 30).Add(time.Second))
+	rep, err := e.srv.Sweep(ctx, time.Hour)
+	if err != nil || rep.Purged != 1 {
+		t.Fatalf("sweep after the retention period: %+v %v", rep, err)
+	}
+	e.assertNothingStored()
 }

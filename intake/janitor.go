@@ -16,10 +16,11 @@ import (
 type SweepReport struct {
 	Inflight int // in-flight records of interrupted submissions
 	Objects  int // file objects without a manifest
+	Purged   int // submissions deleted at the end of their retention period
 }
 
 // Sweep removes what interrupted submissions left behind: for every
-// in-flight record older than olderThan whose submission has no manifest,
+// in-flight record not written for olderThan whose submission has no manifest,
 // its files (and any incomplete multipart upload under their keys); and any
 // file under a submission prefix that has neither a manifest nor an
 // in-flight record and is older than olderThan. A committed submission (one
@@ -39,7 +40,9 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepor
 			continue
 		}
 		prefix := submission.Prefix(rec.Kind, rec.Reference)
-		if rec.Started.After(cutoff) {
+		// Live while recently started or recently touched (a long upload
+		// rewrites its record as it goes).
+		if rec.Started.After(cutoff) || info.Modified.After(cutoff) {
 			live[prefix] = true
 			continue
 		}
@@ -69,6 +72,11 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepor
 			return rep, err
 		}
 	}
+	purged, err := s.purgeExpired(ctx)
+	rep.Purged = purged
+	if err != nil {
+		return rep, err
+	}
 	if d, ok := s.store.(interface {
 		SweepTemp(time.Duration) (int, error)
 	}); ok {
@@ -78,7 +86,52 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepor
 	}
 	s.metrics.janitor.WithLabelValues("inflight").Add(float64(rep.Inflight))
 	s.metrics.janitor.WithLabelValues("objects").Add(float64(rep.Objects))
+	s.metrics.janitor.WithLabelValues("purged").Add(float64(rep.Purged))
 	return rep, nil
+}
+
+// purgeExpired deletes every submission received more than RetentionDays
+// ago (PIPL Art. 19 and 47: kept only as long as the notice says), manifest
+// first, so that an interrupted purge leaves files the orphan sweep removes
+// rather than a manifest without its files. Each purge is logged (reference,
+// kind and date; nothing personal). A retention of 0 keeps everything.
+func (s *Server) purgeExpired(ctx context.Context) (int, error) {
+	if s.cfg.RetentionDays <= 0 {
+		return 0, nil
+	}
+	cutoff := s.now().AddDate(0, 0, -s.cfg.RetentionDays)
+	n := 0
+	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
+		objs, err := s.store.List(ctx, kind+"s/")
+		if err != nil {
+			return n, fmt.Errorf("purge: list: %w", err)
+		}
+		for _, o := range objs {
+			if !strings.HasSuffix(o.Key, "/manifest.json") {
+				continue
+			}
+			var m submission.Manifest
+			if err := s.readJSON(ctx, o.Key, &m); err != nil {
+				s.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
+				continue
+			}
+			if m.ReceivedAt.IsZero() || !m.ReceivedAt.Before(cutoff) {
+				continue
+			}
+			if err := s.store.Delete(ctx, o.Key); err != nil {
+				return n, fmt.Errorf("purge: %w", err)
+			}
+			for _, f := range m.Files {
+				if err := s.store.Delete(ctx, f.Key); err != nil {
+					return n, fmt.Errorf("purge: %w", err)
+				}
+			}
+			n++
+			s.log.Info("purged submission past its retention period", "reference", m.Reference, "kind", m.Kind,
+				"received", m.ReceivedAt.In(s.loc).Format("2006-01-02"), "retention_days", s.cfg.RetentionDays)
+		}
+	}
+	return n, nil
 }
 
 // sweepOrphans removes files under prefixes that have no manifest.

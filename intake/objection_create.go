@@ -77,7 +77,7 @@ func (s *Server) objectionCreate(w http.ResponseWriter, r *http.Request) {
 	fields := map[string]string{
 		"publicity": f.Publicity, "publicityTitle": target.pub.Title, "candidate": f.Candidate,
 		"candidateName": target.cand.Name, "candidateCreditCode": target.cand.CreditCode,
-		"objectorType": f.ObjectorType, "statement": f.Statement, "consent": f.Consent, "notice": trimmed(rc.values, "notice"),
+		"objectorType": f.ObjectorType, "statement": f.Statement, "consent": f.Consent, "notice": noticeVersion,
 	}
 	m, token, p := rc.commit(r.Context(), fields, sealed)
 	if p != nil {

@@ -196,7 +196,8 @@ func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field s
 		return asProblem(rc.s.log, err)
 	}
 	h := sha256.New()
-	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), part), left: slot.maxBytes, h: h}
+	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), part), left: slot.maxBytes, h: h,
+		touch: func() { rc.touch(ctx) }}
 	start := time.Now()
 	info, err := rc.s.store.Put(ctx, key, body, storage.PutOptions{ContentType: typ})
 	rc.s.metrics.storageSeconds.WithLabelValues("put").Observe(time.Since(start).Seconds())
@@ -219,6 +220,13 @@ func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field s
 		SHA256: hex.EncodeToString(h.Sum(nil)), Type: typ})
 	rc.s.metrics.bytes.WithLabelValues(rc.kind).Add(float64(body.n))
 	return nil
+}
+
+// touch rewrites the in-flight record to show the upload is still alive.
+func (rc *received) touch(ctx context.Context) {
+	if err := rc.saveInflight(ctx, false); err != nil {
+		rc.s.log.Warn("in-flight record not refreshed", "ref", rc.ref, "err", err)
+	}
 }
 
 // discard removes whatever this submission stored. It runs even when the
@@ -246,7 +254,14 @@ type limitedReader struct {
 	h       hash.Hash
 	over    bool
 	readErr error
+	touch   func() // called every touchEvery bytes: the upload is alive
+	touched int64
 }
+
+// touchEvery is how often a long upload rewrites its in-flight record, so
+// that the janitor, which sweeps records not written for JanitorAfter,
+// never takes a live upload for an interrupted one.
+const touchEvery = 64 << 20
 
 var errTooLarge = errors.New("file exceeds its size limit")
 
@@ -258,6 +273,10 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 		if l.n > l.left {
 			l.over = true
 			return 0, errTooLarge
+		}
+		if l.touch != nil && l.n-l.touched >= touchEvery {
+			l.touched = l.n
+			l.touch()
 		}
 	}
 	if err != nil && err != io.EOF {

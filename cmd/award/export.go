@@ -69,7 +69,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				return fmt.Errorf("找不到身份信息密钥文件 %s（请设置 AWARD_IDENTITY_KEY 或 identityKeyFile；不解密身份信息请加 -no-identity）", cfg.IdentityKeyFile)
 			}
 		}
-		if opts.Sealer, err = openSealer(cfg, slog.New(slog.NewTextHandler(stderr, nil))); err != nil {
+		if opts.Sealer, err = openSealer(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false); err != nil {
 			return fmt.Errorf("身份信息密钥：%w", err)
 		}
 	}

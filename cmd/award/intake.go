@@ -52,9 +52,10 @@ func openStore(ctx context.Context, cfg intake.Config) (storage.Store, error) {
 	return s, nil
 }
 
-// openSealer returns the identity sealer from the configured key.
-func openSealer(cfg intake.Config, log *slog.Logger) (*submission.Sealer, error) {
-	key, created, err := cfg.IdentityKeyBytes()
+// openSealer returns the identity sealer from the configured key; create
+// allows making a key file when there is none (award serve, for make run).
+func openSealer(cfg intake.Config, log *slog.Logger, create bool) (*submission.Sealer, error) {
+	key, created, err := cfg.IdentityKeyBytes(create)
 	if err != nil {
 		return nil, err
 	}
@@ -65,12 +66,12 @@ func openSealer(cfg intake.Config, log *slog.Logger) (*submission.Sealer, error)
 }
 
 // newIntake builds the intake server over the manifest at manifestPath.
-func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger) (*intake.Server, error) {
+func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger, devKey bool) (*intake.Server, error) {
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	sealer, err := openSealer(cfg, log)
+	sealer, err := openSealer(cfg, log, devKey)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +124,7 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	srv, err := newIntake(ctx, cfg, log)
+	srv, err := newIntake(ctx, cfg, log, false)
 	if err != nil {
 		return err
 	}

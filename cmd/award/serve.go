@@ -62,7 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg.Holidays = f.holidays
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
-	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)))
+	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true)
 	if err != nil {
 		return err
 	}
