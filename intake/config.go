@@ -1,10 +1,10 @@
 package intake
 
 import (
-	"errors"
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
