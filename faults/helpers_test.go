@@ -220,6 +220,7 @@ func evidence(n int, seed uint64) []byte {
 	rng := mrand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), 7})
 	_, _ = rng.Read(buf)
 	copy(buf, "%PDF-1.4\n")
+	copy(buf[len(buf)-7:], "\n%%EOF\n") // a whole PDF ends so
 	return buf
 }
 

@@ -273,7 +273,7 @@ func TestLargeScanBoundedMemory(t *testing.T) {
 		p, _ := mw.CreateFormFile("selfAssessment", "自评报告扫描件.pdf")
 		_, _ = p.Write(pdfBytes[:9])
 		chunk := bytes.Repeat([]byte("scan"), 1<<18) // 1 MiB
-		left := int64(scan - 9)
+		left := int64(scan - 9 - 7)
 		for left > 0 {
 			n := int64(len(chunk))
 			if n > left {
@@ -284,6 +284,10 @@ func TestLargeScanBoundedMemory(t *testing.T) {
 				return
 			}
 			left -= n
+		}
+		if _, err := p.Write([]byte("\n%%EOF\n")); err != nil {
+			pw.CloseWithError(err)
+			return
 		}
 		pw.CloseWithError(mw.Close())
 	}()

@@ -122,7 +122,8 @@ type upload struct {
 
 var (
 	pdfBytes = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
-	pngBytes = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"), make([]byte, 64)...)
+	pngBytes = append(append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"), make([]byte, 64)...),
+		"\x00\x00\x00\x00IEND\xaeB`\x82"...)
 	exeBytes = append([]byte("MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00"), bytes.Repeat([]byte{0}, 200)...)
 )
 
@@ -145,7 +146,8 @@ func multipartBody(t *testing.T, fields map[string]string, files []upload) (io.R
 	}
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, f.field, f.name))
+		// As browsers do: the name in UTF-8, only quotes and backslashes escaped.
+		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename="%s"`, f.field, strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(f.name)))
 		h.Set("Content-Type", "application/pdf") // what a client claims; the intake sniffs
 		p, err := w.CreatePart(h)
 		if err != nil {
@@ -367,13 +369,13 @@ func testRejections(t *testing.T, newStore func(t *testing.T) storage.Store) {
 		{"exe renamed .pdf", goodFields(), []upload{{"evidence", "证据.pdf", exeBytes}}, duringPublicity, 415, "unsupported_type", "evidence"},
 		{"good file then exe", goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}, {"evidence", "b.pdf", exeBytes}}, duringPublicity, 415, "unsupported_type", "evidence"},
 		{"empty file", goodFields(), []upload{{"evidence", "a.pdf", nil}}, duringPublicity, 400, "invalid", "evidence"},
-		{"oversize file", goodFields(), []upload{{"evidence", "big.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 300<<10)...)}}, duringPublicity, 413, "too_large", "evidence"},
+		{"oversize file", goodFields(), []upload{{"evidence", "big.pdf", bigPDF(300 << 10)}}, duringPublicity, 413, "too_large", "evidence"},
 		{"request too large", goodFields(), []upload{
-			{"evidence", "1.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 250<<10)...)},
-			{"evidence", "2.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 250<<10)...)},
-			{"evidence", "3.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 250<<10)...)},
-			{"evidence", "4.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 250<<10)...)},
-			{"evidence", "5.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 250<<10)...)},
+			{"evidence", "1.pdf", bigPDF(250 << 10)},
+			{"evidence", "2.pdf", bigPDF(250 << 10)},
+			{"evidence", "3.pdf", bigPDF(250 << 10)},
+			{"evidence", "4.pdf", bigPDF(250 << 10)},
+			{"evidence", "5.pdf", bigPDF(250 << 10)},
 		}, duringPublicity, 413, "too_large", ""},
 		{"too many files", goodFields(), []upload{{"evidence", "1.pdf", pdfBytes}, {"evidence", "2.pdf", pdfBytes}, {"evidence", "3.pdf", pdfBytes}, {"evidence", "4.pdf", pdfBytes}}, duringPublicity, 413, "too_large", "evidence"},
 		{"unknown file field", goodFields(), []upload{{"other", "a.pdf", pdfBytes}}, duringPublicity, 400, "invalid", "other"},
@@ -402,7 +404,7 @@ func testRejections(t *testing.T, newStore func(t *testing.T) storage.Store) {
 func testDisconnect(t *testing.T, store storage.Store) {
 	e := newEnv(t, store, func(c *Config) { c.Limits.MaxFileBytes = 64 << 20; c.Limits.MaxRequestBytes = 128 << 20 })
 	pr, pw := io.Pipe()
-	body, ct := multipartBody(t, e.withToken(goodFields(), ""), []upload{{"evidence", "a.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 20<<20)...)}})
+	body, ct := multipartBody(t, e.withToken(goodFields(), ""), []upload{{"evidence", "a.pdf", bigPDF(20 << 20)}})
 	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/api/objections", pr)
 	req.Header.Set("Content-Type", ct)
 	req.ContentLength = -1
@@ -510,4 +512,11 @@ func TestRetentionPurge(t *testing.T) {
 		t.Fatalf("sweep after the retention period: %+v %v", rep, err)
 	}
 	e.assertNothingStored()
+}
+
+// bigPDF is a whole PDF of about n bytes: padding between its header and
+// its trailer.
+func bigPDF(n int) []byte {
+	b := append([]byte("%PDF-1.4\n"), make([]byte, n)...)
+	return append(b, "\ntrailer << /Root 1 0 R >>\n%%EOF\n"...)
 }

@@ -175,6 +175,9 @@ func (rc *received) readField(part *multipart.Part, name string) *problem {
 // storeFile streams one file part to storage.
 func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field string, slot fileSlot) *problem {
 	display := submission.SanitizeFileName(part.FileName())
+	if unsafeName(rawFileName(part)) {
+		return invalid(map[string]string{field: "文件名“" + display + "”含有不允许的字符（路径符号 / \\ 、“..” 或控制字符），请把文件改为普通的名称后重新上传。"})
+	}
 	head := make([]byte, sniffBytes)
 	n, err := io.ReadFull(part, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
@@ -196,7 +199,12 @@ func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field s
 		return asProblem(rc.s.log, err)
 	}
 	h := sha256.New()
-	body := &limitedReader{r: io.MultiReader(bytes.NewReader(head), part), left: slot.maxBytes, h: h,
+	check, err := newFileCheck(typ)
+	if err != nil {
+		return asProblem(rc.s.log, err)
+	}
+	defer check.close()
+	body := &limitedReader{r: io.TeeReader(io.MultiReader(bytes.NewReader(head), part), check), left: slot.maxBytes, h: h,
 		touch: func() { rc.touch(ctx) }}
 	start := time.Now()
 	info, err := rc.s.store.Put(ctx, key, body, storage.PutOptions{ContentType: typ})
@@ -215,6 +223,11 @@ func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field s
 	rc.written = append(rc.written, key)
 	if info.Size != body.n {
 		return asProblem(rc.s.log, fmt.Errorf("store %s: stored %d bytes, read %d", key, info.Size, body.n))
+	}
+	if why := check.verdict(); why != "" {
+		return &problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
+			Message: "文件“" + display + "”" + why + "，没有保存。请检查文件后重新上传。",
+			Fields:  map[string]string{field: "“" + display + "”" + why}}
 	}
 	rc.files = append(rc.files, submission.File{Field: field, Name: display, Key: key, Size: body.n,
 		SHA256: hex.EncodeToString(h.Sum(nil)), Type: typ})

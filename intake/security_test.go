@@ -362,7 +362,7 @@ func TestStalledUploadDropped(t *testing.T) {
 		c.Limits.MaxFileBytes = 64 << 20
 		c.Limits.MaxRequestBytes = 128 << 20
 	})
-	body, ct := multipartBody(t, goodFields(), []upload{{"evidence", "a.pdf", append(append([]byte{}, pdfBytes...), make([]byte, 4<<20)...)}})
+	body, ct := multipartBody(t, goodFields(), []upload{{"evidence", "a.pdf", bigPDF(4 << 20)}})
 	pr, pw := io.Pipe()
 	req, _ := http.NewRequest(http.MethodPost, e.http.URL+"/api/objections", pr)
 	req.Header.Set("Content-Type", ct)

@@ -127,6 +127,9 @@ func (b *bench) makeBigFile() error {
 		if n > left {
 			n = left
 		}
+		if left == n { // a whole PDF ends with %%EOF
+			copy(buf[n-7:n], "\n%%EOF\n")
+		}
 		if _, err := w.Write(buf[:n]); err != nil {
 			return err
 		}
@@ -316,6 +319,7 @@ func evidence(n int64, seed uint64) ([]byte, string) {
 	rng := mrand.NewChaCha8([32]byte{byte(seed), byte(seed >> 8), 2})
 	_, _ = rng.Read(buf)
 	copy(buf, "%PDF-1.4\n")
+	copy(buf[len(buf)-7:], "\n%%EOF\n") // a whole PDF ends so
 	sum := sha256.Sum256(buf)
 	return buf, hex.EncodeToString(sum[:])
 }
