@@ -17,6 +17,8 @@ type applicationResponse struct {
 	objectionResponse
 	// Slots is the 收件清单: every slot, received or not.
 	Slots []slotReceipt `json:"slots,omitempty"`
+	// Status is the secretariat's latest update (receipt lookups only).
+	Status *receiptStatus `json:"status,omitempty"`
 }
 
 type slotReceipt struct {

@@ -520,3 +520,23 @@ func bigPDF(n int) []byte {
 	b := append([]byte("%PDF-1.4\n"), make([]byte, n)...)
 	return append(b, "\ntrailer << /Root 1 0 R >>\n%%EOF\n"...)
 }
+
+// TestReceiptShowsStatus checks that the secretariat's latest status update
+// shows on the receipt, for the holder of the token only.
+func TestReceiptShowsStatus(t *testing.T) {
+	e := newEnv(t, dirStore(t), nil)
+	resp := e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")
+	got := decode[objectionResponse](t, resp)
+	ctx := context.Background()
+	for i, st := range []string{"核实中", "已办结"} {
+		at := duringPublicity.Add(time.Duration(i+1) * time.Hour)
+		data, _ := json.Marshal(submission.Status{Reference: got.Reference, State: st, Note: "备注" + st, Operator: "王科员", At: at})
+		if _, err := e.store.Put(ctx, submission.StatusKey(got.Reference, at), bytes.NewReader(data), storage.PutOptions{IfAbsent: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page := getBody(t, e.http.URL+got.Receipt, http.StatusOK)
+	if !strings.Contains(page, "已办结") || !strings.Contains(page, "备注已办结") || strings.Contains(page, "王科员") {
+		t.Errorf("receipt does not show the latest status (or shows the operator):\n%s", page)
+	}
+}

@@ -1,6 +1,7 @@
 package intake
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"time"
@@ -18,7 +19,8 @@ var errNoReceipt = &problem{Status: http.StatusNotFound, Code: "not_found",
 type receiptView struct {
 	Manifest       *submission.Manifest
 	PublicityTitle string
-	Slots          []slotReceipt // applications: the 收件清单
+	Slots          []slotReceipt      // applications: the 收件清单
+	Status         *submission.Status // the secretariat's latest update, nil if none
 }
 
 // receiptShow shows a receipt to whoever holds its token. An unknown
@@ -57,12 +59,16 @@ func (s *Server) receiptShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoReceipt, nil)
 		return
 	}
-	view := receiptView{Manifest: m, PublicityTitle: m.Fields["publicityTitle"]}
+	view := receiptView{Manifest: m, PublicityTitle: m.Fields["publicityTitle"], Status: s.latestStatus(r.Context(), m.Reference)}
 	if m.Kind == submission.KindApplication {
 		view.Slots = slotReceipts(m)
 	}
 	if wantsJSON(r) {
 		resp := applicationResponse{objectionResponse: objectionResponse{Reference: m.Reference, ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339)}, Slots: view.Slots}
+		resp.Status = &receiptStatus{State: "已受理"}
+		if st := view.Status; st != nil {
+			resp.Status = &receiptStatus{State: st.State, Note: st.Note, At: st.At.In(s.loc).Format(time.RFC3339)}
+		}
 		for _, f := range m.Files {
 			resp.Files = append(resp.Files, responseFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
 		}
@@ -70,4 +76,30 @@ func (s *Server) receiptShow(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.pages.render(w, http.StatusOK, "receipt.html", "受理回执", view)
+}
+
+// receiptStatus is the status part of a receipt's JSON.
+type receiptStatus struct {
+	State string `json:"state"`
+	Note  string `json:"note,omitempty"`
+	At    string `json:"at,omitempty"`
+}
+
+// latestStatus returns the newest status record of a submission, or nil.
+// A record that cannot be read is logged and passed over.
+func (s *Server) latestStatus(ctx context.Context, ref string) *submission.Status {
+	infos, err := s.store.List(ctx, submission.StatusPrefix(ref))
+	if err != nil || len(infos) == 0 {
+		if err != nil {
+			s.log.Warn("status records not listed", "ref", ref, "err", err)
+		}
+		return nil
+	}
+	for i := len(infos) - 1; i >= 0; i-- {
+		var st submission.Status
+		if err := s.readJSON(ctx, infos[i].Key, &st); err == nil && submission.ValidState(st.State) {
+			return &st
+		}
+	}
+	return nil
 }

@@ -38,6 +38,7 @@ commands:
   serve   build the site and serve it with the intake (default http://127.0.0.1:8080, env ADDR)
   intake  run the intake alone (objections; needs public/windows.json from a build)
   export  download submissions for the secretariat, verify them, write 汇总.xlsx
+  status  record a submission's state (核实中, 需补正, 已办结), shown on its receipt
 `
 
 // run dispatches a command line; it is main without the process around it.
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runIntake(ctx, args[1:], stdout, stderr)
 	case "export":
 		return runExport(ctx, args[1:], stdout, stderr)
+	case "status":
+		return runStatus(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
