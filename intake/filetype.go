@@ -51,28 +51,13 @@ func typeNames(types []string) string {
 // detectType names a file's type from its first bytes, whatever its name or
 // declared type says. It returns "" for anything it does not recognise.
 func detectType(head []byte) string {
-	m := mimetype.Detect(head)
-	for ; m != nil; m = m.Parent() {
-		switch {
-		case m.Is(typePDF):
-			return typePDF
-		case m.Is(typeJPEG):
-			return typeJPEG
-		case m.Is(typePNG):
-			return typePNG
-		case m.Is(typeTIFF):
-			return typeTIFF
-		case m.Is(typeHEIC):
-			return typeHEIC
-		case m.Is(typeDOCX):
-			return typeDOCX
-		case m.Is(typeXLSX):
-			return typeXLSX
-		case m.Is(typeDOC):
-			return typeDOC
-		case m.Is(typeXLS):
-			return typeXLS
-		case m.Is("application/zip"):
+	for m := mimetype.Detect(head); m != nil; m = m.Parent() {
+		for _, t := range sniffable {
+			if m.Is(t) {
+				return t
+			}
+		}
+		if m.Is("application/zip") {
 			if isOFD(head) {
 				return typeOFD
 			}
@@ -81,6 +66,10 @@ func detectType(head []byte) string {
 	}
 	return ""
 }
+
+// sniffable are the types mimetype names directly (OFD is a ZIP it does not
+// know, recognised by isOFD).
+var sniffable = []string{typePDF, typeJPEG, typePNG, typeTIFF, typeHEIC, typeDOCX, typeXLSX, typeDOC, typeXLS}
 
 // isOFD reports whether a ZIP's first local file headers hold OFD.xml at
 // the root, as GB/T 33190 requires of an OFD document.

@@ -5,12 +5,9 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
-	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -74,46 +71,30 @@ func (b *bench) postApplication(ctx context.Context, docs [][]byte) error {
 	for i := 1; i <= 9; i++ {
 		fields["declaration"+strconv.Itoa(i)] = "none"
 	}
-	pr, pw := io.Pipe()
-	mw := multipart.NewWriter(pw)
-	go func() {
-		keys := make([]string, 0, len(fields))
-		for k := range fields {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
+	keys := make([]string, 0, len(fields))
+	for k := range fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	body, err := b.postMultipart(ctx, "/api/applications", func(mw *multipart.Writer) error {
 		for _, k := range keys {
 			if err := mw.WriteField(k, fields[k]); err != nil {
-				pw.CloseWithError(err)
-				return
+				return err
 			}
 		}
 		for i, d := range docs {
 			part, err := mw.CreateFormFile(applicationSlots[i], applicationSlots[i]+".pdf")
-			if err == nil {
-				_, err = part.Write(d)
-			}
 			if err != nil {
-				pw.CloseWithError(err)
-				return
+				return err
+			}
+			if _, err := part.Write(d); err != nil {
+				return err
 			}
 		}
-		pw.CloseWithError(mw.Close())
-	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+b.addr+"/api/applications", pr)
+		return nil
+	})
 	if err != nil {
 		return err
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
 	}
 	var got struct {
 		Files []struct{} `json:"files"`

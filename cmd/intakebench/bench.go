@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	mrand "math/rand/v2"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -239,41 +240,53 @@ var objectionFields = [][2]string{
 	{"statement", "该组织存在拖欠农民工工资的情况，附有相关证明材料，请予以核实。"}, {"consent", "yes"},
 }
 
+// postMultipart streams a multipart/form-data body written by write to
+// path and returns the answer's body, failing unless it is a 201.
+func (b *bench) postMultipart(ctx context.Context, path string, write func(mw *multipart.Writer) error) ([]byte, error) {
+	pr, pw := io.Pipe()
+	mw := multipart.NewWriter(pw)
+	go func() {
+		err := write(mw)
+		if err == nil {
+			err = mw.Close()
+		}
+		pw.CloseWithError(err)
+	}()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+b.addr+path, pr)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusCreated {
+		return nil, fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
+	}
+	return body, nil
+}
+
 // post sends one objection whose evidence streams from r, and checks the
 // receipt's hash.
 func (b *bench) post(ctx context.Context, r io.Reader, wantSum string) error {
-	pr, pw := io.Pipe()
-	mw := newMultipart(pw)
-	go func() {
+	body, err := b.postMultipart(ctx, "/api/objections", func(mw *multipart.Writer) error {
 		for _, f := range objectionFields {
 			if err := mw.WriteField(f[0], f[1]); err != nil {
-				pw.CloseWithError(err)
-				return
+				return err
 			}
 		}
 		part, err := mw.CreateFormFile("evidence", "evidence.pdf")
 		if err == nil {
 			_, err = io.Copy(part, r)
 		}
-		if err == nil {
-			err = mw.Close()
-		}
-		pw.CloseWithError(err)
-	}()
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, "http://"+b.addr+"/api/objections", pr)
+		return err
+	})
 	if err != nil {
 		return err
-	}
-	req.Header.Set("Content-Type", mw.FormDataContentType())
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != http.StatusCreated {
-		return fmt.Errorf("status %d: %s", resp.StatusCode, strings.TrimSpace(string(body)))
 	}
 	var got struct {
 		Files []struct{ SHA256 string } `json:"files"`

@@ -3,14 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"mime/multipart"
 	"sort"
 	"sync"
 	"time"
 )
-
-func newMultipart(w io.Writer) *multipart.Writer { return multipart.NewWriter(w) }
 
 // concurrent sends o.requests objections, o.concurrency at a time.
 func (b *bench) concurrent(ctx context.Context) error {
