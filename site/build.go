@@ -110,6 +110,7 @@ type builder struct {
 
 	writtenMu sync.Mutex // guards report.WrittenNames
 	jobs      []job      // every output of the build
+	search    *searchIndex
 }
 
 // loadTheme compiles the theme, or in a session reuses it unless it changed.

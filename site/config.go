@@ -44,6 +44,9 @@ type Config struct {
 	// build checks every other form path like a link.
 	ObjectionForm   string `yaml:"objectionForm"`
 	ApplicationForm string `yaml:"applicationForm"`
+	// Search turns the site's search index (search/) on or off; on unless
+	// set to false.
+	Search *bool `yaml:"search"`
 	// Params are free values for themes.
 	Params map[string]any `yaml:"params"`
 
@@ -191,3 +194,6 @@ func isExternal(link string) bool {
 	}
 	return false
 }
+
+// searchOn reports whether the build writes the search index.
+func (c *Config) searchOn() bool { return c.Search == nil || *c.Search }

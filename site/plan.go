@@ -23,11 +23,12 @@ type job struct {
 type jobKind int
 
 const (
-	jobOther jobKind = iota // sitemap, robots, manifest, aliases, static files, 404
-	jobPage                 // a content page
-	jobList                 // one page of a section, tag or tags list
-	jobHome                 // the home page
-	jobFeed                 // an Atom feed
+	jobOther  jobKind = iota // sitemap, robots, manifest, aliases, static files, 404
+	jobPage                  // a content page
+	jobList                  // one page of a section, tag or tags list
+	jobHome                  // the home page
+	jobFeed                  // an Atom feed
+	jobSearch                // a file of the search index
 )
 
 // plan lists every output file of the build.
@@ -69,6 +70,10 @@ func (b *builder) plan() []job {
 	}
 	add(job{name: "sitemap.xml", source: "sitemap", render: b.sitemap})
 	add(b.manifestJob())
+	if b.cfg.searchOn() {
+		b.search = newSearchIndex(b.site.RegularPages, b.cfg)
+		jobs = append(jobs, b.search.jobs()...)
+	}
 	add(job{name: "robots.txt", source: "robots", render: func() ([]byte, error) {
 		return []byte("User-agent: *\nAllow: /\nSitemap: " + b.cfg.AbsURL("/sitemap.xml") + "\n"), nil
 	}})

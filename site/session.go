@@ -337,17 +337,37 @@ func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (r
 		edited[p.File] = true
 	}
 	var pages []*Page
+	oldText := map[*Page]string{}
 	for _, ed := range edits {
 		pages = append(pages, ed.page)
+		if b.search != nil {
+			oldText[ed.page] = pageText(ed.page.Title, string(ed.page.Content))
+		}
 	}
 	if err := b.renderPages(ctx, pages); err != nil {
 		return nil, true, err
+	}
+	extra := map[string]bool{}
+	if b.search != nil {
+		for _, p := range pages {
+			for sh := range b.search.update(p, oldText[p], pageText(p.Title, string(p.Content))) {
+				extra[shardName(sh)] = true
+			}
+			if id, ok := b.search.ids[p]; ok {
+				extra[docShardName(id/searchDocShard)] = true
+			}
+		}
 	}
 	b.checkLinks(b.jobs)
 	if err := b.probs.err(); err != nil {
 		return nil, true, err
 	}
 	toWrite := selectJobs(b.jobs, edited)
+	for _, j := range b.jobs {
+		if extra[j.name] {
+			toWrite = append(toWrite, j)
+		}
+	}
 	b.report.Rendered, b.report.Partial = len(toWrite), true
 	if err := b.write(ctx, toWrite); err != nil {
 		return nil, true, err

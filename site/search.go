@@ -1,0 +1,252 @@
+package site
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"html"
+	"slices"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// The search index lets a static site answer Chinese queries in the
+// browser, without a server, under a strict Content Security Policy (the
+// script is plain JavaScript: no eval, no WebAssembly). Chinese has no
+// spaces, so text is cut into overlapping two-character pieces (bigrams):
+// a query for any substring of two or more characters of a page's title or
+// text finds the page, because the page holds every bigram of that
+// substring. Latin letters and digits are indexed as lower-cased words.
+//
+// The index is split so that one query downloads little:
+//
+//	search/meta.json            {"version", "docs", "shards", "docShard"}
+//	search/idx/NNN.json         postings of the terms whose FNV-1a hash mod shards is NNN:
+//	                            {"term": [doc ids, delta-encoded], …}
+//	search/docs/NNN.json        [[url, title, date, summary], …] for doc ids NNN*docShard …
+//
+// The browser computes a query's terms, fetches their shards, intersects
+// the postings, and fetches the document shards of the first results.
+const (
+	searchVersion   = 1
+	searchShards    = 512
+	searchDocShard  = 100
+	searchTextLimit = 20000 // characters of a page's text that are indexed
+)
+
+// searchTerms cuts text into the index's terms: bigrams of CJK runs (a lone
+// CJK character is kept as a unigram so that one-character runs are not
+// lost), and lower-cased words of letters and digits.
+func searchTerms(text string, add func(term string)) {
+	var run []rune
+	var word strings.Builder
+	flushRun := func() {
+		switch len(run) {
+		case 0:
+		case 1:
+			add(string(run))
+		default:
+			for i := 0; i+1 < len(run); i++ {
+				add(string(run[i : i+2]))
+			}
+		}
+		run = run[:0]
+	}
+	flushWord := func() {
+		if word.Len() > 0 {
+			add(word.String())
+			word.Reset()
+		}
+	}
+	for _, r := range text {
+		switch {
+		case isWide(r) && unicode.IsLetter(r) || unicode.Is(unicode.Han, r):
+			flushWord()
+			run = append(run, r)
+		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			flushRun()
+			word.WriteRune(unicode.ToLower(r))
+		case unicode.IsDigit(r) || unicode.IsLetter(r):
+			flushRun()
+			word.WriteRune(unicode.ToLower(r))
+		default:
+			flushRun()
+			flushWord()
+		}
+	}
+	flushRun()
+	flushWord()
+}
+
+// searchShard is the shard a term's postings live in.
+func searchShard(term string) int {
+	h := fnv.New32a()
+	h.Write([]byte(term))
+	return int(h.Sum32() % searchShards)
+}
+
+// plainOf strips tags and entities from rendered HTML.
+func plainOf(h string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range h {
+		switch {
+		case r == '<':
+			in = true
+			b.WriteByte(' ')
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return html.UnescapeString(b.String())
+}
+
+// searchIndex is the index of a build, kept by a session so that a body
+// edit updates only the shards its terms touch.
+type searchIndex struct {
+	docs   []*Page                          // doc id → page (RegularPages, newest first)
+	ids    map[*Page]int                    // page → doc id
+	shards [searchShards]map[string][]int32 // term → ascending doc ids
+	cfg    *Config
+}
+
+// pageText is what of a page is indexed.
+func pageText(title string, content string) string {
+	text := title + "\n" + plainOf(content)
+	if utf8.RuneCountInString(text) > searchTextLimit {
+		text = string([]rune(text)[:searchTextLimit])
+	}
+	return text
+}
+
+// termSet returns the distinct terms of a text.
+func termSet(text string) map[string]bool {
+	set := map[string]bool{}
+	searchTerms(text, func(t string) { set[t] = true })
+	return set
+}
+
+func newSearchIndex(pages []*Page, cfg *Config) *searchIndex {
+	x := &searchIndex{docs: pages, ids: make(map[*Page]int, len(pages)), cfg: cfg}
+	for i := range x.shards {
+		x.shards[i] = map[string][]int32{}
+	}
+	for id, p := range pages {
+		x.ids[p] = id
+		for t := range termSet(pageText(p.Title, string(p.Content))) {
+			s := searchShard(t)
+			x.shards[s][t] = append(x.shards[s][t], int32(id)) // ids ascend: no sort needed
+		}
+	}
+	return x
+}
+
+// update re-indexes a page whose text changed and returns the shards touched.
+func (x *searchIndex) update(p *Page, oldText, newText string) map[int]bool {
+	id, ok := x.ids[p]
+	if !ok {
+		return nil
+	}
+	old, cur := termSet(oldText), termSet(newText)
+	dirty := map[int]bool{}
+	for t := range old {
+		if cur[t] {
+			continue
+		}
+		s := searchShard(t)
+		dirty[s] = true
+		list := x.shards[s][t]
+		if i, found := slices.BinarySearch(list, int32(id)); found {
+			list = slices.Delete(list, i, i+1)
+		}
+		if len(list) == 0 {
+			delete(x.shards[s], t)
+		} else {
+			x.shards[s][t] = list
+		}
+	}
+	for t := range cur {
+		if old[t] {
+			continue
+		}
+		s := searchShard(t)
+		dirty[s] = true
+		list := x.shards[s][t]
+		if i, found := slices.BinarySearch(list, int32(id)); !found {
+			x.shards[s][t] = slices.Insert(list, i, int32(id))
+		}
+	}
+	return dirty
+}
+
+func shardName(s int) string    { return fmt.Sprintf("search/idx/%03d.json", s) }
+func docShardName(d int) string { return fmt.Sprintf("search/docs/%03d.json", d) }
+
+// jobs are the index's output files.
+func (x *searchIndex) jobs() []job {
+	meta := map[string]int{"version": searchVersion, "docs": len(x.docs), "shards": searchShards, "docShard": searchDocShard}
+	jobs := []job{{name: "search/meta.json", kind: jobSearch, source: "search index", render: func() ([]byte, error) {
+		b, err := json.Marshal(meta)
+		return append(b, '\n'), err
+	}}}
+	for s := range x.shards {
+		jobs = append(jobs, job{name: shardName(s), kind: jobSearch, source: "search index", render: func() ([]byte, error) {
+			return encodePostings(x.shards[s]), nil
+		}})
+	}
+	for start := 0; start < len(x.docs); start += searchDocShard {
+		d := start / searchDocShard
+		jobs = append(jobs, job{name: docShardName(d), kind: jobSearch, source: "search index", render: func() ([]byte, error) {
+			return x.docShard(d)
+		}})
+	}
+	return jobs
+}
+
+// docShard lists the documents of one document shard.
+func (x *searchIndex) docShard(d int) ([]byte, error) {
+	start := d * searchDocShard
+	end := min(start+searchDocShard, len(x.docs))
+	rows := make([][4]string, 0, end-start)
+	for _, p := range x.docs[start:end] {
+		rows = append(rows, [4]string{p.RelPermalink, p.Title, p.Date.In(x.cfg.Location()).Format("2006-01-02"), p.Summary})
+	}
+	// json escapes < > & as \u003c…, so that no index file ever holds markup.
+	b, err := json.Marshal(rows)
+	return append(b, '\n'), err
+}
+
+// encodePostings writes a shard: terms sorted, doc ids delta-encoded.
+func encodePostings(shard map[string][]int32) []byte {
+	terms := make([]string, 0, len(shard))
+	for t := range shard {
+		terms = append(terms, t)
+	}
+	sort.Strings(terms)
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, t := range terms {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		k, _ := json.Marshal(t)
+		buf.Write(k)
+		buf.WriteString(":[")
+		prev := int32(0)
+		for j, id := range shard[t] {
+			if j > 0 {
+				buf.WriteByte(',')
+			}
+			fmt.Fprint(&buf, id-prev)
+			prev = id
+		}
+		buf.WriteByte(']')
+	}
+	buf.WriteString("}\n")
+	return buf.Bytes()
+}
