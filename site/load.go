@@ -142,6 +142,7 @@ func (b *builder) parseSource(name string, src []byte) *cacheEntry {
 	}
 	var ps problems
 	b.readWindow(p, fm.Type, fmText, &ps)
+	b.readWinner(p, fm.Type, fmText, &ps)
 	if len(ps.list) > 0 {
 		e.problems = append(e.problems, ps.list...)
 		return e
