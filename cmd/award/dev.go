@@ -17,6 +17,7 @@ import (
 // devServer is award serve's build side: one site.Session, rebuilt on every
 // batch of changes, announcing each result to the open pages.
 type devServer struct {
+	now    time.Time // a fixed clock (serve -now), zero for the real one
 	flags  buildFlags
 	opts   site.Options
 	sess   *site.Session
@@ -33,7 +34,7 @@ func (d *devServer) start(ctx context.Context) error {
 		return err
 	}
 	d.sess = sess
-	rep, err := sess.Build(ctx, site.Change{Full: true}, time.Time{})
+	rep, err := sess.Build(ctx, site.Change{Full: true}, d.now)
 	if err != nil {
 		if _, statErr := os.Stat(filepath.Join(d.flags.out, schedule.ManifestName)); statErr != nil {
 			return err
@@ -92,7 +93,7 @@ func (d *devServer) rebuild(ctx context.Context, b batch) {
 		d.opts, d.sess = o, sess
 		change = site.Change{Full: true}
 	}
-	rep, err := d.sess.Build(ctx, change, time.Time{})
+	rep, err := d.sess.Build(ctx, change, d.now)
 	if err != nil {
 		if errors.Is(err, context.Canceled) {
 			return

@@ -66,7 +66,7 @@ func openSealer(cfg intake.Config, log *slog.Logger, create bool) (*submission.S
 }
 
 // newIntake builds the intake server over the manifest at manifestPath.
-func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger, devKey bool) (*intake.Server, error) {
+func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger, devKey bool, fixedNow time.Time) (*intake.Server, error) {
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
@@ -87,7 +87,11 @@ func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger, devKey 
 	if err != nil {
 		return nil, err
 	}
-	return intake.New(cfg, intake.Deps{Store: store, Windows: windows, Sealer: sealer, Log: log, Calendar: cal, Townships: townships})
+	var now func() time.Time
+	if !fixedNow.IsZero() {
+		now = func() time.Time { return fixedNow }
+	}
+	return intake.New(cfg, intake.Deps{Store: store, Windows: windows, Sealer: sealer, Log: log, Calendar: cal, Townships: townships, Now: now})
 }
 
 // loadTownships reads the county's townships and sub-districts.
@@ -124,7 +128,7 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
-	srv, err := newIntake(ctx, cfg, log, false)
+	srv, err := newIntake(ctx, cfg, log, false, time.Time{})
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/schedule"
@@ -33,6 +34,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs.StringVar(&addr, "addr", addr, "listen `address` (env ADDR)")
 	var noWatch bool
 	fs.BoolVar(&noWatch, "no-watch", false, "do not watch the sources for changes")
+	var fixedNow string
+	fs.StringVar(&fixedNow, "now", "", "pretend it is this moment (RFC 3339), for demonstrations and tests of windows")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -52,6 +55,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	o.Config = local
 	dev := &devServer{flags: f, opts: o, hub: newLiveHub(), stdout: stdout, stderr: stderr}
+	if fixedNow != "" {
+		if dev.now, err = time.Parse(time.RFC3339, fixedNow); err != nil {
+			return fmt.Errorf("-now %q：请写成 2026-11-25T10:00:00+08:00 的形式", fixedNow)
+		}
+	}
 	if err := dev.start(ctx); err != nil {
 		return err
 	}
@@ -62,7 +70,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg.Holidays = f.holidays
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
-	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true)
+	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true, dev.now)
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,113 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// realSite serves the repository's own content, theme and configuration on a
+// fixed clock inside the example publicity (20–26 November 2026).
+func realSite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	t.Setenv("AWARD_DATA_DIR", filepath.Join(dir, "data"))
+	t.Setenv("AWARD_IDENTITY_KEY_FILE", filepath.Join(dir, "data", "identity.key"))
+	t.Setenv("AWARD_TOWNSHIPS", "../../townships.yaml")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- runServe(ctx, []string{"-content", "../../content", "-theme", "../../themes/default", "-config", "../../site.yaml",
+			"-holidays", "../../holidays.yaml", "-static", filepath.Join(dir, "none"), "-out", filepath.Join(dir, "public"),
+			"-intake-config", filepath.Join(dir, "none.yaml"), "-addr", addr, "-no-watch", "-now", "2026-11-25T10:00:00+08:00"},
+			io.Discard, io.Discard)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	url := "http://" + addr + "/"
+	for deadline := time.Now().Add(20 * time.Second); ; {
+		if resp, err := http.Get(url); err == nil {
+			resp.Body.Close()
+			return url
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("serve did not come up")
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestBrowserCitizenObjects walks a citizen's path in real Chromium: home →
+// the publicity list → a candidate's objection form → fill it, attach a PDF,
+// submit → the receipt with its reference; then the same with a wrong ID
+// number, which brings the form back with an error summary linking to it.
+func TestBrowserCitizenObjects(t *testing.T) {
+	ctx := browser(t)
+	url := realSite(t)
+	pdf := filepath.Join(t.TempDir(), "处罚决定书.pdf")
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fill := func(idNumber string) error {
+		return chromedp.Do(ctx,
+			chromedp.WaitVisible("#f-name"),
+			chromedp.SendKeys("#f-name", "张三"),
+			chromedp.SendKeys("#f-idNumber", idNumber),
+			chromedp.SendKeys("#f-phone", "13800138000"),
+			chromedp.SendKeys("#f-statement", "该组织在2025年发生过产品质量责任事故，有当地市场监管部门的处罚决定书为证。"),
+			chromedp.SetUploadFiles("#f-evidence", []string{pdf}),
+			chromedp.Click("#f-consent"),
+			chromedp.Click(`form button[type="submit"]`),
+		)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(url),
+		chromedp.Click(`main a[href$="/publicity/2026-candidates/"]`),
+		chromedp.WaitVisible("table.candidates"),
+		chromedp.Click(`table.candidates a[href*="/api/objections/new"]`),
+	)
+	if err != nil {
+		t.Fatalf("reaching the form: %v", err)
+	}
+	if err := fill("11010519491231002X"); err != nil {
+		t.Fatalf("filling the form: %v", err)
+	}
+	receipt, err := chromedp.Run(ctx, chromedp.Text("main"))
+	if err != nil || !strings.Contains(receipt, "异议受理回执") || !strings.Contains(receipt, "受理编号") || !strings.Contains(receipt, "处罚决定书.pdf") {
+		t.Fatalf("no receipt after submitting (%v):\n%s", err, receipt)
+	}
+	// The same with a wrong ID number.
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"api/objections/new?publicity=pub-2026-candidates&candidate=c01")); err != nil {
+		t.Fatal(err)
+	}
+	if err := fill("110105194912310021"); err != nil {
+		t.Fatalf("filling the form again: %v", err)
+	}
+	summary, err := chromedp.Run(ctx, chromedp.Text(".error-summary"))
+	if err != nil || !strings.Contains(summary, "校验位") {
+		t.Fatalf("no error summary naming the check digit (%v): %q", err, summary)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Text(`.error-summary a[href="#f-idNumber"]`)); err != nil {
+		t.Errorf("the error summary does not link to the ID number field: %v", err)
+	}
+}
