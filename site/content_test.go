@@ -1,6 +1,8 @@
 package site
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
 	"os"
 	"strings"
@@ -60,4 +62,51 @@ func repoCalendar(t testing.TB) *workday.Calendar {
 		t.Fatal(err)
 	}
 	return cal
+}
+
+// TestPageWeight holds every page of the real site, with its stylesheet, to
+// at most 40 KB once compressed, as a phone on a slow line needs.
+func TestPageWeight(t *testing.T) {
+	cfg, err := ParseConfig(mustRead(t, "../site.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := NewMemOutput()
+	if _, err := Build(context.Background(), Options{Content: os.DirFS("../content"), Theme: os.DirFS("../themes/default"),
+		Config: cfg, Output: out, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, cfg.Location()), Calendar: repoCalendar(t)}); err != nil {
+		t.Fatal(err)
+	}
+	css, _ := out.File("css/site.css")
+	cssSize := gzipSize(css)
+	pages := 0
+	for _, name := range out.Names() {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		page, _ := out.File(name)
+		pages++
+		if total := gzipSize(page) + cssSize; total > 40<<10 {
+			t.Errorf("%s weighs %d bytes compressed with its stylesheet; the limit is 40 KB", name, total)
+		}
+	}
+	if pages < 20 {
+		t.Errorf("only %d pages checked", pages)
+	}
+}
+
+func gzipSize(b []byte) int {
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	zw.Write(b)
+	zw.Close()
+	return buf.Len()
+}
+
+func mustRead(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -110,4 +110,8 @@ func TestBrowserCitizenObjects(t *testing.T) {
 	if _, err := chromedp.Run(ctx, chromedp.Text(`.error-summary a[href="#f-idNumber"]`)); err != nil {
 		t.Errorf("the error summary does not link to the ID number field: %v", err)
 	}
+	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement && document.activeElement.id`))
+	if err != nil || focused != "error-summary" {
+		t.Errorf("the error summary does not take the focus: focused %q (%v)", focused, err)
+	}
 }
