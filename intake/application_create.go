@@ -51,7 +51,11 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		if !f.hasFields() {
 			return nil
 		}
-		return s.applicationProblem(s.checkApplication(&f, c, today))
+		// The consent box follows the documents on the form, so a browser
+		// sends it after the files: it is checked at the end.
+		ch := s.checkApplication(&f, c, today)
+		delete(ch.fields, "consent")
+		return s.applicationProblem(ch)
 	}
 	rc, p := s.receive(r, form)
 	if p != nil {

@@ -351,3 +351,32 @@ func loadManifest(t *testing.T, store storage.Store, ref string) *submission.Man
 	}
 	return m
 }
+
+// TestApplicationConsentAfterFiles sends the form in a browser's order: the
+// consent box comes after the documents. The early check must not refuse it.
+func TestApplicationConsentAfterFiles(t *testing.T) {
+	e := newEnv(t, dirStore(t), nil)
+	f := goodApplication()
+	delete(f, "consent")
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	keys := make([]string, 0, len(f))
+	for k := range f {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		_ = w.WriteField(k, f[k])
+	}
+	for _, d := range allDocuments() {
+		p, _ := w.CreateFormFile(d.field, d.name)
+		_, _ = p.Write(d.data)
+	}
+	_ = w.WriteField("consent", "yes")
+	_ = w.Close()
+	resp := e.send("/api/applications", &buf, w.FormDataContentType(), "application/json")
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("consent after the files: %d %+v", resp.StatusCode, decode[apiError](t, resp).Error)
+	}
+	resp.Body.Close()
+}

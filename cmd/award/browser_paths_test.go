@@ -16,7 +16,11 @@ import (
 
 // realSite serves the repository's own content, theme and configuration on a
 // fixed clock inside the example publicity (20–26 November 2026).
-func realSite(t *testing.T) string {
+func realSite(t *testing.T) string { return realSiteAt(t, "2026-11-25T10:00:00+08:00") }
+
+// realSiteAt serves the repository's site with its clock fixed at now (and
+// extra serve flags, such as -future for a moment before some pages' dates).
+func realSiteAt(t *testing.T, now string, extra ...string) string {
 	t.Helper()
 	dir := t.TempDir()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -31,10 +35,10 @@ func realSite(t *testing.T) string {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
-		done <- runServe(ctx, []string{"-content", "../../content", "-theme", "../../themes/default", "-config", "../../site.yaml",
+		args := append([]string{"-content", "../../content", "-theme", "../../themes/default", "-config", "../../site.yaml",
 			"-holidays", "../../holidays.yaml", "-static", filepath.Join(dir, "none"), "-out", filepath.Join(dir, "public"),
-			"-intake-config", filepath.Join(dir, "none.yaml"), "-addr", addr, "-no-watch", "-now", "2026-11-25T10:00:00+08:00"},
-			io.Discard, io.Discard)
+			"-intake-config", filepath.Join(dir, "none.yaml"), "-addr", addr, "-no-watch", "-now", now}, extra...)
+		done <- runServe(ctx, args, io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {
 		cancel()
