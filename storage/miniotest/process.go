@@ -132,7 +132,9 @@ func (p *process) env() []string {
 // exits, or readyTimeout passes.
 func (p *process) waitReady(exited <-chan struct{}) error {
 	client := &http.Client{Timeout: time.Second}
-	url := "http://" + p.addr + "/minio/health/live"
+	// ready, not live: a live MinIO may still answer "Server not
+	// initialized yet" until its object layer is up (seen under load).
+	url := "http://" + p.addr + "/minio/health/ready"
 	deadline := time.Now().Add(readyTimeout)
 	for time.Now().Before(deadline) {
 		select {
