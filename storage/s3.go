@@ -94,7 +94,18 @@ func NewS3Store(ctx context.Context, cfg S3Config) (*S3Store, error) {
 	if cfg.SSE {
 		s.sse = encrypt.NewSSE()
 	}
-	if err := s.ensureBucket(ctx, cfg.Region); err != nil {
+	// A MinIO that has just started may answer "Server not initialized yet"
+	// for a moment: wait for it (bounded), as for any service starting.
+	err = s.ensureBucket(ctx, cfg.Region)
+	for deadline := time.Now().Add(30 * time.Second); err != nil && strings.Contains(err.Error(), "not initialized") && time.Now().Before(deadline); {
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		err = s.ensureBucket(ctx, cfg.Region)
+	}
+	if err != nil {
 		return nil, err
 	}
 	return s, nil
