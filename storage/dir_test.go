@@ -112,11 +112,18 @@ func TestDirStoreRootGone(t *testing.T) {
 }
 
 func TestDirStorePermissionDenied(t *testing.T) {
-	if os.Geteuid() == 0 {
-		t.Skip("running as root: permissions are not enforced")
-	}
 	ctx := t.Context()
 	d := newDirStore(t)
+	if os.Geteuid() == 0 {
+		// Root ignores file permissions (as in CI): inject the error a
+		// read-only disk gives instead of making one.
+		storage.SetWrapTemp(d, func(io.Writer) io.Writer { return failingWriter{os.ErrPermission} })
+		if _, err := d.Put(ctx, "a", bytes.NewReader([]byte("x")), storage.PutOptions{}); storage.KindOf(err) != storage.Unavailable {
+			t.Fatalf("Put refused permission: %v, want Unavailable", err)
+		}
+		assertNoTemp(t, d)
+		return
+	}
 	if err := os.Chmod(storage.TempDir(d), 0o500); err != nil {
 		t.Fatal(err)
 	}
@@ -284,3 +291,8 @@ func TestDirStorePutMemory(t *testing.T) {
 		t.Logf("Put of %d MiB allocated %d bytes", size>>20, alloc)
 	}
 }
+
+// failingWriter fails every write with err.
+type failingWriter struct{ err error }
+
+func (w failingWriter) Write([]byte) (int, error) { return 0, w.err }
