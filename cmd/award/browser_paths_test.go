@@ -96,9 +96,9 @@ func TestBrowserCitizenObjects(t *testing.T) {
 	if err := fill("11010519491231002X"); err != nil {
 		t.Fatalf("filling the form: %v", err)
 	}
-	receipt, err := chromedp.Run(ctx, chromedp.Text("main"))
-	if err != nil || !strings.Contains(receipt, "异议受理回执") || !strings.Contains(receipt, "受理编号") || !strings.Contains(receipt, "处罚决定书.pdf") {
-		t.Fatalf("no receipt after submitting (%v):\n%s", err, receipt)
+	receipt := waitText(t, ctx, "异议受理回执")
+	if !strings.Contains(receipt, "受理编号") || !strings.Contains(receipt, "处罚决定书.pdf") {
+		t.Fatalf("the receipt lacks its reference or the file:\n%s", receipt)
 	}
 	// The same with a wrong ID number.
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"api/objections/new?publicity=pub-2026-candidates&candidate=c01")); err != nil {
@@ -107,15 +107,35 @@ func TestBrowserCitizenObjects(t *testing.T) {
 	if err := fill("110105194912310021"); err != nil {
 		t.Fatalf("filling the form again: %v", err)
 	}
-	summary, err := chromedp.Run(ctx, chromedp.Text(".error-summary"))
-	if err != nil || !strings.Contains(summary, "校验位") {
-		t.Fatalf("no error summary naming the check digit (%v): %q", err, summary)
+	if page := waitText(t, ctx, "需要修改"); !strings.Contains(page, "校验位") {
+		t.Fatalf("no error summary naming the check digit:\n%s", page)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Text(`.error-summary a[href="#f-idNumber"]`)); err != nil {
 		t.Errorf("the error summary does not link to the ID number field: %v", err)
 	}
-	focused, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.activeElement && document.activeElement.id`))
-	if err != nil || focused != "error-summary" {
-		t.Errorf("the error summary does not take the focus: focused %q (%v)", focused, err)
+	var focused string
+	for deadline := time.Now().Add(5 * time.Second); focused != "error-summary" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		focused, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(document.readyState === "complete" && document.activeElement && document.activeElement.id) || ""`))
 	}
+	if focused != "error-summary" {
+		t.Errorf("the error summary does not take the focus: focused %q", focused)
+	}
+}
+
+// waitText waits until the page (whichever, across navigations) shows want,
+// and returns its text.
+func waitText(t *testing.T, ctx context.Context, want string) string {
+	t.Helper()
+	var text string
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+		if err == nil {
+			text = got
+			if strings.Contains(text, want) {
+				return text
+			}
+		}
+	}
+	t.Fatalf("the page never showed %q; it shows:\n%s", want, text)
+	return ""
 }
