@@ -100,21 +100,11 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *problem, form f
 		writeJSON(w, p.Status, problemJSON(p))
 		return
 	}
-	if form != nil && !isNilView(form) {
+	if form != nil {
 		form.setProblem(p)
 		name, title := form.page()
 		s.pages.render(w, p.Status, name, title, form)
 		return
 	}
 	s.pages.render(w, p.Status, "error.html", "无法完成", p)
-}
-
-func isNilView(v formView) bool {
-	switch f := v.(type) {
-	case *objectionView:
-		return f == nil
-	case *applicationView:
-		return f == nil
-	}
-	return false
 }
