@@ -57,10 +57,7 @@ func BenchmarkBuild(b *testing.B) {
 // BenchmarkSessionBodyEdit times the development server's common case: one
 // page's body edited on a 10,000-page site, rebuilt by a Session.
 func BenchmarkSessionBodyEdit(b *testing.B) {
-	content := fstest.MapFS{}
-	for _, f := range corpus.Generate(10000, 1) {
-		content[f.Path] = &fstest.MapFile{Data: f.Data}
-	}
+	content := corpusFS(10000, 1)
 	cfg, err := ParseConfig(nil)
 	if err != nil {
 		b.Fatal(err)

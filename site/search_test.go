@@ -87,10 +87,7 @@ func lookup(t testing.TB, out *MemOutput, q string) (urls []string, fetched int)
 
 func buildCorpus(t testing.TB, n int) (*MemOutput, fstest.MapFS) {
 	t.Helper()
-	content := fstest.MapFS{}
-	for _, f := range corpus.Generate(n, 3) {
-		content[f.Path] = &fstest.MapFile{Data: f.Data}
-	}
+	content := corpusFS(n, 3)
 	cfg, _ := ParseConfig(nil)
 	out := NewMemOutput()
 	_, err := Build(context.Background(), Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg, Output: out,
@@ -150,10 +147,7 @@ func TestSearchFindsSubstrings(t *testing.T) {
 // BenchmarkSearchIndex reports, on 10,000 generated pages, the time to build
 // the index (per op), its size, and what a browser downloads for one query.
 func BenchmarkSearchIndex(b *testing.B) {
-	content := fstest.MapFS{}
-	for _, f := range corpus.Generate(10000, 3) {
-		content[f.Path] = &fstest.MapFile{Data: f.Data}
-	}
+	content := corpusFS(10000, 3)
 	cfg, _ := ParseConfig(nil)
 	out := NewMemOutput()
 	sess, err := NewSession(Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg, Output: out})

@@ -14,8 +14,6 @@ import (
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"github.com/zhongmou/award/bench/corpus"
 )
 
 // TestSessionEqualsCleanBuild is the equivalence property of incremental
@@ -37,10 +35,7 @@ func TestSessionEqualsCleanBuild(t *testing.T) {
 }
 
 func runEquivalence(t *testing.T, seed uint64, steps int) {
-	content := fstest.MapFS{}
-	for _, f := range corpus.Generate(80, int64(seed)) {
-		content[f.Path] = &fstest.MapFile{Data: f.Data}
-	}
+	content := corpusFS(80, int64(seed))
 	theme := fstest.MapFS{}
 	err := fs.WalkDir(os.DirFS("../themes/default"), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -262,10 +257,7 @@ func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 // TestSessionBodyEditRendersLittle checks the fast path: a body edit renders
 // the page, the list pages showing it, the home page and the feeds.
 func TestSessionBodyEditRendersLittle(t *testing.T) {
-	content := fstest.MapFS{}
-	for _, f := range corpus.Generate(200, 5) {
-		content[f.Path] = &fstest.MapFile{Data: f.Data}
-	}
+	content := corpusFS(200, 5)
 	cfg, _ := ParseConfig(nil)
 	out := NewMemOutput()
 	sess, err := NewSession(Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg, Output: out})
