@@ -9,7 +9,8 @@ import (
 	"net/http"
 	"net/textproto"
 	"runtime"
-	"sort"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -59,14 +60,7 @@ func without(ups []upload, slot string) []upload {
 func applicationBody(t *testing.T, fields map[string]string, files []upload) (io.Reader, string) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		_ = w.WriteField(k, fields[k])
-	}
+	writeFieldsSorted(w, fields)
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, f.field, f.name))
@@ -258,14 +252,7 @@ func TestLargeScanBoundedMemory(t *testing.T) {
 	mw := multipart.NewWriter(pw)
 	go func() {
 		f := goodApplication()
-		keys := make([]string, 0, len(f))
-		for k := range f {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			_ = mw.WriteField(k, f[k])
-		}
+		writeFieldsSorted(mw, f)
 		for _, d := range without(allDocuments(), "selfAssessment") {
 			p, _ := mw.CreateFormFile(d.field, d.name)
 			_, _ = p.Write(d.data)
@@ -360,14 +347,7 @@ func TestApplicationConsentAfterFiles(t *testing.T) {
 	delete(f, "consent")
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	keys := make([]string, 0, len(f))
-	for k := range f {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		_ = w.WriteField(k, f[k])
-	}
+	writeFieldsSorted(w, f)
 	for _, d := range allDocuments() {
 		p, _ := w.CreateFormFile(d.field, d.name)
 		_, _ = p.Write(d.data)
@@ -379,4 +359,12 @@ func TestApplicationConsentAfterFiles(t *testing.T) {
 		t.Fatalf("consent after the files: %d %+v", resp.StatusCode, decode[apiError](t, resp).Error)
 	}
 	resp.Body.Close()
+}
+
+// writeFieldsSorted writes the text fields in key order (declarations then
+// come in their order).
+func writeFieldsSorted(w *multipart.Writer, fields map[string]string) {
+	for _, k := range slices.Sorted(maps.Keys(fields)) {
+		_ = w.WriteField(k, fields[k])
+	}
 }
