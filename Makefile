@@ -9,6 +9,9 @@ MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 PAGES   ?= 10000
 RUNS    ?= 3
 
+AXE     := browsertest/node_modules/axe-core/axe.min.js
+LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
+
 .PHONY: run build test lint unit chromium bench fuzz clean
 
 ## run: build the site and serve it on http://$(ADDR) (env ADDR overrides)
@@ -29,7 +32,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-unit: $(BIN)/minio chromium
+unit: $(BIN)/minio chromium $(AXE)
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) test -race -count=1 ./...
 
 # The browser tests drive Debian's Chromium; install it when missing (as root,
@@ -40,6 +43,17 @@ chromium:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "could not install chromium: the browser tests will skip"; [ "$$CI" != true ]; }; }
+
+# axe-core for the accessibility test, from the npm registry at the version
+# pinned in browsertest/package-lock.json (node_modules is git-ignored).
+$(AXE): browsertest/package.json browsertest/package-lock.json
+	cd browsertest && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
+# Lighthouse for make bench, pinned in bench/lighthouse/package-lock.json.
+$(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
+	cd bench/lighthouse && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
 
 ## bench: the site build against Hugo on $(PAGES) generated pages; live editing
 ## (write to updated HTML) against hugo server; the intake

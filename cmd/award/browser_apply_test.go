@@ -97,6 +97,7 @@ func TestBrowserApplicantUploads(t *testing.T) {
 			t.Errorf("receipt lacks %q:\n%s", want, receipt)
 		}
 	}
+	axeCheck(t, ctx, "申报回执（收件清单）")
 }
 
 // check ticks a checkbox as a person would, whatever lies over its centre.

@@ -100,6 +100,7 @@ func TestBrowserCitizenObjects(t *testing.T) {
 	if !strings.Contains(receipt, "受理编号") || !strings.Contains(receipt, "处罚决定书.pdf") {
 		t.Fatalf("the receipt lacks its reference or the file:\n%s", receipt)
 	}
+	axeCheck(t, ctx, "异议回执")
 	// The same with a wrong ID number.
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"api/objections/new?publicity=pub-2026-candidates&candidate=c01")); err != nil {
 		t.Fatal(err)
@@ -120,6 +121,7 @@ func TestBrowserCitizenObjects(t *testing.T) {
 	if focused != "error-summary" {
 		t.Errorf("the error summary does not take the focus: focused %q", focused)
 	}
+	axeCheck(t, ctx, "异议表单（有错误）")
 }
 
 // waitText waits until the page (whichever, across navigations) shows want,
