@@ -2,6 +2,8 @@ package intake
 
 import (
 	"bytes"
+	"slices"
+	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
 )
@@ -87,4 +89,37 @@ func isOFD(head []byte) bool {
 		}
 		i += j + 4
 	}
+}
+
+// typeFamilies name, per type, the file-name endings a file picker should
+// offer and the first-bytes family the browser's own check recognises
+// (themes/default/static/js/form-checks.js: pdf jpeg png tiff heic zip ole).
+// The browser refuses a file only when it fits none of a field's families,
+// so it never refuses what detectType accepts.
+var typeFamilies = map[string]struct{ ends, family string }{
+	typePDF: {".pdf", "pdf"}, typeOFD: {".ofd", "zip"}, typeJPEG: {".jpg,.jpeg", "jpeg"}, typePNG: {".png", "png"},
+	typeTIFF: {".tif,.tiff", "tiff"}, typeHEIC: {".heic,.heif", "heic"}, typeDOCX: {".docx", "zip"}, typeXLSX: {".xlsx", "zip"},
+	typeDOC: {".doc", "ole"}, typeXLS: {".xls", "ole"},
+}
+
+// acceptList is the accept attribute of a file field taking types: their
+// media types and file-name endings.
+func acceptList(types []string) string {
+	var parts []string
+	for _, t := range types {
+		parts = append(parts, t, typeFamilies[t].ends)
+	}
+	return strings.Join(parts, ",")
+}
+
+// typeKinds lists the first-bytes families of types, each once, for the
+// field's data-kinds attribute.
+func typeKinds(types []string) string {
+	var kinds []string
+	for _, t := range types {
+		if f := typeFamilies[t].family; f != "" && !slices.Contains(kinds, f) {
+			kinds = append(kinds, f)
+		}
+	}
+	return strings.Join(kinds, " ")
 }

@@ -15,14 +15,17 @@ type objectionView struct {
 	Form    objectionForm
 	Problem *problem
 	Limits  Limits
-	Types   string
+	Types   string // for people: "PDF、OFD、…"
+	Accept  string // the evidence field's accept attribute
+	Kinds   string // the browser check's first-bytes families
 }
 
 func (v *objectionView) page() (string, string) { return "objection.html", "提出异议" }
 func (v *objectionView) setProblem(p *problem)  { v.Problem = p }
 
 func (s *Server) newObjectionView(f objectionForm) *objectionView {
-	v := &objectionView{Action: s.URL("objection-create"), Form: f, Limits: s.cfg.Limits, Types: typeNames(s.cfg.Limits.AllowedTypes)}
+	v := &objectionView{Action: s.URL("objection-create"), Form: f, Limits: s.cfg.Limits, Types: typeNames(s.cfg.Limits.AllowedTypes),
+		Accept: acceptList(s.cfg.Limits.AllowedTypes), Kinds: typeKinds(s.cfg.Limits.AllowedTypes)}
 	if m := s.manifest(); m != nil {
 		now := s.now()
 		for i := range m.Publicities {

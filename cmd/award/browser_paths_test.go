@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -64,9 +65,21 @@ func realSiteAt(t *testing.T, now string, extra ...string) string {
 // TestBrowserCitizenObjects walks a citizen's path in real Chromium: home →
 // the publicity list → a candidate's objection form → fill it, attach a PDF,
 // submit → the receipt with its reference; then the same with a wrong ID
-// number, which brings the form back with an error summary linking to it.
+// number, which shows an error summary linking to it. With JavaScript the
+// browser's own check finds the mistake; without, the server does, and
+// every step still works.
 func TestBrowserCitizenObjects(t *testing.T) {
+	t.Run("JavaScript", func(t *testing.T) { citizenObjects(t, true) })
+	t.Run("no JavaScript", func(t *testing.T) { citizenObjects(t, false) })
+}
+
+func citizenObjects(t *testing.T, js bool) {
 	ctx := browser(t)
+	if !js {
+		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	url := realSite(t)
 	pdf := filepath.Join(t.TempDir(), "处罚决定书.pdf")
 	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
@@ -101,6 +114,9 @@ func TestBrowserCitizenObjects(t *testing.T) {
 		t.Fatalf("the receipt lacks its reference or the file:\n%s", receipt)
 	}
 	axeCheck(t, ctx, "异议回执")
+	if noJS, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.classList.contains("no-js")`)); noJS == js {
+		t.Fatalf("scripts should be %s, the page says no-js=%v", map[bool]string{true: "on", false: "off"}[js], noJS)
+	}
 	// The same with a wrong ID number.
 	if err := chromedp.Do(ctx, chromedp.Navigate(url+"api/objections/new?publicity=pub-2026-candidates&candidate=c01")); err != nil {
 		t.Fatal(err)
@@ -113,6 +129,18 @@ func TestBrowserCitizenObjects(t *testing.T) {
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Text(`.error-summary a[href="#f-idNumber"]`)); err != nil {
 		t.Errorf("the error summary does not link to the ID number field: %v", err)
+	}
+	path, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.pathname`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if wantPath := map[bool]string{true: "/api/objections/new", false: "/api/objections"}[js]; path != wantPath {
+		t.Errorf("the mistake should be shown at %s (by the %s), the page is at %s", wantPath,
+			map[bool]string{true: "browser", false: "server"}[js], path)
+	}
+	if !js {
+		axeCheck(t, ctx, "异议表单（服务器检查出错误）")
+		return // nothing moves the focus without a script; the summary leads the page
 	}
 	var focused string
 	for deadline := time.Now().Add(5 * time.Second); focused != "error-summary" && time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {

@@ -14,7 +14,7 @@
   var cancel = box && box.querySelector(".upload-cancel");
   var xhr = null;
   form.addEventListener("submit", function (ev) {
-    if (!box || xhr) return;
+    if (!box || xhr || ev.defaultPrevented) return; // refused by form-checks.js
     ev.preventDefault();
     xhr = new XMLHttpRequest();
     xhr.open("POST", form.action);
