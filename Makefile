@@ -58,11 +58,13 @@ $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
 ## bench: the site build against Hugo on $(PAGES) generated pages; live editing
 ## (write to updated HTML) against hugo server; the intake
 ## against a direct minio-go upload (1 GiB, then 64 concurrent objections);
-## and the Go benchmarks
-bench: $(BIN)/hugo $(BIN)/minio
+## Lighthouse scores of the home page, a notice, a publicity list and both
+## forms (phone and desktop); and the Go benchmarks (the search index among them)
+bench: $(BIN)/hugo $(BIN)/minio chromium $(LIGHTHOUSE)
 	$(GO) run ./cmd/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
 	$(GO) run ./cmd/livebench -pages $(PAGES) -hugo $(BIN)/hugo
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./cmd/intakebench
+	$(GO) run ./cmd/pagebench -lighthouse $(LIGHTHOUSE)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## fuzz: every fuzz target for $(FUZZTIME) each (the seed corpora in testdata/fuzz run in make test)

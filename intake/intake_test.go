@@ -300,6 +300,9 @@ func testBrowserFlow(t *testing.T, store storage.Store) {
 	if strings.Contains(page, "张三") || strings.Contains(page, "11010519491231002X") {
 		t.Error("receipt shows the objector's identity")
 	}
+	if !strings.Contains(page, `<meta name="robots" content="noindex">`) {
+		t.Error("the receipt may be indexed by search engines")
+	}
 	ref, _, _ := strings.Cut(strings.TrimPrefix(loc, "/api/receipts/"), "?")
 	getBody(t, e.http.URL+"/api/receipts/"+ref+"?token=wrong", http.StatusNotFound)
 	getBody(t, e.http.URL+"/api/receipts/"+ref, http.StatusNotFound)
@@ -309,6 +312,9 @@ func testBrowserFlow(t *testing.T, store storage.Store) {
 	if !strings.Contains(form, `value="pub-2026/c01" selected`) || !strings.Contains(form, "个人信息处理说明") {
 		t.Error("form lacks the preselected candidate or the privacy notice")
 	}
+	if strings.Contains(form, "noindex") || !strings.Contains(form, `<meta name="description" content="公示期内`) {
+		t.Error("the blank form should be indexable, with a description")
+	}
 	// A wrong ID number re-shows the form with an error summary linking to the field.
 	f["idNumber"] = "110105194912310021"
 	resp = e.post(f, []upload{{"evidence", "a.pdf", pdfBytes}}, "text/html")
@@ -317,6 +323,9 @@ func testBrowserFlow(t *testing.T, store storage.Store) {
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `href="#f-idNumber"`) ||
 		!strings.Contains(string(b), "校验位") || !strings.Contains(string(b), `value="张三"`) {
 		t.Errorf("status %d; error page:\n%s", resp.StatusCode, b)
+	}
+	if !strings.Contains(string(b), "noindex") {
+		t.Error("a form shown again with the person's entries may be indexed")
 	}
 }
 

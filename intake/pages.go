@@ -58,10 +58,19 @@ func loadPages(cfg Config) (*pages, error) {
 	return &pages{t: t, cfg: cfg}, nil
 }
 
+// formDescriptions are the meta descriptions of the blank forms, the only
+// intake pages that search engines may index; receipts and answers to a
+// post are personal and carry noindex.
+var formDescriptions = map[string]string{
+	"objection.html":   "公示期内对中牟县县长质量奖候选组织提出书面异议：实名填写异议人信息和事实理由，上传证明材料，提交后取得受理回执。",
+	"application.html": "在线申报中牟县县长质量奖：填写组织信息和逐项声明，上传申报材料，提交后取得收件清单。",
+}
+
 // pageData is common to every page.
 type pageData struct {
-	Title     string
-	SiteTitle string
+	Title       string
+	Description string // set on an indexable page (a blank form)
+	SiteTitle   string
 	Cfg       Config
 	Notice    string
 	CSRF      string // the form token, field csrf
@@ -71,6 +80,9 @@ type pageData struct {
 func (p *pages) render(w http.ResponseWriter, status int, name, title string, body any) {
 	var buf bytes.Buffer
 	data := pageData{Title: title, SiteTitle: p.cfg.SiteTitle, Cfg: p.cfg, Notice: noticeVersion, Body: body}
+	if status == http.StatusOK {
+		data.Description = formDescriptions[name]
+	}
 	if p.csrf != nil {
 		data.CSRF = p.csrf()
 	}

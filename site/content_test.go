@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,9 @@ func repoCalendar(t testing.TB) *workday.Calendar {
 }
 
 // TestPageWeight holds every page of the real site, with its stylesheet, to
-// at most 40 KB once compressed, as a phone on a slow line needs.
+// at most 40 KB once compressed, as a phone on a slow line needs; no script
+// may block rendering (each is deferred or async, none inline) and every
+// image declares its size, so that nothing jumps as it loads.
 func TestPageWeight(t *testing.T) {
 	cfg, err := ParseConfig(mustRead(t, "../site.yaml"))
 	if err != nil {
@@ -88,11 +91,30 @@ func TestPageWeight(t *testing.T) {
 		if total := gzipSize(page) + cssSize; total > 40<<10 {
 			t.Errorf("%s weighs %d bytes compressed with its stylesheet; the limit is 40 KB", name, total)
 		}
+		scripts := scriptTag.FindAllString(string(page), -1)
+		if strings.HasSuffix(name, "index.html") && len(scripts) == 0 {
+			t.Errorf("%s: no script tags found; is the pattern right?", name)
+		}
+		for _, tag := range scripts {
+			if !strings.Contains(tag, " src=") || !(strings.Contains(tag, " defer") || strings.Contains(tag, " async")) {
+				t.Errorf("%s: %s blocks rendering (give it a src and defer)", name, tag)
+			}
+		}
+		for _, tag := range imgTag.FindAllString(string(page), -1) {
+			if !strings.Contains(tag, " width=") || !strings.Contains(tag, " height=") {
+				t.Errorf("%s: %s has no width and height", name, tag)
+			}
+		}
 	}
 	if pages < 20 {
 		t.Errorf("only %d pages checked", pages)
 	}
 }
+
+var (
+	scriptTag = regexp.MustCompile(`<script\b[^>]*>`)
+	imgTag    = regexp.MustCompile(`<img\b[^>]*>`)
+)
 
 func gzipSize(b []byte) int {
 	var buf bytes.Buffer

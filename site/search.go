@@ -2,10 +2,12 @@ package site
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"html"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -131,18 +133,41 @@ func termSet(text string) map[string]bool {
 	return set
 }
 
+// newSearchIndex indexes pages (doc id = position). The pages' terms are
+// found in parallel; the postings are then merged, each shard by one
+// goroutine, in doc-id order so that every list ascends without sorting.
 func newSearchIndex(pages []*Page, cfg *Config) *searchIndex {
 	x := &searchIndex{docs: pages, ids: make(map[*Page]int, len(pages)), cfg: cfg}
 	for i := range x.shards {
 		x.shards[i] = map[string][]int32{}
 	}
+	type pageTerms struct {
+		terms  []string
+		shards []uint16
+	}
+	per := make([]pageTerms, len(pages))
+	_ = forEach(context.Background(), 0, len(pages), func(i int) {
+		set := termSet(pageText(pages[i].Title, string(pages[i].Content)))
+		pt := pageTerms{terms: make([]string, 0, len(set)), shards: make([]uint16, 0, len(set))}
+		for t := range set {
+			pt.terms = append(pt.terms, t)
+			pt.shards = append(pt.shards, uint16(searchShard(t)))
+		}
+		per[i] = pt
+	})
 	for id, p := range pages {
 		x.ids[p] = id
-		for t := range termSet(pageText(p.Title, string(p.Content))) {
-			s := searchShard(t)
-			x.shards[s][t] = append(x.shards[s][t], int32(id)) // ids ascend: no sort needed
-		}
 	}
+	workers := runtime.GOMAXPROCS(0)
+	_ = forEach(context.Background(), workers, workers, func(w int) {
+		for id, pt := range per {
+			for j, t := range pt.terms {
+				if s := int(pt.shards[j]); s%workers == w {
+					x.shards[s][t] = append(x.shards[s][t], int32(id))
+				}
+			}
+		}
+	})
 	return x
 }
 
