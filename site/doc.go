@@ -50,6 +50,9 @@
 //	home:     index, TYPE/LAYOUT, _default/LAYOUT, _default/list
 //	tags:     _default/terms, _default/list      (the list of all tags, /tags/)
 //	tag:      _default/term, _default/list       (one tag's pages, /tags/NAME/)
+//	session:  winners/session, _default/term, _default/list
+//	          (the winners of one award session, /winners/session-N/, made for
+//	          each "session" of the pages of type winner; Site.Sessions lists them)
 //	404:      404, _default/single               (written as 404.html)
 //
 // Template functions: relURL, absURL, date, cnDate, isoDate, first, add,

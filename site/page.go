@@ -14,6 +14,7 @@ const (
 	KindHome    = "home"    // the home page (content/_index.md, or implied)
 	KindTerms   = "terms"   // the list of all tags
 	KindTerm    = "term"    // the list of pages with one tag
+	KindSession = "session" // the winners of one award session (第N届), /winners/session-N/
 	Kind404     = "404"     // the not-found page
 )
 

@@ -45,7 +45,7 @@ func (b *builder) plan() []job {
 			j := b.pageJob(p, p.Path, nil)
 			j.kind = jobHome
 			add(j)
-		case KindSection, KindTerms, KindTerm:
+		case KindSection, KindTerms, KindTerm, KindSession:
 			for _, pg := range paginate(p.Path, p.Pages, b.cfg.Paginate) {
 				j := b.pageJob(p, pagerURL(p.Path, pg.Number), pg)
 				j.kind, j.shows = jobList, pg.Pages

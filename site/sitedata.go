@@ -27,6 +27,10 @@ type Site struct {
 	Calls []*Page
 	// Tags are the tag pages, by name.
 	Tags []*Page
+	// Sessions are the pages of the award's sessions, one per session that
+	// has winner pages, the latest session first. Each lists its winners;
+	// its Params has "session" (the number).
+	Sessions []*Page
 	// BuildTime is the moment the build treats as now.
 	BuildTime time.Time
 

@@ -129,6 +129,7 @@ func (b *builder) structure() {
 		}
 	}
 	sortPages(site.Sections)
+	b.addSessions(site)
 	slices.SortFunc(site.RegularPages, func(a, c *Page) int {
 		if d := c.Date.Compare(a.Date); d != 0 {
 			return d // newest first

@@ -151,6 +151,10 @@ func (t *theme) templateFor(p *Page) (*template.Template, []string) {
 	case KindTerm:
 		add("_default", "term")
 		add("_default", "list")
+	case KindSession:
+		add("winners", "session")
+		add("_default", "term")
+		add("_default", "list")
 	case Kind404:
 		names = append(names, "404.html")
 		add("_default", "single")

@@ -2,6 +2,7 @@ package site
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 	"strings"
 )
@@ -56,4 +57,47 @@ func isYear(v any) bool {
 		}
 	}
 	return s[0] != '0'
+}
+
+// addSessions adds a page per award session listing its winners
+// (/winners/session-N/, titled 第N届获奖组织), under the winners section
+// (or the home page when there is none). The winners keep their
+// neighbours in their own section.
+func (b *builder) addSessions(site *Site) {
+	parent := site.byPath["/winners/"]
+	if parent == nil {
+		parent = site.Home
+	}
+	bySession := map[int]*Page{}
+	for _, p := range site.RegularPages {
+		if p.Type != TypeWinner {
+			continue
+		}
+		n, ok := winnerInt(p.Params["session"])
+		if !ok || n <= 0 {
+			continue
+		}
+		sp := bySession[n]
+		if sp == nil {
+			sp = &Page{Kind: KindSession, Type: "winners", Section: "winners", Parent: parent,
+				Title: fmt.Sprintf("第%d届获奖组织", n), Path: fmt.Sprintf("/winners/session-%d/", n),
+				Params: map[string]any{"session": n}}
+			bySession[n] = sp
+		}
+		sp.Pages = append(sp.Pages, p)
+	}
+	for _, sp := range bySession {
+		if other, ok := site.byPath[sp.Path]; ok {
+			b.probs.add(b.contentName(other.File), 0, "页面地址 %s 留给第%d届获奖组织名单使用。请换用其他 slug", sp.Path, sp.Params["session"])
+			continue
+		}
+		sortPages(sp.Pages)
+		sp.RelPermalink, sp.Permalink = b.cfg.RelURL(sp.Path), b.cfg.AbsURL(sp.Path)
+		site.byPath[sp.Path] = sp
+		site.Sessions = append(site.Sessions, sp)
+	}
+	sort.Slice(site.Sessions, func(i, j int) bool {
+		return site.Sessions[i].Params["session"].(int) > site.Sessions[j].Params["session"].(int)
+	})
+	b.pages = append(b.pages, site.Sessions...)
 }

@@ -198,6 +198,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"申报指南栏目", "guide/"},
 		{"获奖组织风采 (winners/list)", "winners/"},
 		{"获奖组织 (winner)", "winners/example-auto-parts/"},
+		{"一届的获奖组织 (winners/session)", "winners/session-6/"},
 		{"标签 (_default/terms)", "tags/"},
 		{"一个标签", "tags/公示/"},
 		{"站内搜索 (search)", "search/?q=申报条件"},
@@ -206,7 +207,7 @@ func TestBrowserAccessibility(t *testing.T) {
 		{"异议说明 (objection-form)", "objection/"},
 		{"申报说明 (application-form)", "apply/"},
 		{"异议表单", "api/objections/new?publicity=pub-2026-candidates&candidate=c01"},
-		{"申报表单", "api/applications/new?call=call-2026"},
+		{"申报表单（未在申报期）", "api/applications/new?call=call-2026"},
 	}
 	for _, pg := range pages {
 		err := chromedp.Do(ctx, chromedp.Navigate(url+pg[1]), chromedp.WaitReady("body"))
@@ -219,6 +220,13 @@ func TestBrowserAccessibility(t *testing.T) {
 		}
 		axeCheck(t, ctx, pg[0])
 	}
+	// The application form while the call is open (March–April 2026).
+	callURL := realSiteAt(t, "2026-04-01T10:00:00+08:00", "-future")
+	if err := chromedp.Do(ctx, chromedp.Navigate(callURL+"api/applications/new?call=call-2026"), chromedp.WaitVisible("#f-orgName")); err != nil {
+		t.Fatalf("申报表单: %v", err)
+	}
+	axeCheck(t, ctx, "申报表单")
+
 	// The check can fail: the same run on a page with a faint paragraph,
 	// an unlabelled field and an image without text finds all three. (An inline
 	// style attribute would be refused by the site's CSP.)
@@ -253,6 +261,6 @@ func TestBrowserAccessibility(t *testing.T) {
 	}
 	axeRuns.Lock()
 	t.Logf("axe-core %s at WCAG 2.1 AA: %d pages × %d display modes = %d runs so far in this process, %d violations",
-		strings.Join(axeTags, "+"), len(pages), len(displayModes), axeRuns.runs, axeRuns.violations)
+		strings.Join(axeTags, "+"), len(pages)+1, len(displayModes), axeRuns.runs, axeRuns.violations)
 	axeRuns.Unlock()
 }

@@ -26,8 +26,10 @@ func TestBrowserLayout(t *testing.T) {
 		{"policy", "policy/measures/"},
 		{"winners", "winners/"},
 		{"winner", "winners/example-auto-parts/"},
+		{"session", "winners/session-6/"},
 		{"search", "search/?q=申报条件"},
 		{"objection", "api/objections/new?publicity=pub-2026-candidates&candidate=c01"},
+		{"application", "api/applications/new?call=call-2026"},
 		{"sitemap", "sitemap/"},
 		{"404", "no-such-page/"},
 	}
@@ -45,11 +47,11 @@ func TestBrowserLayout(t *testing.T) {
 			if wide {
 				t.Errorf("%s scrolls sideways at %d px", name, width)
 			}
-			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(80))
+			png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 			if err != nil {
 				t.Fatal(err)
 			}
-			file := filepath.Join(shots, name+"-"+strings.TrimSpace(itoa(width))+".jpg")
+			file := filepath.Join(shots, name+"-"+strings.TrimSpace(itoa(width))+".png")
 			if err := os.WriteFile(file, png, 0o644); err != nil {
 				t.Fatal(err)
 			}

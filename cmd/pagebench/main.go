@@ -36,14 +36,22 @@ func main() {
 	}
 }
 
-// pages are the pages scored, as the issue names them.
-var pages = []struct{ name, path string }{
-	{"首页", ""},
-	{"通知", "notices/2026-training/"},
-	{"公示名单", "publicity/2026-candidates/"},
-	{"异议表单", "api/objections/new?publicity=pub-2026-candidates&candidate=c01"},
-	{"申报表单", "api/applications/new?call=call-2026"},
+// pages are the pages scored, as the issue names them; the application
+// form is scored while the example call is open (a second server with the
+// clock in April 2026), the rest during the example publicity.
+var pages = []struct {
+	name, path string
+	inCall     bool
+}{
+	{"首页", "", false},
+	{"通知", "notices/2026-training/", false},
+	{"公示名单", "publicity/2026-candidates/", false},
+	{"异议表单", "api/objections/new?publicity=pub-2026-candidates&candidate=c01", false},
+	{"申报表单", "api/applications/new?call=call-2026", true},
 }
+
+// callClock is a moment inside the example call (2 March – 30 April 2026).
+const callClock = "2026-04-01T10:00:00+08:00"
 
 // categories are Lighthouse's four scores, in the order printed.
 var categories = []string{"performance", "accessibility", "best-practices", "seo"}
@@ -74,18 +82,34 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if !*keep {
 		defer os.RemoveAll(dir)
 	}
-	url, stop, err := serve(ctx, dir, *now)
+	bin := filepath.Join(dir, "award")
+	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/award")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		return fmt.Errorf("building award: %w", err)
+	}
+	url, stop, err := serve(bin, filepath.Join(dir, "publicity"), *now)
 	if err != nil {
 		return err
 	}
 	defer stop()
+	callURL, stopCall, err := serve(bin, filepath.Join(dir, "call"), callClock, "-future")
+	if err != nil {
+		return err
+	}
+	defer stopCall()
 
-	fmt.Fprintf(stdout, "Lighthouse %s, %s; site served by award on loopback, clock %s\n", version(*lighthouse), chromiumVersion(*chromium), *now)
+	fmt.Fprintf(stdout, "Lighthouse %s, %s; site served by award on loopback, clock %s (application form: %s)\n",
+		version(*lighthouse), chromiumVersion(*chromium), *now, callClock)
 	fmt.Fprintf(stdout, "%-8s %-8s %5s %5s %5s %5s %9s %9s %7s %6s %9s\n", "page", "device", "perf", "a11y", "best", "seo", "FCP", "LCP", "TBT", "CLS", "bytes")
 	var missed []string
 	for _, device := range []string{"mobile", "desktop"} {
 		for _, pg := range pages {
-			r, err := score(ctx, *lighthouse, *chromium, url+pg.path, device, filepath.Join(dir, device+"-"+strings.ReplaceAll(pg.name, "/", "")+".json"))
+			base := url
+			if pg.inCall {
+				base = callURL
+			}
+			r, err := score(ctx, *lighthouse, *chromium, base+pg.path, device, filepath.Join(dir, device+"-"+strings.ReplaceAll(pg.name, "/", "")+".json"))
 			if err != nil {
 				return fmt.Errorf("%s (%s): %w", pg.name, device, err)
 			}
@@ -182,23 +206,18 @@ func score(ctx context.Context, lighthouse, chromium, url, device, report string
 	return r, nil
 }
 
-// serve builds award and serves the repository's site from dir with the
-// clock at now; stop ends it.
-func serve(ctx context.Context, dir, now string) (url string, stop func(), err error) {
-	bin := filepath.Join(dir, "award")
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/award")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		return "", nil, fmt.Errorf("building award: %w", err)
-	}
+// serve runs award (bin) serving the repository's site, writing into dir,
+// with the clock at now; stop ends it.
+func serve(bin, dir, now string, extra ...string) (url string, stop func(), err error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(bin, "serve", "-addr", addr, "-no-watch", "-now", now, "-out", filepath.Join(dir, "public"),
-		"-intake-config", filepath.Join(dir, "none.yaml"))
+	args := append([]string{"serve", "-addr", addr, "-no-watch", "-now", now, "-out", filepath.Join(dir, "public"),
+		"-intake-config", filepath.Join(dir, "none.yaml")}, extra...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "AWARD_DATA_DIR="+filepath.Join(dir, "data"),
 		"AWARD_IDENTITY_KEY_FILE="+filepath.Join(dir, "data", "identity.key"))
 	cmd.Stderr = io.Discard
