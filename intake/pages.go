@@ -71,10 +71,10 @@ type pageData struct {
 	Title       string
 	Description string // set on an indexable page (a blank form)
 	SiteTitle   string
-	Cfg       Config
-	Notice    string
-	CSRF      string // the form token, field csrf
-	Body      any
+	Cfg         Config
+	Notice      string
+	CSRF        string // the form token, field csrf
+	Body        any
 }
 
 func (p *pages) render(w http.ResponseWriter, status int, name, title string, body any) {
