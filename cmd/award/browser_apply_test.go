@@ -98,6 +98,7 @@ func TestBrowserApplicantUploads(t *testing.T) {
 		}
 	}
 	axeCheck(t, ctx, "申报回执（收件清单）")
+	printCheck(t, ctx, "申报回执", 2, "受理编号", "收件清单", "自评报告扫描件.pdf")
 }
 
 // check ticks a checkbox as a person would, whatever lies over its centre.

@@ -114,6 +114,9 @@ func citizenObjects(t *testing.T, js bool) {
 		t.Fatalf("the receipt lacks its reference or the file:\n%s", receipt)
 	}
 	axeCheck(t, ctx, "异议回执")
+	if js {
+		printCheck(t, ctx, "异议回执", 1, "受理编号", "处罚决定书.pdf")
+	}
 	if noJS, _ := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.classList.contains("no-js")`)); noJS == js {
 		t.Fatalf("scripts should be %s, the page says no-js=%v", map[bool]string{true: "on", false: "off"}[js], noJS)
 	}
