@@ -11,6 +11,7 @@ RUNS    ?= 3
 
 AXE     := browsertest/node_modules/axe-core/axe.min.js
 LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
+PAGEFIND := bench/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extended
 
 .PHONY: run build test lint unit chromium bench fuzz clean
 
@@ -55,16 +56,23 @@ $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
 	cd bench/lighthouse && npm ci --ignore-scripts --no-audit --no-fund
 	@touch $@
 
+# Pagefind, the search peer of make bench, pinned in bench/pagefind/package-lock.json.
+$(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
+	cd bench/pagefind && npm ci --ignore-scripts --no-audit --no-fund
+	@touch $@
+
 ## bench: the site build against Hugo on $(PAGES) generated pages; live editing
 ## (write to updated HTML) against hugo server; the intake
 ## against a direct minio-go upload (1 GiB, then 64 concurrent objections);
 ## Lighthouse scores of the home page, a notice, a publicity list and both
-## forms (phone and desktop); and the Go benchmarks (the search index among them)
-bench: $(BIN)/hugo $(BIN)/minio chromium $(LIGHTHOUSE)
+## forms (phone and desktop); the search index against Pagefind (build, size,
+## bytes per query in Chromium); and the Go benchmarks
+bench: $(BIN)/hugo $(BIN)/minio chromium $(LIGHTHOUSE) $(PAGEFIND)
 	$(GO) run ./cmd/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
 	$(GO) run ./cmd/livebench -pages $(PAGES) -hugo $(BIN)/hugo
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./cmd/intakebench
 	$(GO) run ./cmd/pagebench -lighthouse $(LIGHTHOUSE)
+	$(GO) run ./cmd/searchbench -pages $(PAGES) -pagefind $(PAGEFIND)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## fuzz: every fuzz target for $(FUZZTIME) each (the seed corpora in testdata/fuzz run in make test)

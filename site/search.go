@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -133,41 +134,46 @@ func termSet(text string) map[string]bool {
 	return set
 }
 
-// newSearchIndex indexes pages (doc id = position). The pages' terms are
-// found in parallel; the postings are then merged, each shard by one
-// goroutine, in doc-id order so that every list ascends without sorting.
+// newSearchIndex indexes pages (doc id = position), a chunk of pages at a
+// time so that memory stays bounded: the chunk's terms are found in
+// parallel, then merged into the shards, each shard by one goroutine, in
+// doc-id order so that every list ascends without sorting.
 func newSearchIndex(pages []*Page, cfg *Config) *searchIndex {
 	x := &searchIndex{docs: pages, ids: make(map[*Page]int, len(pages)), cfg: cfg}
 	for i := range x.shards {
 		x.shards[i] = map[string][]int32{}
 	}
+	for id, p := range pages {
+		x.ids[p] = id
+	}
 	type pageTerms struct {
 		terms  []string
 		shards []uint16
 	}
-	per := make([]pageTerms, len(pages))
-	_ = forEach(context.Background(), 0, len(pages), func(i int) {
-		set := termSet(pageText(pages[i].Title, string(pages[i].Content)))
-		pt := pageTerms{terms: make([]string, 0, len(set)), shards: make([]uint16, 0, len(set))}
-		for t := range set {
-			pt.terms = append(pt.terms, t)
-			pt.shards = append(pt.shards, uint16(searchShard(t)))
-		}
-		per[i] = pt
-	})
-	for id, p := range pages {
-		x.ids[p] = id
-	}
+	const chunk = 1024
 	workers := runtime.GOMAXPROCS(0)
-	_ = forEach(context.Background(), workers, workers, func(w int) {
-		for id, pt := range per {
-			for j, t := range pt.terms {
-				if s := int(pt.shards[j]); s%workers == w {
-					x.shards[s][t] = append(x.shards[s][t], int32(id))
+	per := make([]pageTerms, chunk)
+	for start := 0; start < len(pages); start += chunk {
+		n := min(chunk, len(pages)-start)
+		_ = forEach(context.Background(), 0, n, func(i int) {
+			set := termSet(pageText(pages[start+i].Title, string(pages[start+i].Content)))
+			pt := pageTerms{terms: make([]string, 0, len(set)), shards: make([]uint16, 0, len(set))}
+			for t := range set {
+				pt.terms = append(pt.terms, t)
+				pt.shards = append(pt.shards, uint16(searchShard(t)))
+			}
+			per[i] = pt
+		})
+		_ = forEach(context.Background(), workers, workers, func(w int) {
+			for i, pt := range per[:n] {
+				for j, t := range pt.terms {
+					if s := int(pt.shards[j]); s%workers == w {
+						x.shards[s][t] = append(x.shards[s][t], int32(start+i))
+					}
 				}
 			}
-		}
-	})
+		})
+	}
 	return x
 }
 
@@ -263,11 +269,13 @@ func encodePostings(shard map[string][]int32) []byte {
 		buf.Write(k)
 		buf.WriteString(":[")
 		prev := int32(0)
+		var num []byte
 		for j, id := range shard[t] {
 			if j > 0 {
 				buf.WriteByte(',')
 			}
-			fmt.Fprint(&buf, id-prev)
+			num = strconv.AppendInt(num[:0], int64(id-prev), 10)
+			buf.Write(num)
 			prev = id
 		}
 		buf.WriteByte(']')

@@ -172,3 +172,40 @@ func waitText(t *testing.T, ctx context.Context, want string) string {
 	t.Fatalf("the page never showed %q; it shows:\n%s", want, text)
 	return ""
 }
+
+// TestBrowserPolicyArticles checks the policy page in real Chromium: every
+// article (第一条…) has a link whose address ends in its anchor, and using it
+// copies that address or, where the clipboard is not allowed, goes there.
+func TestBrowserPolicyArticles(t *testing.T) {
+	ctx := browser(t)
+	url := realSite(t)
+	if err := chromedp.Do(ctx, chromedp.Navigate(url+"policy/measures/"), chromedp.WaitVisible(".article-link")); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := chromedp.Run(ctx, chromedp.Evaluate[[]int](`[document.querySelectorAll(".content h2[id]").length,
+		document.querySelectorAll(".content .article-link").length, document.querySelectorAll(".toc a").length]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counts[0] < 15 || counts[1] != counts[0] || counts[2] != counts[0] {
+		t.Errorf("%d articles, %d article links, %d table-of-contents entries; want at least 15 of each, all equal", counts[0], counts[1], counts[2])
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(`a.article-link[href="#`+"%E7%AC%AC%E5%8D%81%E4%B8%89%E6%9D%A1"+`"]`)); err != nil {
+		t.Fatal(err)
+	}
+	want := url + "policy/measures/#第十三条"
+	var got string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		got, _ = chromedp.Run(ctx, chromedp.Evaluate[string](`(function () {
+			const s = document.querySelector("#第十三条 ~ .article-link-status");
+			if (s && s.textContent.startsWith("已复制：")) return s.textContent.slice(4);
+			return location.hash ? decodeURIComponent(location.href) : "";
+		})()`))
+		if got != "" {
+			break
+		}
+	}
+	if got != want {
+		t.Errorf("the article link gave %q, want %q", got, want)
+	}
+}
