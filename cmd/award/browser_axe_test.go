@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -53,6 +55,22 @@ func axeScript(t *testing.T) string {
 	return axeSource.src
 }
 
+// scriptsOffKey marks a browser context whose page scripts a test turned
+// off (withScriptsOff).
+type scriptsOffKey struct{}
+
+// withScriptsOff turns off script execution in the tab of ctx, as a browser
+// with JavaScript disabled, and returns the context marked so.
+func withScriptsOff(t *testing.T, ctx context.Context) context.Context {
+	t.Helper()
+	if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		t.Fatal(err)
+	}
+	return context.WithValue(ctx, scriptsOffKey{}, true)
+}
+
+func scriptsOff(ctx context.Context) bool { return ctx.Value(scriptsOffKey{}) != nil }
+
 // axeViolation is one failed rule as axe-core reports it, with the nodes
 // that fail it.
 type axeViolation struct {
@@ -73,15 +91,8 @@ func setDisplayMode(ctx context.Context, largeText, highContrast bool) error {
 			if (document.documentElement.classList.contains(mode) !== on) throw new Error(mode + " did not switch");
 		}
 		return true;
-	})({"large-text": `+boolJS(largeText)+`, "high-contrast": `+boolJS(highContrast)+`})`))
+	})({"large-text": `+strconv.FormatBool(largeText)+`, "high-contrast": `+strconv.FormatBool(highContrast)+`})`))
 	return err
-}
-
-func boolJS(b bool) string {
-	if b {
-		return "true"
-	}
-	return "false"
 }
 
 // axeRun runs axe-core (already loaded) on the open page at WCAG 2.1 AA and
@@ -120,6 +131,9 @@ func axeCheck(t *testing.T, ctx context.Context, page string) {
 	noJS, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.documentElement.classList.contains("no-js")`))
 	if err != nil {
 		t.Fatalf("%s: %v", page, err)
+	}
+	if noJS && !scriptsOff(ctx) {
+		t.Fatalf("%s: the page's scripts did not run (the page still says no-js)", page)
 	}
 	if noJS {
 		// The page's scripts did not run: no mode buttons, the page as it
@@ -177,7 +191,8 @@ func (a *axeTally) add(violations int) {
 }
 
 func jsStrings(ss []string) string {
-	return `["` + strings.Join(ss, `","`) + `"]`
+	b, _ := json.Marshal(ss)
+	return string(b)
 }
 
 // TestBrowserAccessibility runs axe-core at WCAG 2.1 AA on every page

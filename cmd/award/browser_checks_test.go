@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -146,7 +147,7 @@ func TestBrowserFormChecks(t *testing.T) {
 	}
 	many := make([]string, 11)
 	for i := range many {
-		many[i] = write("材料"+itoa(int64(i+1))+".pdf", []byte("%PDF-1.4\n"))
+		many[i] = write("材料"+strconv.Itoa(i+1)+".pdf", []byte("%PDF-1.4\n"))
 	}
 	cases := []struct {
 		name  string

@@ -3,7 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strings"
+	"strconv"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -51,22 +51,11 @@ func TestBrowserLayout(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			file := filepath.Join(shots, name+"-"+strings.TrimSpace(itoa(width))+".png")
+			file := filepath.Join(shots, name+"-"+strconv.FormatInt(width, 10)+".png")
 			if err := os.WriteFile(file, png, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	t.Logf("screenshots in %s", shots)
-}
-
-func itoa(n int64) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
 }

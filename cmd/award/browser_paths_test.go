@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -76,9 +75,7 @@ func TestBrowserCitizenObjects(t *testing.T) {
 func citizenObjects(t *testing.T, js bool) {
 	ctx := browser(t)
 	if !js {
-		if _, err := chromedp.Call(ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
-			t.Fatal(err)
-		}
+		ctx = withScriptsOff(t, ctx)
 	}
 	url := realSite(t)
 	pdf := filepath.Join(t.TempDir(), "处罚决定书.pdf")
