@@ -13,6 +13,9 @@ AXE     := browsertest/node_modules/axe-core/axe.min.js
 LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
 PAGEFIND := bench/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extended
 
+# npm ci from a lock file, with a plain message where npm is missing.
+NPM_CI  = command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }; npm ci --ignore-scripts --no-audit --no-fund
+
 .PHONY: run build test lint unit chromium bench fuzz clean
 
 ## run: build the site and serve it on http://$(ADDR) (env ADDR overrides)
@@ -48,17 +51,17 @@ chromium:
 # axe-core for the accessibility test, from the npm registry at the version
 # pinned in browsertest/package-lock.json (node_modules is git-ignored).
 $(AXE): browsertest/package.json browsertest/package-lock.json
-	cd browsertest && npm ci --ignore-scripts --no-audit --no-fund
+	cd browsertest && $(NPM_CI)
 	@touch $@
 
 # Lighthouse for make bench, pinned in bench/lighthouse/package-lock.json.
 $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
-	cd bench/lighthouse && npm ci --ignore-scripts --no-audit --no-fund
+	cd bench/lighthouse && $(NPM_CI)
 	@touch $@
 
 # Pagefind, the search peer of make bench, pinned in bench/pagefind/package-lock.json.
 $(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
-	cd bench/pagefind && npm ci --ignore-scripts --no-audit --no-fund
+	cd bench/pagefind && $(NPM_CI)
 	@touch $@
 
 ## bench: the site build against Hugo on $(PAGES) generated pages; live editing
