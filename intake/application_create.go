@@ -5,7 +5,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/submission"
@@ -128,18 +127,9 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.submissions.WithLabelValues(submission.KindApplication).Inc()
-	receipt := s.URL("receipt", "reference", m.Reference) + "?token=" + token
-	if !wantsJSON(r) {
-		http.Redirect(w, r, receipt, http.StatusSeeOther)
-		return
-	}
-	resp := applicationResponse{objectionResponse: objectionResponse{Reference: m.Reference, Token: token,
-		ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339), Receipt: receipt}}
-	for _, file := range m.Files {
-		resp.Files = append(resp.Files, responseFile{Name: file.Name, Size: file.Size, SHA256: file.SHA256})
-	}
-	resp.Slots = slotReceipts(m)
-	writeJSON(w, http.StatusCreated, resp)
+	s.acknowledge(w, r, m, token, func(base objectionResponse) any {
+		return applicationResponse{objectionResponse: base, Slots: slotReceipts(m)}
+	})
 }
 
 // slotReceipts lists every slot of an application with what it received.
@@ -150,7 +140,7 @@ func slotReceipts(m *submission.Manifest) []slotReceipt {
 		for _, f := range m.Files {
 			if f.Field == sl.Name {
 				sr.Received = true
-				sr.Files = append(sr.Files, responseFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
+				sr.Files = append(sr.Files, fileResponse(f))
 			}
 		}
 		out = append(out, sr)

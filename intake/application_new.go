@@ -23,9 +23,7 @@ type applicationView struct {
 
 type slotView struct {
 	docSlot
-	Types  string // for people: "PDF、OFD、…"
-	Accept string // the file field's accept attribute
-	Kinds  string // the browser check's first-bytes families
+	Field fileField
 }
 
 func (v *applicationView) page() (string, string) { return "application.html", "申报县长质量奖" }
@@ -35,7 +33,7 @@ func (s *Server) newApplicationView(f applicationForm) *applicationView {
 	v := &applicationView{Action: s.URL("application-create"), Form: f, Declarations: declarations,
 		DeclVersion: declarationsVersion, Townships: s.townships, OrgKinds: orgKinds, MaxRequest: s.cfg.Limits.ApplicationMaxRequestBytes}
 	for _, sl := range applicationSlots() {
-		v.Slots = append(v.Slots, slotView{docSlot: sl, Types: typeNames(sl.Types), Accept: acceptList(sl.Types), Kinds: typeKinds(sl.Types)})
+		v.Slots = append(v.Slots, slotView{docSlot: sl, Field: newFileField(sl.Types)})
 	}
 	if m := s.manifest(); m != nil {
 		now := s.now()

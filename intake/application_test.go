@@ -3,12 +3,10 @@ package intake
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"io"
 	"maps"
 	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"runtime"
 	"slices"
 	"strconv"
@@ -56,27 +54,9 @@ func without(ups []upload, slot string) []upload {
 	return out
 }
 
-// applicationBody writes fields (sorted, so declarations come in order) and then the files.
-func applicationBody(t *testing.T, fields map[string]string, files []upload) (io.Reader, string) {
-	var buf bytes.Buffer
-	w := multipart.NewWriter(&buf)
-	writeFieldsSorted(w, fields)
-	for _, f := range files {
-		h := textproto.MIMEHeader{}
-		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, f.field, f.name))
-		p, err := w.CreatePart(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, _ = p.Write(f.data)
-	}
-	_ = w.Close()
-	return &buf, w.FormDataContentType()
-}
-
 func (e *testEnv) apply(fields map[string]string, files []upload, accept string) *http.Response {
 	e.t.Helper()
-	body, ct := applicationBody(e.t, e.withToken(fields, accept), files)
+	body, ct := multipartBody(e.t, e.withToken(fields, accept), files)
 	return e.send("/api/applications", body, ct, accept)
 }
 

@@ -123,3 +123,16 @@ func typeKinds(types []string) string {
 	}
 	return strings.Join(kinds, " ")
 }
+
+// fileField is what a form's file field shows and carries for the types it
+// takes: their names for people, its accept attribute and the browser
+// check's first-bytes families.
+type fileField struct {
+	Types  string // "PDF、OFD、…"
+	Accept string
+	Kinds  string
+}
+
+func newFileField(types []string) fileField {
+	return fileField{Types: typeNames(types), Accept: acceptList(types), Kinds: typeKinds(types)}
+}

@@ -135,15 +135,13 @@ func goodFields() map[string]string {
 	}
 }
 
+// multipartBody writes fields (sorted: declaration1…9 in order) and then
+// the files, as a browser posts a form.
 func multipartBody(t *testing.T, fields map[string]string, files []upload) (io.Reader, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
-	for _, k := range []string{"csrf", "website", "publicity", "candidate", "target", "objectorType", "name", "idNumber", "creditCode", "phone", "statement", "consent"} {
-		if v, ok := fields[k]; ok {
-			_ = w.WriteField(k, v)
-		}
-	}
+	writeFieldsSorted(w, fields)
 	for _, f := range files {
 		h := textproto.MIMEHeader{}
 		// As browsers do: the name in UTF-8, only quotes and backslashes escaped.

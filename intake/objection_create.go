@@ -3,23 +3,7 @@ package intake
 import (
 	"net/http"
 	"net/url"
-	"time"
 )
-
-// objectionResponse is the 201 body of POST /api/objections.
-type objectionResponse struct {
-	Reference  string         `json:"reference"`
-	Token      string         `json:"token"`
-	ReceivedAt string         `json:"receivedAt"` // RFC 3339, +08:00
-	Receipt    string         `json:"receipt"`    // path of the receipt, token included
-	Files      []responseFile `json:"files"`
-}
-
-type responseFile struct {
-	Name   string `json:"name"`
-	Size   int64  `json:"size"`
-	SHA256 string `json:"sha256"`
-}
 
 // objectionCreate receives an objection: fields and evidence files in one
 // multipart/form-data request. See the package doc and README for the
@@ -86,16 +70,7 @@ func (s *Server) objectionCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.metrics.submissions.WithLabelValues(form.kind).Inc()
-	receipt := s.URL("receipt", "reference", m.Reference) + "?token=" + token
-	if !wantsJSON(r) {
-		http.Redirect(w, r, receipt, http.StatusSeeOther)
-		return
-	}
-	resp := objectionResponse{Reference: m.Reference, Token: token, ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339), Receipt: receipt}
-	for _, f := range m.Files {
-		resp.Files = append(resp.Files, responseFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
-	}
-	writeJSON(w, http.StatusCreated, resp)
+	s.acknowledge(w, r, m, token, func(base objectionResponse) any { return base })
 }
 
 type objectionTarget struct {

@@ -10,22 +10,19 @@ import (
 
 // objectionView is what the objection form page shows.
 type objectionView struct {
-	Action  string
-	Open    []*schedule.Publicity // windows open now, by the server's clock
-	Form    objectionForm
-	Problem *problem
-	Limits  Limits
-	Types   string // for people: "PDF、OFD、…"
-	Accept  string // the evidence field's accept attribute
-	Kinds   string // the browser check's first-bytes families
+	Action   string
+	Open     []*schedule.Publicity // windows open now, by the server's clock
+	Form     objectionForm
+	Problem  *problem
+	Limits   Limits
+	Evidence fileField
 }
 
 func (v *objectionView) page() (string, string) { return "objection.html", "提出异议" }
 func (v *objectionView) setProblem(p *problem)  { v.Problem = p }
 
 func (s *Server) newObjectionView(f objectionForm) *objectionView {
-	v := &objectionView{Action: s.URL("objection-create"), Form: f, Limits: s.cfg.Limits, Types: typeNames(s.cfg.Limits.AllowedTypes),
-		Accept: acceptList(s.cfg.Limits.AllowedTypes), Kinds: typeKinds(s.cfg.Limits.AllowedTypes)}
+	v := &objectionView{Action: s.URL("objection-create"), Form: f, Limits: s.cfg.Limits, Evidence: newFileField(s.cfg.Limits.AllowedTypes)}
 	if m := s.manifest(); m != nil {
 		now := s.now()
 		for i := range m.Publicities {

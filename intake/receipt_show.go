@@ -64,13 +64,10 @@ func (s *Server) receiptShow(w http.ResponseWriter, r *http.Request) {
 		view.Slots = slotReceipts(m)
 	}
 	if wantsJSON(r) {
-		resp := applicationResponse{objectionResponse: objectionResponse{Reference: m.Reference, ReceivedAt: m.ReceivedAt.In(s.loc).Format(time.RFC3339)}, Slots: view.Slots}
+		resp := applicationResponse{objectionResponse: s.submissionResponse(m), Slots: view.Slots}
 		resp.Status = &receiptStatus{State: "已受理"}
 		if st := view.Status; st != nil {
 			resp.Status = &receiptStatus{State: st.State, Note: st.Note, At: st.At.In(s.loc).Format(time.RFC3339)}
-		}
-		for _, f := range m.Files {
-			resp.Files = append(resp.Files, responseFile{Name: f.Name, Size: f.Size, SHA256: f.SHA256})
 		}
 		writeJSON(w, http.StatusOK, resp)
 		return
