@@ -36,9 +36,11 @@ type Page struct {
 	Slug        string
 	Aliases     []string // site-relative paths that redirect here
 	Tags        []string
-	Type        string // template type: front matter "type", else the section
-	Layout      string // template layout: front matter "layout"
-	Params      map[string]any
+	// TagPages are the pages of the page's tags, in the order of Tags.
+	TagPages []*Page
+	Type     string // template type: front matter "type", else the section
+	Layout   string // template layout: front matter "layout"
+	Params   map[string]any
 
 	// Publicity is set on pages of type "publicity": the window with its
 	// computed last day, and the candidates.

@@ -76,6 +76,7 @@ func (b *builder) structure() {
 			continue
 		}
 		site.RegularPages = append(site.RegularPages, p)
+		p.TagPages = nil
 		for _, t := range p.Tags {
 			slug := termSlug(t)
 			if slug == "" {
@@ -87,6 +88,7 @@ func (b *builder) structure() {
 				tags[slug] = tp
 			}
 			tp.Pages = append(tp.Pages, p)
+			p.TagPages = append(p.TagPages, tp)
 		}
 	}
 	if len(tags) > 0 {
