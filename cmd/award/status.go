@@ -24,10 +24,10 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs.SetOutput(stderr)
 	var inf intakeFlags
 	inf.register(fs)
-	ref := fs.String("ref", "", "受理编号, e.g. K7M2-QX9D")
-	state := fs.String("state", "", "new state: "+strings.Join(submission.States[1:], ", "))
-	note := fs.String("note", "", "a note the submitter sees on the receipt (no personal data)")
-	operator := fs.String("operator", os.Getenv("USER"), "who records the update (for the audit record)")
+	ref := fs.String("ref", "", "受理`编号`，如 K7M2-QX9D（必填）")
+	state := fs.String("state", "", "新的办理`状态`："+strings.Join(submission.States[1:], "、")+"（必填）")
+	note := fs.String("note", "", "回执上给提交人看的`说明`（不要写个人信息）")
+	operator := fs.String("operator", os.Getenv("USER"), "更新人`姓名`，记入操作记录（默认 $USER）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
