@@ -27,7 +27,7 @@ type intakeFlags struct {
 }
 
 func (f *intakeFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.config, "intake-config", "intake.yaml", "intake configuration `file` (defaults apply if missing; AWARD_* env overrides)")
+	fs.StringVar(&f.config, "intake-config", "intake.yaml", "受理服务配置`文件`（不存在时用默认值；AWARD_* 环境变量优先）")
 }
 
 // loadIntakeConfig reads the intake configuration file and environment.
