@@ -16,7 +16,7 @@ PAGEFIND := bench/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extende
 # npm ci from a lock file, with a plain message where npm is missing.
 NPM_CI  = command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }; npm ci --ignore-scripts --no-audit --no-fund
 
-.PHONY: run build test lint unit chromium bench fuzz clean
+.PHONY: run build test lint unit chromium nginx bench fuzz clean
 
 ## run: build the site and serve it on http://$(ADDR) (env ADDR overrides)
 run:
@@ -36,7 +36,7 @@ lint:
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
 
-unit: $(BIN)/minio chromium $(AXE)
+unit: $(BIN)/minio chromium nginx $(AXE)
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) test -race -count=1 ./...
 
 # The browser tests drive Debian's Chromium; install it when missing (as root,
@@ -47,6 +47,16 @@ chromium:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "could not install chromium: the browser tests will skip"; [ "$$CI" != true ]; }; }
+
+# The nginx tests run Debian's nginx in front of the site and the intake,
+# with a configuration generated from deploy/nginx-award.conf; install it
+# when missing (as root, or with sudo). With CI=true a missing nginx fails the run.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "installing Debian's nginx for the nginx tests"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; } \
+	  || { echo "could not install nginx: the nginx tests will skip"; [ "$$CI" != true ]; }; }
 
 # axe-core for the accessibility test, from the npm registry at the version
 # pinned in browsertest/package-lock.json (node_modules is git-ignored).
@@ -67,6 +77,8 @@ $(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
 ## bench: the site build against Hugo on $(PAGES) generated pages; live editing
 ## (write to updated HTML) against hugo server; the intake
 ## against a direct minio-go upload (1 GiB, then 64 concurrent objections);
+## slow and silent clients (1,100 silent connections, 100 slow uploads, 100
+## field-heavy posts: descriptors held and peak RSS);
 ## Lighthouse scores of the home page, a notice, a publicity list and both
 ## forms (phone and desktop); the search index against Pagefind (build, size,
 ## bytes per query in Chromium); and the Go benchmarks
@@ -74,6 +86,7 @@ bench: $(BIN)/hugo $(BIN)/minio chromium $(LIGHTHOUSE) $(PAGEFIND)
 	$(GO) run ./cmd/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
 	$(GO) run ./cmd/livebench -pages $(PAGES) -hugo $(BIN)/hugo
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./cmd/intakebench
+	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./cmd/slowbench
 	$(GO) run ./cmd/pagebench -lighthouse $(LIGHTHOUSE)
 	$(GO) run ./cmd/searchbench -pages $(PAGES) -pagefind $(PAGEFIND)
 	$(GO) test -run '^$$' -bench . -benchmem ./...

@@ -30,6 +30,8 @@ type Audit struct {
 	Mismatches []AuditMismatch `json:"mismatches"`
 	// IdentityErrors are the references whose identity did not decrypt.
 	IdentityErrors []string `json:"identityErrors,omitempty"`
+	// Findings are those of the record's verification (Report.Findings).
+	Findings []AuditFinding `json:"findings,omitempty"`
 	// Error is why the export stopped, if it did.
 	Error string `json:"error,omitempty"`
 }
@@ -53,6 +55,14 @@ type AuditMismatch struct {
 	Key       string `json:"key"`
 	Expected  string `json:"expected"`
 	Got       string `json:"got"`
+}
+
+// AuditFinding is a finding of the record's verification as recorded.
+type AuditFinding struct {
+	Kind      string `json:"kind"` // ledger.FindingKind
+	Reference string `json:"reference,omitempty"`
+	Key       string `json:"key,omitempty"`
+	Seq       int64  `json:"seq,omitempty"` // ledger entry
 }
 
 // auditTimeLayout is RFC 3339 in UTC with nanoseconds, written the way
@@ -89,6 +99,9 @@ func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
 	}
 	for _, ie := range rep.IdentityErrors {
 		a.IdentityErrors = append(a.IdentityErrors, ie.Kind+"/"+ie.Reference)
+	}
+	for _, f := range rep.Findings {
+		a.Findings = append(a.Findings, AuditFinding{Kind: string(f.Kind), Reference: f.Reference, Key: f.Key, Seq: f.Seq})
 	}
 	if runErr != nil {
 		a.Error = runErr.Error()

@@ -29,6 +29,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
@@ -39,6 +40,10 @@ type Options struct {
 	// Sealer opens the sealed identities; nil leaves them sealed (the
 	// spreadsheet then says 未解密 and no identity.json is written).
 	Sealer *submission.Sealer
+	// Signer holds the record keys: with it the export also verifies the
+	// stored record (MACs and ledger, package ledger) of what it exports and
+	// reports Findings. award export always gives it; nil skips the check.
+	Signer *submission.Signer
 	// Out is the directory to write into, created if missing. It must be
 	// empty unless Force is set; with Force, what an earlier export wrote
 	// there (the kind folders and 汇总.xlsx) is removed first, nothing else.
@@ -80,6 +85,10 @@ var (
 	// ErrIdentity: an identity could not be decrypted (another key, or
 	// damaged data). Everything else was still exported.
 	ErrIdentity = errors.New("身份信息无法解密")
+	// ErrRecords: the stored record does not prove itself (Report.Findings:
+	// a manifest or status record changed, a submission deleted, the ledger
+	// broken). Everything else was still exported.
+	ErrRecords = errors.New("防篡改核验发现问题")
 	// ErrOutNotEmpty: Out exists and is not empty, and Force is not set.
 	ErrOutNotEmpty = errors.New("导出目录已存在且不为空")
 )
@@ -100,6 +109,10 @@ type Report struct {
 	// IdentityErrors are the submissions whose identity could not be
 	// decrypted although a Sealer was given.
 	IdentityErrors []IdentityError
+	// Findings are what the verification of the stored record found
+	// (Options.Signer): about the ledger, the submissions exported, and
+	// submissions of the kinds exported that were deleted.
+	Findings []ledger.Finding
 	// Audit is the record appended to the audit log, under AuditKey.
 	Audit    Audit
 	AuditKey string
@@ -136,9 +149,10 @@ type IdentityError struct {
 
 // Run exports the submissions Options select. It returns the report also
 // when err is non-nil, unless nothing was done. A mismatched or missing
-// file, an unreadable manifest or an identity that cannot be decrypted is
-// recorded and the export goes on; Run then ends with an error matching
-// ErrMismatch or ErrIdentity. Other failures (storage unavailable, disk
+// file, an unreadable manifest, an identity that cannot be decrypted or a
+// finding of the record's verification is recorded and the export goes on;
+// Run then ends with an error matching ErrMismatch, ErrIdentity or
+// ErrRecords. Other failures (storage unavailable, disk
 // full) stop the export. Whenever Out was touched an audit record is
 // appended, also after a failure.
 func Run(ctx context.Context, o Options) (*Report, error) {
@@ -168,6 +182,9 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	}
 	if n := len(e.rep.IdentityErrors); n > 0 {
 		errs = append(errs, fmt.Errorf("%w：%d 份", ErrIdentity, n))
+	}
+	if n := len(e.rep.Findings); n > 0 {
+		errs = append(errs, fmt.Errorf("%w：%d 处（其余内容已导出；处理办法见运维手册“防篡改核验”）", ErrRecords, n))
 	}
 	return e.rep, errors.Join(errs...)
 }
@@ -309,6 +326,9 @@ func (e *exporter) run(ctx context.Context) error {
 		e.subs = append(e.subs, items...)
 	}
 	e.apps.number()
+	if err := e.verifyRecords(ctx); err != nil {
+		return err
+	}
 	for _, it := range e.subs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("导出中断：%w", err)

@@ -1,12 +1,15 @@
 package export
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/xml"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -564,5 +567,134 @@ func TestCellText(t *testing.T) {
 	long := cellText(strings.Repeat("字", 40000))
 	if n := len([]rune(long)); n > 32767 || !strings.HasSuffix(long, "manifest.json）") {
 		t.Errorf("long cell: %d characters", n)
+	}
+}
+
+// Text that a spreadsheet program would take for a formula is written as
+// typed, as a string cell with the quotePrefix style; other text is not.
+func TestFormulaLikeCells(t *testing.T) {
+	typed := []string{`=HYPERLINK("http://x","y")`, "+1+1", "-2+3", "@SUM(A1)", "\t=1", "  =1+1", "\n@x"}
+	fx := newFixture(t)
+	at := t1
+	for i, text := range typed {
+		fields := objectionFields("p2026", "c01")
+		fields["statement"] = text
+		fields["candidateName"] = text
+		fx.add(submission.KindObjection, fmt.Sprintf("FFFF-%04d", i), at, fields,
+			identity{Type: "individual", Name: text, IDNumber: "11010519491231002X", Phone: "13812345678"})
+		at = at.Add(time.Minute)
+	}
+	fx.add(submission.KindObjection, "PPPP-2222", at, objectionFields("p2026", "c01"),
+		identity{Type: "individual", Name: "张三", IDNumber: "11010519491231002X", Phone: "0371-62196035"})
+	rep, err := Run(context.Background(), fx.options(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(rep.Summary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	quoted := quotePrefixes(t, rep.Summary)
+	check := func(cell, want string, quote bool) {
+		t.Helper()
+		if v, err := f.GetCellValue("异议", cell); err != nil || v != want {
+			t.Errorf("%s: value %q %v, want %q", cell, v, err, want)
+		}
+		if v, err := f.GetCellFormula("异议", cell); err != nil || v != "" {
+			t.Errorf("%s: formula %q %v", cell, v, err)
+		}
+		if typ, err := f.GetCellType("异议", cell); err != nil || typ != excelize.CellTypeSharedString && typ != excelize.CellTypeInlineString {
+			t.Errorf("%s: type %v %v", cell, typ, err)
+		}
+		styleID, err := f.GetCellStyle("异议", cell)
+		if err != nil || styleID >= len(quoted) {
+			t.Fatalf("%s: style %d of %d: %v", cell, styleID, len(quoted), err)
+		}
+		if quoted[styleID] != quote {
+			t.Errorf("%s %q: quotePrefix %v, want %v", cell, want, quoted[styleID], quote)
+		}
+		if st, err := f.GetStyle(styleID); err != nil || st.NumFmt != 49 {
+			t.Errorf("%s: number format %+v %v", cell, st, err)
+		}
+	}
+	for i, text := range typed {
+		row := i + 2
+		check(fmt.Sprintf("F%d", row), text, true) // 姓名或单位
+		check(fmt.Sprintf("I%d", row), text, true) // 事实和理由
+		check(fmt.Sprintf("D%d", row), text+"\n统一社会信用代码：91410122MA44ABCD1X", true)
+	}
+	plain := len(typed) + 2
+	check(fmt.Sprintf("F%d", plain), "张三", false)
+	check(fmt.Sprintf("H%d", plain), "0371-62196035", false)
+	check(fmt.Sprintf("I%d", plain), objectionFields("", "")["statement"], false)
+}
+
+// quotePrefixes reads the quotePrefix attribute of every cell style (xf of
+// cellXfs) straight from the xlsx file's styles.xml.
+func quotePrefixes(t *testing.T, name string) []bool {
+	t.Helper()
+	z, err := zip.OpenReader(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer z.Close()
+	r, err := z.Open("xl/styles.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var styles struct {
+		Xfs []struct {
+			QuotePrefix string `xml:"quotePrefix,attr"`
+		} `xml:"cellXfs>xf"`
+	}
+	if err := xml.NewDecoder(r).Decode(&styles); err != nil {
+		t.Fatal(err)
+	}
+	quoted := make([]bool, len(styles.Xfs))
+	for i, xf := range styles.Xfs {
+		quoted[i] = xf.QuotePrefix == "1" || xf.QuotePrefix == "true"
+	}
+	return quoted
+}
+
+func TestFormulaLike(t *testing.T) {
+	for s, want := range map[string]bool{
+		"=1": true, "+1": true, "-1": true, "@a": true, "\t1": true, "\r1": true, " =1": true, "\u3000=1": true, "\n-1": true,
+		"": false, "  ": false, "1-1": false, "a=1": false, "张三": false, "0371-62196035": false, "＝1": false,
+	} {
+		if got := formulaLike(s); got != want {
+			t.Errorf("formulaLike(%q) = %v", s, got)
+		}
+	}
+}
+
+// A column title (a field name, for kinds without sheets of their own) is
+// quoted the same way.
+func TestFormulaLikeHeader(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	st, err := newStyles(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cols := []column{{"=cmd|' /C calc'!A0", 0, func(*item) any { return "x" }}, {"topic", 0, func(*item) any { return "-1" }}}
+	if err := writeSheet(f, "Sheet1", cols, []*item{{}}, st); err != nil {
+		t.Fatal(err)
+	}
+	name := filepath.Join(t.TempDir(), "t.xlsx")
+	if err := f.SaveAs(name); err != nil {
+		t.Fatal(err)
+	}
+	quoted := quotePrefixes(t, name)
+	for cell, want := range map[string]bool{"A1": true, "B1": false, "A2": false, "B2": true} {
+		id, err := f.GetCellStyle("Sheet1", cell)
+		if err != nil || id >= len(quoted) || quoted[id] != want {
+			t.Errorf("%s: style %d, quotePrefix want %v (%v)", cell, id, want, err)
+		}
+	}
+	if id, _ := f.GetCellStyle("Sheet1", "A1"); id != st.quotedHeader {
+		t.Errorf("A1 style %d, want the quoted header style %d", id, st.quotedHeader)
 	}
 }

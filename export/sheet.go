@@ -175,7 +175,9 @@ func (e *exporter) writeSummary() (string, error) {
 
 func summaryError(err error) error { return fmt.Errorf("无法写入汇总表：%w", err) }
 
-type sheetStyles struct{ header, text, number int }
+// sheetStyles are the cell styles of 汇总.xlsx. The quoted ones are the
+// header and text styles with the xf's quotePrefix set: see formulaLike.
+type sheetStyles struct{ header, text, number, quotedHeader, quotedText int }
 
 func newStyles(f *excelize.File) (sheetStyles, error) {
 	var s sheetStyles
@@ -200,19 +202,64 @@ func newStyles(f *excelize.File) (sheetStyles, error) {
 	}); err != nil {
 		return s, err
 	}
-	s.number, err = f.NewStyle(&excelize.Style{
+	if s.number, err = f.NewStyle(&excelize.Style{
 		NumFmt:    1,
 		Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "top"},
 		Border:    border,
-	})
+	}); err != nil {
+		return s, err
+	}
+	// Last, so that NewStyle, which matches existing styles without regard
+	// to quotePrefix, never hands out a quoted style for another.
+	if s.quotedHeader, err = quotePrefixed(f, s.header); err != nil {
+		return s, err
+	}
+	s.quotedText, err = quotePrefixed(f, s.text)
 	return s, err
 }
 
+// quotePrefixed adds a cell style equal to style but with the xf's
+// quotePrefix attribute (Excel's leading apostrophe: the cell stays text when
+// it is edited, copied or filled) and returns its index. excelize v2.11's
+// Style has no field for it, so the xf is copied in the workbook's parsed
+// styles.xml (File.Styles), which excelize writes back as it is on save.
+func quotePrefixed(f *excelize.File, style int) (int, error) {
+	if _, err := f.GetStyle(style); err != nil { // also loads f.Styles
+		return 0, err
+	}
+	xfs := f.Styles.CellXfs
+	xf := xfs.Xf[style]
+	quote := true
+	xf.QuotePrefix = &quote
+	xfs.Xf = append(xfs.Xf, xf)
+	xfs.Count = len(xfs.Xf)
+	return len(xfs.Xf) - 1, nil
+}
+
+// formulaLike reports whether a spreadsheet program could take text as a
+// formula if the text were typed, pasted or saved as CSV (OWASP "CSV
+// injection"): its first character is a tab or carriage return, or its
+// first character other than white space is '=', '+', '-' or '@'. Such
+// cells keep their text as it is and get the quoted style.
+func formulaLike(s string) bool {
+	if s == "" {
+		return false
+	}
+	if s[0] == '\t' || s[0] == '\r' {
+		return true
+	}
+	s = strings.TrimLeftFunc(s, unicode.IsSpace)
+	return s != "" && strings.ContainsRune("=+-@", rune(s[0]))
+}
+
+// writeSheet writes the header row of cols and a row per item: ints as
+// numbers, strings (through cellText) as string cells styled as text. No
+// cell is ever a formula.
 func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st sheetStyles) error {
 	widths := make([]float64, len(cols))
 	for c, col := range cols {
 		cell, _ := excelize.CoordinatesToCellName(c+1, 1)
-		if err := f.SetCellStr(sheet, cell, col.title); err != nil {
+		if err := setText(f, sheet, cell, col.title, st.header, st.quotedHeader); err != nil {
 			return err
 		}
 		widths[c] = col.width
@@ -234,22 +281,17 @@ func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st
 				// Set as a string, styled as text: ID numbers and credit
 				// codes are never turned into numbers.
 				v = cellText(v)
-				err = f.SetCellStr(sheet, cell, v)
-				if err == nil {
-					err = f.SetCellStyle(sheet, cell, cell, st.text)
-				}
+				err = setText(f, sheet, cell, v, st.text, st.quotedText)
 				if col.width == 0 {
 					widths[c] = max(widths[c], min(longestLine(v)+2, maxWidth))
 				}
+			default:
+				err = fmt.Errorf("列“%s”的值类型 %T 无法写入汇总表", col.title, v)
 			}
 			if err != nil {
 				return err
 			}
 		}
-	}
-	last, _ := excelize.CoordinatesToCellName(len(cols), 1)
-	if err := f.SetCellStyle(sheet, "A1", last, st.header); err != nil {
-		return err
 	}
 	if err := f.SetRowHeight(sheet, 1, 30); err != nil {
 		return err
@@ -266,6 +308,18 @@ func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st
 	}
 	end, _ := excelize.CoordinatesToCellName(len(cols), len(items)+1)
 	return f.AutoFilter(sheet, "A1:"+end, nil)
+}
+
+// setText writes text as a string cell (never a formula, whatever it looks
+// like) with style, or with quoted if the text is formulaLike.
+func setText(f *excelize.File, sheet, cell, text string, style, quoted int) error {
+	if err := f.SetCellStr(sheet, cell, text); err != nil {
+		return err
+	}
+	if formulaLike(text) {
+		style = quoted
+	}
+	return f.SetCellStyle(sheet, cell, cell, style)
 }
 
 // cellText makes a value fit a cell: line ends unified, control characters

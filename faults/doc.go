@@ -34,9 +34,14 @@
 // manifest, the receipt token matches the manifest's hash, and every file's
 // bytes match the receipt's SHA-256 and size (read directly with minio-go,
 // or from the directory); no object lies under a submission prefix without
-// a manifest; no in-flight record remains; and no incomplete multipart
+// a manifest; no in-flight record remains; no incomplete multipart
 // upload remains under any file key (from the in-flight records seen during
-// the test and from listing). Each test logs: faults injected, submissions
+// the test and from listing); and the stored record verifies with the record
+// key (package ledger): objects under ledger/ are expected, one entry per
+// commit in one chain without gaps or forks (also with two replicas
+// appending), every manifest signed and every acknowledged submission
+// recorded — except, on the full disk, a manifest whose entry did not fit,
+// which is logged (the janitor records it later). Each test logs: faults injected, submissions
 // attempted, acknowledged, refused (explicit error), broken, verified, lost
 // (must be 0).
 //

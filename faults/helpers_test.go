@@ -29,7 +29,9 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/schedule"
+	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/storage/miniotest"
 	"github.com/zhongmou/award/submission"
 	"github.com/zhongmou/award/workday"
@@ -115,6 +117,14 @@ var identityKey = func() string {
 	return base64.StdEncoding.EncodeToString(k)
 }()
 
+// recordKey is the record key (manifest MACs, the ledger) shared by all
+// intakes of a test run.
+var recordKey = func() string {
+	k := make([]byte, 32)
+	rand.Read(k)
+	return base64.StdEncoding.EncodeToString(k)
+}()
+
 // startIntake runs award intake with the given extra environment, waits
 // until /readyz answers 200, and kills it when the test ends.
 func startIntake(t *testing.T, dir string, env ...string) *intakeProc {
@@ -131,7 +141,7 @@ func startIntake(t *testing.T, dir string, env ...string) *intakeProc {
 			base = append(base, kv)
 		}
 	}
-	base = append(base, "AWARD_MANIFEST="+filepath.Join(dir, "windows.json"), "AWARD_IDENTITY_KEY="+identityKey,
+	base = append(base, "AWARD_MANIFEST="+filepath.Join(dir, "windows.json"), "AWARD_IDENTITY_KEY="+identityKey, "AWARD_RECORD_KEY="+recordKey,
 		"AWARD_DATA_DIR="+filepath.Join(dir, "data"), "AWARD_MAX_FILE_BYTES=67108864", "AWARD_MAX_REQUEST_BYTES=134217728")
 	base = append(base, generousRates...)
 	cmd := exec.Command(awardBin, "intake", "-addr", addr, "-intake-config", filepath.Join(dir, "none.yaml"))
@@ -398,11 +408,15 @@ type objectStore interface {
 	get(key string) ([]byte, error) // error wrapping os.ErrNotExist if absent
 	list(prefix string) ([]string, error)
 	incomplete(key string) (int, error)
+	// store opens the same storage as a storage.Store, for the ledger's
+	// verification.
+	store(t *testing.T) storage.Store
 }
 
 // s3View reads the bucket with minio-go directly.
 type s3View struct {
 	core *minio.Core
+	srv  miniotest.Server
 }
 
 func newS3View(t *testing.T, s miniotest.Server) s3View {
@@ -411,7 +425,17 @@ func newS3View(t *testing.T, s miniotest.Server) s3View {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return s3View{core: core}
+	return s3View{core: core, srv: s}
+}
+
+func (v s3View) store(t *testing.T) storage.Store {
+	t.Helper()
+	st, err := storage.NewS3Store(context.Background(), storage.S3Config{Endpoint: v.srv.Endpoint, Bucket: bucket,
+		AccessKey: v.srv.AccessKey, SecretKey: v.srv.SecretKey, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 func (v s3View) get(key string) ([]byte, error) {
@@ -567,6 +591,56 @@ func reconcile(t *testing.T, v objectStore, outs []outcome, extraKeys []string, 
 	}
 	t.Logf("reconciled: %d objects in storage, %d committed submissions, %d file keys checked for incomplete uploads",
 		len(keys), len(committed), len(sorted))
+	checkLedger(t, v, refs)
+}
+
+// checkLedger verifies the stored record with the record key (the bytes
+// of the files are checked above): the ledger's chain must be whole — one
+// entry per commit, without gaps or forks, however many intakes appended —,
+// every manifest signed, and every acknowledged submission recorded. On the
+// directory store (the full-disk test) a manifest whose entry did not fit
+// may be unrecorded until the janitor's next sweep: that is logged, not
+// failed.
+func checkLedger(t *testing.T, v objectStore, refs map[string]bool) {
+	t.Helper()
+	signer, err := submission.NewSigner(mustBase64(t, recordKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ledger.New(v.store(t), signer, nil)
+	rep, err := l.Verify(context.Background(), ledger.VerifyOptions{})
+	if err != nil {
+		t.Fatalf("ledger: %v", err)
+	}
+	_, onDisk := v.(dirView)
+	unrecorded := map[string]bool{}
+	for _, f := range rep.Findings {
+		if f.Kind == ledger.Unrecorded && onDisk {
+			unrecorded[f.Reference] = true
+			t.Logf("ledger: %s (its entry did not fit on the full disk; the janitor records it later)", f)
+			continue
+		}
+		t.Errorf("ledger: %s", f)
+	}
+	st, err := l.State(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ref := range refs {
+		if _, ok := st.Recorded[submission.ManifestKey(submission.KindObjection, ref)]; !ok && !unrecorded[ref] {
+			t.Errorf("acknowledged %s is not in the ledger", ref)
+		}
+	}
+	t.Logf("ledger: %d entries, head %d, %d findings", rep.Entries, rep.Head.Seq, len(rep.Findings))
+}
+
+func mustBase64(t *testing.T, s string) []byte {
+	t.Helper()
+	b, err := base64.StdEncoding.DecodeString(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 func verifyOne(v objectStore, o outcome) error {
@@ -626,6 +700,15 @@ func (d dirView) list(prefix string) ([]string, error) {
 }
 
 func (d dirView) incomplete(string) (int, error) { return 0, nil }
+
+func (d dirView) store(t *testing.T) storage.Store {
+	t.Helper()
+	st, err := storage.NewDirStore(d.root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
 
 // uploadAll runs one post per evidence concurrently and returns the outcomes
 // in order.

@@ -57,17 +57,21 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		return s.applicationProblem(ch)
 	}
 	rc, p := s.receive(r, form)
+	defer rc.release()
 	if p != nil {
 		s.rejectApplication(w, r, p, rc)
 		return
 	}
 	f := parseApplicationForm(rc.values)
-	if call == nil {
-		if call, p = f.call(s.manifest(), s.now()); p != nil {
-			rc.discard()
-			s.rejectApplication(w, r, p, rc)
-			return
+	// In time is when the last part arrived (see objectionCreate).
+	begun := call != nil
+	if call, p = f.call(s.manifest(), rc.completedAt); p != nil {
+		if begun && p.Code == "window_closed" {
+			p = lateProblem(p, "申报期")
 		}
+		rc.discard()
+		s.rejectApplication(w, r, p, rc)
+		return
 	}
 	ch := s.checkApplication(&f, call, today)
 	received := map[string]int{}

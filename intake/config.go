@@ -2,13 +2,9 @@ package intake
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -36,12 +32,23 @@ type Config struct {
 	Holidays  string `yaml:"holidays"`
 	Townships string `yaml:"townships"`
 	// IdentityKey is the base64 of the 32-byte key that seals submitters'
-	// identities (env AWARD_IDENTITY_KEY). If empty, IdentityKeyFile is read,
-	// and created with a fresh key if missing (fine for make run; in
-	// production set the key and keep a copy: without it identities cannot
-	// be read).
+	// identities (env AWARD_IDENTITY_KEY). If empty, IdentityKeyFile (env
+	// AWARD_IDENTITY_KEY_FILE, default keys/identity.key, outside the data
+	// directory) is read; award serve creates it with a fresh key if
+	// missing, nothing else does. See IdentityKeyBytes.
 	IdentityKey     string `yaml:"identityKey"`
 	IdentityKeyFile string `yaml:"identityKeyFile"`
+	// RecordKey is the base64 of the 32-byte HMAC key that signs the stored
+	// records (manifests, status records, the ledger) so that changes show
+	// (env AWARD_RECORD_KEY). If empty, RecordKeyFile is read (env
+	// AWARD_RECORD_KEY_FILE; default record.key in IdentityKeyFile's
+	// directory), handled like the identity key's file. RecordKeysOld are
+	// files of earlier record keys, kept after a rotation to verify what
+	// they signed (env AWARD_RECORD_KEYS_OLD, comma-separated). See
+	// RecordKeyBytes.
+	RecordKey     string   `yaml:"recordKey"`
+	RecordKeyFile string   `yaml:"recordKeyFile"`
+	RecordKeysOld []string `yaml:"recordKeysOld"`
 	// TimeZone is the zone of receipts and of the windows' days.
 	TimeZone string `yaml:"timeZone"`
 	// Limits bound what one request may carry.
@@ -81,6 +88,16 @@ type Config struct {
 	// StallTimeout drops an upload from which no byte arrives for this long
 	// (env AWARD_STALL_TIMEOUT, e.g. 60s).
 	StallTimeout time.Duration `yaml:"stallTimeout"`
+	// Connections bound the connections clients may hold open
+	// (see Connections).
+	Connections Connections `yaml:"connections"`
+	// Memory bounds what requests in progress hold in all (see Memory).
+	Memory Memory `yaml:"memory"`
+	// ClientIPv6Prefix is how many leading bits of an IPv6 address make one
+	// client, for rate limits and connection limits (env
+	// AWARD_CLIENT_IPV6_PREFIX): default 64, what an ISP gives one
+	// household or office; IPv4 clients are their address.
+	ClientIPv6Prefix int `yaml:"clientIPv6Prefix"`
 }
 
 // Limits bound uploads.
@@ -89,35 +106,41 @@ type Limits struct {
 	MaxRequestBytes int64 `yaml:"maxRequestBytes"` // the whole request
 	// ApplicationMaxRequestBytes bounds an application with all its
 	// documents (scans run to hundreds of MB).
-	ApplicationMaxRequestBytes int64    `yaml:"applicationMaxRequestBytes"`
-	MaxFiles                   int      `yaml:"maxFiles"`     // evidence files per objection
-	StatementMin               int      `yaml:"statementMin"` // characters
-	StatementMax               int      `yaml:"statementMax"` // characters
-	AllowedTypes               []string `yaml:"allowedTypes"` // media types, detected from content
+	ApplicationMaxRequestBytes int64 `yaml:"applicationMaxRequestBytes"`
+	// MaxFormTextBytes bounds the text fields of one request together.
+	MaxFormTextBytes int64    `yaml:"maxFormTextBytes"`
+	MaxFiles         int      `yaml:"maxFiles"`     // evidence files per objection
+	StatementMin     int      `yaml:"statementMin"` // characters
+	StatementMax     int      `yaml:"statementMax"` // characters
+	AllowedTypes     []string `yaml:"allowedTypes"` // media types, detected from content
 }
 
 // DefaultConfig returns the configuration of `make run`.
 func DefaultConfig() Config {
 	return Config{
-		DataDir:         "data",
-		Manifest:        "public/windows.json",
-		Holidays:        "holidays.yaml",
-		Townships:       "townships.yaml",
-		IdentityKeyFile: "data/identity.key",
-		TimeZone:        "Asia/Shanghai",
-		RetentionDays:   1095,
-		Secretariat:     "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
-		SiteTitle:       "中牟县县长质量奖",
-		BasePath:        "/",
-		JanitorEvery:    10 * time.Minute,
-		JanitorAfter:    2 * time.Hour,
-		RateLimits:      RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20"},
-		CSRFMaxAge:      12 * time.Hour,
-		StallTimeout:    60 * time.Second,
+		DataDir:          "data",
+		Manifest:         "public/windows.json",
+		Holidays:         "holidays.yaml",
+		Townships:        "townships.yaml",
+		IdentityKeyFile:  DefaultIdentityKeyFile,
+		TimeZone:         "Asia/Shanghai",
+		RetentionDays:    1095,
+		Secretariat:      "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
+		SiteTitle:        "中牟县县长质量奖",
+		BasePath:         "/",
+		JanitorEvery:     10 * time.Minute,
+		JanitorAfter:     2 * time.Hour,
+		RateLimits:       RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20"},
+		CSRFMaxAge:       12 * time.Hour,
+		StallTimeout:     60 * time.Second,
+		Connections:      DefaultConnections(),
+		Memory:           DefaultMemory(),
+		ClientIPv6Prefix: 64,
 		Limits: Limits{
 			MaxFileBytes:               50 << 20,
 			MaxRequestBytes:            200 << 20,
 			ApplicationMaxRequestBytes: 1 << 30,
+			MaxFormTextBytes:           256 << 10,
 			MaxFiles:                   10,
 			StatementMin:               20,
 			StatementMax:               5000,
@@ -174,8 +197,25 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	flag("AWARD_S3_SSE", &c.S3.SSE)
 	str("AWARD_IDENTITY_KEY", &c.IdentityKey)
 	str("AWARD_IDENTITY_KEY_FILE", &c.IdentityKeyFile)
+	str("AWARD_RECORD_KEY", &c.RecordKey)
+	str("AWARD_RECORD_KEY_FILE", &c.RecordKeyFile)
+	if v := getenv("AWARD_RECORD_KEYS_OLD"); v != "" {
+		c.RecordKeysOld = nil
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" {
+				c.RecordKeysOld = append(c.RecordKeysOld, f)
+			}
+		}
+	}
 	str("AWARD_RATE_SUBMIT", &c.RateLimits.Submit)
 	str("AWARD_RATE_RECEIPT", &c.RateLimits.Receipt)
+	if v := getenv("AWARD_RATE_MAX_CLIENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return fmt.Errorf("AWARD_RATE_MAX_CLIENTS=%q: not a positive number", v)
+		}
+		c.RateLimits.MaxClients = n
+	}
 	flag("AWARD_TRUST_PROXY", &c.TrustProxy)
 	str("AWARD_PUBLIC_ORIGIN", &c.PublicOrigin)
 	str("AWARD_CSRF_KEY", &c.CSRFKey)
@@ -198,6 +238,9 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			}
 			*dst = d
 		}
+	}
+	if err := c.applyGuardEnv(getenv); err != nil {
+		return err
 	}
 	if v := getenv("AWARD_MAX_FILES"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -237,56 +280,13 @@ func (c *Config) check() error {
 	if c.CSRFMaxAge <= 0 {
 		return fmt.Errorf("intake config: csrfMaxAge must be positive, e.g. 12h")
 	}
+	if err := c.checkGuards(); err != nil {
+		return err
+	}
 	for _, t := range l.AllowedTypes {
 		if _, ok := knownTypes[t]; !ok {
 			return fmt.Errorf("intake config: allowed type %q is not one the intake can recognise", t)
 		}
 	}
 	return nil
-}
-
-// ErrNoIdentityKey means no identity key is configured and none may be made.
-var ErrNoIdentityKey = errors.New("没有设置身份密钥：请设置 AWARD_IDENTITY_KEY（32 字节的 base64，可用 head -c 32 /dev/urandom | base64 生成），或指定已有的密钥文件 AWARD_IDENTITY_KEY_FILE；并另行妥善保存一份，丢失后已封存的身份信息无法读取")
-
-// IdentityKeyBytes returns the sealing key from the config or the key file.
-// If neither exists it creates the file with a fresh key when create is
-// true (created is then true: fine for make run), and fails with
-// ErrNoIdentityKey otherwise (production: a lost key must never be replaced
-// silently).
-func (c *Config) IdentityKeyBytes(create bool) (key []byte, created bool, err error) {
-	if c.IdentityKey != "" {
-		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(c.IdentityKey))
-		if err != nil {
-			return nil, false, fmt.Errorf("AWARD_IDENTITY_KEY: not base64: %w", err)
-		}
-		return k, false, nil
-	}
-	data, err := os.ReadFile(c.IdentityKeyFile)
-	if err == nil {
-		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(string(data)))
-		if err != nil {
-			return nil, false, fmt.Errorf("identity key file %s: not base64: %w", c.IdentityKeyFile, err)
-		}
-		return k, false, nil
-	}
-	if !os.IsNotExist(err) {
-		return nil, false, fmt.Errorf("identity key file: %w", err)
-	}
-	if !create {
-		return nil, false, ErrNoIdentityKey
-	}
-	k := make([]byte, 32)
-	rand.Read(k)
-	if err := os.MkdirAll(filepath.Dir(c.IdentityKeyFile), 0o700); err != nil {
-		return nil, false, fmt.Errorf("identity key file: %w", err)
-	}
-	f, err := os.OpenFile(c.IdentityKeyFile, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err != nil {
-		return nil, false, fmt.Errorf("identity key file: %w", err)
-	}
-	defer f.Close()
-	if _, err := f.WriteString(base64.StdEncoding.EncodeToString(k) + "\n"); err != nil {
-		return nil, false, fmt.Errorf("identity key file: %w", err)
-	}
-	return k, true, f.Sync()
 }

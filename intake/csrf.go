@@ -123,6 +123,15 @@ func (s *Server) checkOrigin(kind string) func(http.Handler) http.Handler {
 					}
 				}
 			}
+			if origin == "null" && sameOriginFetch(r) {
+				// A page with Referrer-Policy: no-referrer (every intake
+				// page) makes browsers post its form with Origin: null.
+				// Fetch metadata says whether the post came from the
+				// site's own page; browsers too old to send it are let
+				// through. Either way the form token is then required.
+				next.ServeHTTP(w, r)
+				return
+			}
 			if origin != "" && !s.ownOrigin(r, origin) {
 				s.metrics.rejections.WithLabelValues(kind, errForbidden.Code).Inc()
 				s.fail(w, r, errForbidden, nil)
@@ -154,4 +163,12 @@ func (s *Server) formGuard(r *http.Request) func(url.Values) *problem {
 		}
 		return nil
 	}
+}
+
+// sameOriginFetch reports whether a request's fetch metadata
+// (Sec-Fetch-Site) says it came from a page of the same origin, or is
+// absent, as from browsers that do not send it.
+func sameOriginFetch(r *http.Request) bool {
+	site := r.Header.Get("Sec-Fetch-Site")
+	return site == "" || site == "same-origin"
 }

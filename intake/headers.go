@@ -15,18 +15,17 @@ const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"form-action 'self'; frame-ancestors 'self'; base-uri 'self'; object-src 'none'"
 
 // securityHeaders sets the headers every intake answer carries. Receipt
-// pages carry their token in the URL, so they send no referrer at all.
+// pages carry their token in the URL, and a form re-shown after a refusal
+// may carry personal entries: every intake page sends no referrer at all
+// (Referrer-Policy: no-referrer; browsers then post the forms with
+// Origin: null, which checkOrigin accepts from the site's own pages).
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", ContentSecurityPolicy)
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("X-Frame-Options", "SAMEORIGIN")
-		if strings.Contains(r.URL.Path, "/receipts/") {
-			h.Set("Referrer-Policy", "no-referrer")
-		} else {
-			h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		}
+		h.Set("Referrer-Policy", "no-referrer")
 		if strings.HasPrefix(r.URL.Path, "/api/") || r.URL.Path == "/healthz" || r.URL.Path == "/readyz" {
 			h.Set("Cache-Control", "no-store")
 		}

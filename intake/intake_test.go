@@ -71,7 +71,7 @@ func newEnv(t *testing.T, store storage.Store, tweak func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	e := &testEnv{t: t, store: store, now: duringPublicity}
-	e.srv, err = New(cfg, Deps{Store: store, Windows: fixedWindows{testManifest()}, Sealer: sealer,
+	e.srv, err = New(cfg, Deps{Store: store, Windows: fixedWindows{testManifest()}, Sealer: sealer, Ledger: testLedger(t, store, e.clock),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock, Calendar: testCalendar(t),
 		Townships: []string{"青年路街道", "韩寺镇", "姚家镇"}})
 	if err != nil {
@@ -240,7 +240,7 @@ func testGoodObjection(t *testing.T, store storage.Store) {
 	// The store holds the manifest and both files, and nothing in flight.
 	keys := strings.Join(e.keys(), " ")
 	ref := strings.ToLower(got.Reference)
-	want := fmt.Sprintf("objections/%s/files/001 objections/%s/files/002 objections/%s/manifest.json", ref, ref, ref)
+	want := fmt.Sprintf("ledger/000000000001.json objections/%s/files/001 objections/%s/files/002 objections/%s/manifest.json", ref, ref, ref)
 	if keys != want {
 		t.Errorf("stored %q, want %q", keys, want)
 	}
@@ -464,7 +464,7 @@ func testSweep(t *testing.T, store storage.Store) {
 		t.Errorf("sweep %+v, want 1 record and 1 object", rep)
 	}
 	ref := strings.ToLower(committed.Reference)
-	if got := strings.Join(e.keys(), " "); got != "objections/"+ref+"/files/001 objections/"+ref+"/manifest.json" {
+	if got := strings.Join(e.keys(), " "); got != "ledger/000000000001.json objections/"+ref+"/files/001 objections/"+ref+"/manifest.json" {
 		t.Errorf("after sweep: %s", got)
 	}
 }
@@ -510,7 +510,7 @@ func TestRetentionPurge(t *testing.T) {
 	resp.Body.Close()
 	ctx := context.Background()
 	e.setNow(duringPublicity.AddDate(0, 0, 29))
-	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 || len(e.keys()) != 2 {
+	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 || len(e.keys()) != 3 {
 		t.Fatalf("purged before the retention period ended: %+v %v %v", rep, err, e.keys())
 	}
 	e.setNow(duringPublicity.AddDate(0, 0, 30).Add(time.Second))
@@ -518,7 +518,10 @@ func TestRetentionPurge(t *testing.T) {
 	if err != nil || rep.Purged != 1 {
 		t.Fatalf("sweep after the retention period: %+v %v", rep, err)
 	}
-	e.assertNothingStored()
+	// Only the ledger remains: the commit and the purge.
+	if got := strings.Join(e.keys(), " "); got != "ledger/000000000001.json ledger/000000000002.json" {
+		t.Errorf("after the purge: %s", got)
+	}
 }
 
 // bigPDF is a whole PDF of about n bytes: padding between its header and

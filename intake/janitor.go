@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
@@ -17,6 +18,10 @@ type SweepReport struct {
 	Inflight int // in-flight records of interrupted submissions
 	Objects  int // file objects without a manifest
 	Purged   int // submissions deleted at the end of their retention period
+	// Recorded are the manifests and status records the ledger lacked
+	// (a commit interrupted between the record and its entry), now
+	// recorded.
+	Recorded int
 }
 
 // Sweep removes what interrupted submissions left behind: for every
@@ -24,7 +29,10 @@ type SweepReport struct {
 // its files (and any incomplete multipart upload under their keys); and any
 // file under a submission prefix that has neither a manifest nor an
 // in-flight record and is older than olderThan. A committed submission (one
-// with a manifest) is never touched.
+// with a manifest) is never touched. Then it reconciles the ledger
+// (reconcileLedger): signed records without an entry are recorded. Last it
+// purges the submissions past their retention period, if the ledger could
+// be read: a purge is recorded in the ledger before anything is deleted.
 func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepReport, error) {
 	var rep SweepReport
 	cutoff := s.now().Add(-olderThan)
@@ -72,10 +80,14 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepor
 			return rep, err
 		}
 	}
-	purged, err := s.purgeExpired(ctx)
-	rep.Purged = purged
-	if err != nil {
-		return rep, err
+	st, recorded, ledgerErr := s.reconcileLedger(ctx, olderThan)
+	rep.Recorded = recorded
+	if ledgerErr == nil {
+		purged, err := s.purgeExpired(ctx, st)
+		rep.Purged = purged
+		if err != nil {
+			return rep, err
+		}
 	}
 	if d, ok := s.store.(interface {
 		SweepTemp(time.Duration) (int, error)
@@ -87,15 +99,22 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepor
 	s.metrics.janitor.WithLabelValues("inflight").Add(float64(rep.Inflight))
 	s.metrics.janitor.WithLabelValues("objects").Add(float64(rep.Objects))
 	s.metrics.janitor.WithLabelValues("purged").Add(float64(rep.Purged))
-	return rep, nil
+	s.metrics.janitor.WithLabelValues("recorded").Add(float64(rep.Recorded))
+	return rep, ledgerErr
 }
 
 // purgeExpired deletes every submission received more than RetentionDays
-// ago (PIPL Art. 19 and 47: kept only as long as the notice says), manifest
-// first, so that an interrupted purge leaves files the orphan sweep removes
-// rather than a manifest without its files. Each purge is logged (reference,
-// kind and date; nothing personal). A retention of 0 keeps everything.
-func (s *Server) purgeExpired(ctx context.Context) (int, error) {
+// ago (PIPL Art. 19 and 47: kept only as long as the notice says). It first
+// appends a purged entry to the ledger (unless st, the ledger as read by
+// this sweep, has one already: an earlier purge was interrupted), so that
+// verification does not report the submission as deleted; then it deletes
+// the manifest, so that an interrupted purge leaves files the orphan sweep
+// removes rather than a manifest without its files; then the files. Only a
+// manifest that is as committed (ledger.Ledger.Authentic) is purged: one
+// whose date was changed in storage stays, for award audit verify to
+// report. Each purge is logged (reference, kind and date; nothing
+// personal). A retention of 0 keeps everything.
+func (s *Server) purgeExpired(ctx context.Context, st *ledger.State) (int, error) {
 	if s.cfg.RetentionDays <= 0 {
 		return 0, nil
 	}
@@ -110,13 +129,27 @@ func (s *Server) purgeExpired(ctx context.Context) (int, error) {
 			if !strings.HasSuffix(o.Key, "/manifest.json") {
 				continue
 			}
+			data, err := s.readObject(ctx, o.Key)
+			if err != nil {
+				s.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
+				continue
+			}
 			var m submission.Manifest
-			if err := s.readJSON(ctx, o.Key, &m); err != nil {
+			if err := json.Unmarshal(data, &m); err != nil {
 				s.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
 				continue
 			}
 			if m.ReceivedAt.IsZero() || !m.ReceivedAt.Before(cutoff) {
 				continue
+			}
+			if _, err := s.ledger.Authentic(st, o.Key, data); err != nil {
+				s.log.Warn("purge: manifest not as committed, not purged; run award audit verify", "key", o.Key, "err", err)
+				continue
+			}
+			if _, done := st.Purged[o.Key]; !done {
+				if _, err := s.ledger.Record(ctx, ledger.KindPurged, m.Reference, o.Key, data); err != nil {
+					return n, fmt.Errorf("purge: %w", err)
+				}
 			}
 			if err := s.store.Delete(ctx, o.Key); err != nil {
 				return n, fmt.Errorf("purge: %w", err)
@@ -177,16 +210,21 @@ func (s *Server) exists(ctx context.Context, key string) (bool, error) {
 }
 
 func (s *Server) readJSON(ctx context.Context, key string, v any) error {
-	rd, _, err := s.store.Get(ctx, key)
-	if err != nil {
-		return err
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
+	data, err := s.readObject(ctx, key)
 	if err != nil {
 		return err
 	}
 	return json.Unmarshal(data, v)
+}
+
+// readObject reads a small object (at most 1 MiB of it).
+func (s *Server) readObject(ctx context.Context, key string) ([]byte, error) {
+	rd, _, err := s.store.Get(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	return io.ReadAll(io.LimitReader(rd, 1<<20))
 }
 
 // RunJanitor sweeps at start and then every interval until ctx is done.
@@ -196,8 +234,8 @@ func (s *Server) RunJanitor(ctx context.Context, interval, olderThan time.Durati
 	for {
 		if rep, err := s.Sweep(ctx, olderThan); err != nil {
 			s.log.Warn("janitor sweep failed", "err", err)
-		} else if rep.Inflight+rep.Objects > 0 {
-			s.log.Info("janitor sweep", "inflight", rep.Inflight, "objects", rep.Objects)
+		} else if rep.Inflight+rep.Objects+rep.Recorded > 0 {
+			s.log.Info("janitor sweep", "inflight", rep.Inflight, "objects", rep.Objects, "recorded", rep.Recorded)
 		}
 		select {
 		case <-ctx.Done():

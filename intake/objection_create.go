@@ -3,11 +3,16 @@ package intake
 import (
 	"net/http"
 	"net/url"
+	"time"
 )
 
 // objectionCreate receives an objection: fields and evidence files in one
 // multipart/form-data request. See the package doc and README for the
 // contract.
+//
+// Whether it came in time is decided by when its last part arrived
+// (received.completedAt): an objection begun while the publicity was open
+// but finished after it closed is refused, and nothing is stored.
 func (s *Server) objectionCreate(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Limits.MaxRequestBytes)
 	var target *objectionTarget
@@ -21,24 +26,27 @@ func (s *Server) objectionCreate(w http.ResponseWriter, r *http.Request) {
 			if f.Publicity == "" && f.Candidate == "" {
 				return nil // an API client may send the fields after the files
 			}
-			t, p := s.objectionTarget(f)
+			t, p := s.objectionTarget(f, s.now())
 			target = t
 			return p
 		},
 	}
 	rc, p := s.receive(r, form)
+	defer rc.release()
 	if p != nil {
 		s.reject(w, r, form.kind, p, rc)
 		return
 	}
 	splitTarget(rc.values)
 	f := parseObjectionForm(rc.values)
-	if target == nil {
-		if target, p = s.objectionTarget(f); p != nil {
-			rc.discard()
-			s.reject(w, r, form.kind, p, rc)
-			return
+	begun := target != nil
+	if target, p = s.objectionTarget(f, rc.completedAt); p != nil {
+		if begun && p.Code == "window_closed" {
+			p = lateProblem(p, "公示期")
 		}
+		rc.discard()
+		s.reject(w, r, form.kind, p, rc)
+		return
 	}
 	errs := f.validate(s.cfg.Limits, s.now().In(s.loc))
 	if len(rc.files) == 0 {
@@ -81,9 +89,10 @@ type objectionTarget struct {
 type publicityRef struct{ ID, Title string }
 type candidateRef struct{ ID, Name, CreditCode string }
 
-// objectionTarget resolves and checks the publicity and candidate.
-func (s *Server) objectionTarget(f objectionForm) (*objectionTarget, *problem) {
-	pub, cand, p := f.target(s.manifest(), s.now())
+// objectionTarget resolves the publicity and candidate and checks that the
+// publicity is open at t.
+func (s *Server) objectionTarget(f objectionForm, t time.Time) (*objectionTarget, *problem) {
+	pub, cand, p := f.target(s.manifest(), t)
 	if p != nil {
 		return nil, p
 	}
@@ -101,4 +110,12 @@ func (s *Server) reject(w http.ResponseWriter, r *http.Request, kind string, p *
 		view = s.newObjectionView(objectionForm{})
 	}
 	s.fail(w, r, p, view)
+}
+
+// lateProblem says that a submission begun within its window was finished
+// only after the window closed, and why that counts.
+func lateProblem(closed *problem, window string) *problem {
+	p := *closed
+	p.Message = "提交在" + window + "结束后才全部上传完成，不能受理，本次提交没有保存任何内容。是否在期限内以全部内容上传完成的时间为准。" + closed.Message
+	return &p
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 	"github.com/zhongmou/award/workday"
@@ -62,7 +63,7 @@ func fuzzEnv(tb testing.TB) *testEnv {
 		tb.Fatal(err)
 	}
 	e := &testEnv{store: store, now: duringPublicity}
-	e.srv, err = New(cfg, Deps{Store: store, Windows: fixedWindows{testManifest()}, Sealer: sealer,
+	e.srv, err = New(cfg, Deps{Store: store, Windows: fixedWindows{testManifest()}, Sealer: sealer, Ledger: testLedger(tb, store, e.clock),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock, Calendar: cal,
 		Townships: []string{"青年路街道", "韩寺镇", "姚家镇"}})
 	if err != nil {
@@ -130,6 +131,12 @@ func FuzzObjectionMultipart(f *testing.F) {
 		}
 		ref := strings.ToLower(got.Reference)
 		want := []string{"objections/" + ref + "/manifest.json"}
+		for _, k := range keys {
+			if strings.HasPrefix(k, ledger.Prefix) {
+				want = append(want, k) // its ledger entry: one, checked below
+				break
+			}
+		}
 		for i := range got.Files {
 			want = append(want, fmt.Sprintf("objections/%s/files/%03d", ref, i+1))
 		}

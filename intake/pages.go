@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -108,6 +109,9 @@ type formView interface {
 // form again with their entries and an error summary when there is a form,
 // else an error page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, p *problem, form formView) {
+	if p.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(p.RetryAfter))
+	}
 	if wantsJSON(r) {
 		writeJSON(w, p.Status, problemJSON(p))
 		return

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/zhongmou/award/internal/budget"
 	"github.com/zhongmou/award/storage"
 )
 
@@ -18,6 +19,8 @@ type problem struct {
 	Code    string            // stable, for programs: invalid, not_found, window_closed, too_large, unsupported_type, rate_limited, unavailable, internal
 	Message string            // for people
 	Fields  map[string]string // field → what is wrong with it
+	// RetryAfter, when positive, is sent as the Retry-After header (seconds).
+	RetryAfter int
 }
 
 func (p *problem) Error() string { return p.Code + ": " + p.Message }
@@ -40,6 +43,9 @@ var (
 		Message: "系统暂时无法保存您的材料，本次提交没有保存任何内容。请稍后再试；如急需提交，请联系秘书处。"}
 	errInternal = &problem{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "系统出现内部错误，本次提交没有保存任何内容。请稍后再试，或联系秘书处。"}
+	// errBusy: the memory budget had no room for this request in time.
+	errBusy = &problem{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: 60,
+		Message: "当前提交的人较多，系统暂时无法接收您的材料，本次提交没有保存任何内容。请在1分钟后重新提交；填写的内容已为您保留。"}
 	errNotMultipart = &problem{Status: http.StatusBadRequest, Code: "invalid",
 		Message: "提交格式不正确：请通过网页表单提交（multipart/form-data）。"}
 )
@@ -57,6 +63,9 @@ func asProblem(log *slog.Logger, err error) *problem {
 	var p *problem
 	if errors.As(err, &p) {
 		return p
+	}
+	if errors.Is(err, budget.ErrBusy) {
+		return errBusy
 	}
 	var se *storage.Error
 	if errors.As(err, &se) {

@@ -1,23 +1,28 @@
 package intake
 
 import (
+	"container/list"
 	"fmt"
 	"math"
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/zhongmou/award/internal/connguard"
 )
 
 // RateLimits are the per-client budgets, each written "N/PERIOD" or
 // "N/PERIOD,BURST": N requests per PERIOD on average (a Go duration such as
 // 1h or 30m, or a bare unit s, m, h, d), with up to BURST at once (default
-// N). "off" disables the budget. A client is its IP address (see
-// Config.TrustProxy).
+// N). "off" disables the budget. A client is its IPv4 address or its IPv6
+// prefix of Config.ClientIPv6Prefix bits, /64 by default (see
+// Config.TrustProxy for where the address comes from).
 type RateLimits struct {
 	// Submit bounds form posts (objections and applications); env
 	// AWARD_RATE_SUBMIT. Default "10/1h,5".
@@ -25,6 +30,10 @@ type RateLimits struct {
 	// Receipt bounds receipt lookups; env AWARD_RATE_RECEIPT. Default
 	// "60/1m,20".
 	Receipt string `yaml:"receipt"`
+	// MaxClients bounds how many clients each budget remembers (env
+	// AWARD_RATE_MAX_CLIENTS); past it the least recently seen is
+	// forgotten. Default 50000.
+	MaxClients int `yaml:"maxClients"`
 }
 
 // rateSpec is a parsed budget; zero Burst means off.
@@ -75,27 +84,39 @@ func parseRate(s string) (rateSpec, error) {
 }
 
 // limiterSet holds a token bucket per client, forgetting clients idle long
-// enough for their bucket to be full again (so forgetting loses nothing).
+// enough for their bucket to be full again (so forgetting loses nothing),
+// and at most max clients: past that the least recently seen is forgotten,
+// so that a flood of new addresses costs bounded memory (about 250 bytes a
+// client).
 type limiterSet struct {
-	spec      rateSpec
-	idle      time.Duration
-	now       func() time.Time
-	mu        sync.Mutex
-	clients   map[string]*clientLimiter
-	lastSweep time.Time
+	spec    rateSpec
+	idle    time.Duration
+	now     func() time.Time
+	max     int
+	mu      sync.Mutex
+	clients map[string]*list.Element // of *clientLimiter
+	recent  *list.List               // most recently seen first
 }
 
 type clientLimiter struct {
+	key  string
 	lim  *rate.Limiter
 	last time.Time
 }
 
-func newLimiterSet(spec rateSpec, now func() time.Time) *limiterSet {
+// defaultMaxClients bounds a limiter set's table unless configured.
+const defaultMaxClients = 50000
+
+func newLimiterSet(spec rateSpec, now func() time.Time, maxClients int) *limiterSet {
 	if spec.Burst == 0 {
 		return nil
 	}
+	if maxClients <= 0 {
+		maxClients = defaultMaxClients
+	}
 	idle := time.Duration(float64(spec.Burst) / float64(spec.Limit) * float64(time.Second))
-	return &limiterSet{spec: spec, idle: max(idle, time.Minute), now: now, clients: map[string]*clientLimiter{}}
+	return &limiterSet{spec: spec, idle: max(idle, time.Minute), now: now, max: maxClients,
+		clients: map[string]*list.Element{}, recent: list.New()}
 }
 
 // allow takes one token for client, or says how long to wait for one.
@@ -106,18 +127,20 @@ func (l *limiterSet) allow(client string) (ok bool, wait time.Duration) {
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.lastSweep) > time.Minute {
-		l.lastSweep = now
-		for k, c := range l.clients {
-			if now.Sub(c.last) > l.idle {
-				delete(l.clients, k)
-			}
-		}
+	// Forget, from the least recently seen, clients idle past l.idle.
+	for e := l.recent.Back(); e != nil && now.Sub(e.Value.(*clientLimiter).last) > l.idle; e = l.recent.Back() {
+		l.forget(e)
 	}
-	c := l.clients[client]
-	if c == nil {
-		c = &clientLimiter{lim: rate.NewLimiter(l.spec.Limit, l.spec.Burst)}
-		l.clients[client] = c
+	var c *clientLimiter
+	if e, ok := l.clients[client]; ok {
+		c = e.Value.(*clientLimiter)
+		l.recent.MoveToFront(e)
+	} else {
+		for l.recent.Len() >= l.max {
+			l.forget(l.recent.Back())
+		}
+		c = &clientLimiter{key: client, lim: rate.NewLimiter(l.spec.Limit, l.spec.Burst)}
+		l.clients[client] = l.recent.PushFront(c)
 	}
 	c.last = now
 	res := c.lim.ReserveN(now, 1)
@@ -131,11 +154,16 @@ func (l *limiterSet) allow(client string) (ok bool, wait time.Duration) {
 	return true, 0
 }
 
+func (l *limiterSet) forget(e *list.Element) {
+	delete(l.clients, e.Value.(*clientLimiter).key)
+	l.recent.Remove(e)
+}
+
 // size is the number of clients remembered.
 func (l *limiterSet) size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return len(l.clients)
+	return l.recent.Len()
 }
 
 // clientIP is the client's address: the connection's peer, or, when the
@@ -162,12 +190,24 @@ func (s *Server) clientIP(r *http.Request) string {
 	return host
 }
 
+// clientKey is the client a request counts against: its address, an
+// IPv6 one cut to its prefix of ClientIPv6Prefix bits (so that the many
+// addresses of one household or office count as one).
+func (s *Server) clientKey(r *http.Request) string {
+	ip := s.clientIP(r)
+	addr, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	return connguard.ClientPrefix(addr, s.cfg.ClientIPv6Prefix).String()
+}
+
 // rateLimit refuses a client over its budget with 429 rate_limited, before
 // anything is read or stored. kind labels the rejection in the metrics.
 func (s *Server) rateLimit(set *limiterSet, kind string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ok, wait := set.allow(s.clientIP(r))
+			ok, wait := set.allow(s.clientKey(r))
 			if ok {
 				next.ServeHTTP(w, r)
 				return

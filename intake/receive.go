@@ -22,6 +22,7 @@ import (
 
 // Bounds on the text parts of a form.
 const (
+	freeTextBytes = 32 << 10 // a request's text held outside the form-text budget
 	maxFieldBytes = 64 << 10 // one text field
 	maxParts      = 200      // parts of one request, files and fields together
 )
@@ -55,6 +56,24 @@ type received struct {
 	values   url.Values
 	files    []submission.File
 	written  []string // keys stored so far, for cleanup
+	// textBytes counts the request's text field bytes; held is what it
+	// holds of the form-text budget until release.
+	textBytes, held int64
+	// completedAt is when the body's last part arrived: the moment that
+	// decides whether the submission came within its window.
+	completedAt time.Time
+	// headers bounds what the multipart reader reads for a part's header.
+	headers *headerGuard
+}
+
+// release gives back the request's share of the form-text budget. It may
+// be called on a nil received and more than once.
+func (rc *received) release() {
+	if rc == nil || rc.held == 0 {
+		return
+	}
+	rc.s.formText.Release(rc.held)
+	rc.held = 0
 }
 
 // receive reserves a reference, then reads the multipart body part by part:
@@ -63,7 +82,7 @@ type received struct {
 // On any failure it removes everything it stored and returns the problem,
 // with the text fields read so far when there are any.
 func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem) {
-	mr, err := r.MultipartReader()
+	mr, headers, err := partReader(r)
 	if err != nil {
 		return nil, errNotMultipart
 	}
@@ -72,6 +91,7 @@ func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem)
 	if p := rc.reserve(r.Context()); p != nil {
 		return nil, p
 	}
+	rc.headers = headers
 	if p := rc.readParts(r.Context(), mr, form); p != nil {
 		rc.discard()
 		return rc, p // the values read so far, to show the form again
@@ -108,8 +128,11 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 	counts := map[string]int{}
 	earlyDone, guarded := false, false
 	for n := 0; ; n++ {
+		rc.headers.limit(maxPartHeaderBytes)
 		part, err := mr.NextPart()
+		rc.headers.unlimit()
 		if err == io.EOF {
+			rc.completedAt = rc.s.now()
 			if form.guard != nil {
 				return form.guard(rc.values)
 			}
@@ -123,7 +146,7 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 		}
 		name := part.FormName()
 		if part.FileName() == "" {
-			if p := rc.readField(part, name); p != nil {
+			if p := rc.readField(ctx, part, name); p != nil {
 				return p
 			}
 			continue
@@ -156,14 +179,46 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 	}
 }
 
-// readField reads one text field, bounded, as valid UTF-8.
-func (rc *received) readField(part *multipart.Part, name string) *problem {
-	b, err := io.ReadAll(io.LimitReader(part, maxFieldBytes+1))
+// readField reads one text field, bounded, as valid UTF-8, within what is
+// left of the request's own bound (Limits.MaxFormTextBytes). A request's
+// first freeTextBytes of text are its own (bounded in all by the number of
+// connections); past them, the bytes a field may hold are first taken
+// from the process's form-text budget: what the field did not use is given
+// back at once, the rest when the request ends (release). So an ordinary
+// form never waits for the budget, and a refused one still has its
+// entries to show again.
+func (rc *received) readField(ctx context.Context, part *multipart.Part, name string) *problem {
+	left := rc.s.cfg.Limits.MaxFormTextBytes - rc.textBytes
+	if left <= 0 {
+		return &problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+			Message: "表单中的文字内容合计过多，请精简后重新提交。"}
+	}
+	want := min(int64(maxFieldBytes), left) + 1
+	free := min(want, max(0, freeTextBytes-rc.textBytes))
+	b, err := io.ReadAll(io.LimitReader(part, free))
+	if err == nil && int64(len(b)) == free && free < want {
+		// The field goes on past the request's own allowance.
+		rest := want - free
+		if err := rc.s.formText.Acquire(ctx, rest); err != nil {
+			return asProblem(rc.s.log, err)
+		}
+		var more []byte
+		more, err = io.ReadAll(io.LimitReader(part, rest))
+		rc.s.formText.Release(rest - int64(len(more)))
+		rc.held += int64(len(more))
+		b = append(b, more...)
+	}
+	used := int64(len(b))
+	rc.textBytes += used
 	if err != nil {
 		return readProblem(err)
 	}
-	if len(b) > maxFieldBytes {
+	if used > maxFieldBytes {
 		return invalid(map[string]string{name: "内容过长，请精简后重新提交。"})
+	}
+	if used == want {
+		return &problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+			Message: "表单中的文字内容合计过多，请精简后重新提交。"}
 	}
 	if !utf8.Valid(b) {
 		return invalid(map[string]string{name: "含有无法识别的字符，请重新输入。"})
@@ -300,6 +355,10 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 
 // readProblem maps a failure to read the request body.
 func readProblem(err error) *problem {
+	if errors.Is(err, errPartHeaderTooLarge) {
+		return &problem{Status: http.StatusBadRequest, Code: "invalid",
+			Message: "提交格式不正确（表单某一部分的头部过长），本次提交没有保存任何内容。请通过网页表单提交。"}
+	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		return &problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
@@ -329,13 +388,17 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// commit writes the manifest, the commit point, and drops the in-flight
-// record. It returns the receipt token.
+// commit signs and writes the manifest, the commit point, appends its
+// ledger entry, and drops the in-flight record. It returns the receipt
+// token.
 func (rc *received) commit(ctx context.Context, fields map[string]string, identity *submission.Sealed) (*submission.Manifest, string, *problem) {
 	token := submission.NewToken()
 	m := &submission.Manifest{
 		Version: submission.Version, Kind: rc.kind, Reference: rc.ref, TokenHash: submission.HashToken(token),
-		ReceivedAt: rc.s.now(), Fields: fields, Identity: identity, Files: rc.files,
+		ReceivedAt: rc.receivedAt(), Fields: fields, Identity: identity, Files: rc.files,
+	}
+	if err := rc.s.signManifest(m); err != nil {
+		return nil, "", asProblem(rc.s.log, err)
 	}
 	data, err := m.Encode()
 	if err != nil {
@@ -345,6 +408,7 @@ func (rc *received) commit(ctx context.Context, fields map[string]string, identi
 		storage.PutOptions{IfAbsent: true, ContentType: "application/json"}); err != nil {
 		return nil, "", asProblem(rc.s.log, err)
 	}
+	rc.s.recordCommit(ctx, m, data)
 	if err := rc.s.store.Delete(context.WithoutCancel(ctx), submission.InflightKey(rc.ref)); err != nil {
 		rc.s.log.Warn("in-flight record not removed; the janitor will", "ref", rc.ref, "err", err)
 	}
@@ -353,3 +417,12 @@ func (rc *received) commit(ctx context.Context, fields map[string]string, identi
 
 // trimmed returns a form value with surrounding space removed.
 func trimmed(v url.Values, name string) string { return strings.TrimSpace(v.Get(name)) }
+
+// receivedAt is the time a submission is recorded as received: when its
+// last part arrived.
+func (rc *received) receivedAt() time.Time {
+	if rc.completedAt.IsZero() {
+		return rc.s.now()
+	}
+	return rc.completedAt
+}

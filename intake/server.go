@@ -23,6 +23,8 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/zhongmou/award/internal/budget"
+	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
@@ -42,6 +44,7 @@ type Server struct {
 	store     storage.Store
 	windows   Windows
 	sealer    *submission.Sealer
+	ledger    *ledger.Ledger
 	log       *slog.Logger
 	now       func() time.Time
 	loc       *time.Location
@@ -52,6 +55,8 @@ type Server struct {
 	csrfKey   []byte
 	submitLim *limiterSet
 	lookupLim *limiterSet
+	// formText bounds the text fields all requests hold at once.
+	formText *budget.Pool
 }
 
 // Deps are what the server is built from.
@@ -63,7 +68,10 @@ type Deps struct {
 	Store     storage.Store
 	Windows   Windows
 	Sealer    *submission.Sealer
-	Log       *slog.Logger
+	// Ledger records every commit and purge; its Signer (the record key)
+	// signs the manifests. Required: without it nothing is committed.
+	Ledger *ledger.Ledger
+	Log    *slog.Logger
 	// Now is the server's clock; nil means time.Now.
 	Now func() time.Time
 }
@@ -74,7 +82,7 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
 	}
-	s := &Server{cfg: cfg, store: d.Store, windows: d.Windows, sealer: d.Sealer, log: d.Log, now: d.Now, loc: loc,
+	s := &Server{cfg: cfg, store: d.Store, windows: d.Windows, sealer: d.Sealer, ledger: d.Ledger, log: d.Log, now: d.Now, loc: loc,
 		calendar: d.Calendar, townships: d.Townships}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -101,7 +109,15 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intake: rateLimits.receipt: %w", err)
 	}
-	s.submitLim, s.lookupLim = newLimiterSet(submit, time.Now), newLimiterSet(lookup, time.Now)
+	s.submitLim, s.lookupLim = newLimiterSet(submit, time.Now, cfg.RateLimits.MaxClients), newLimiterSet(lookup, time.Now, cfg.RateLimits.MaxClients)
+	mem := cfg.Memory
+	if mem.FormText <= 0 || mem.Wait <= 0 {
+		mem = DefaultMemory()
+	}
+	if s.cfg.Limits.MaxFormTextBytes <= 0 {
+		s.cfg.Limits.MaxFormTextBytes = DefaultConfig().Limits.MaxFormTextBytes
+	}
+	s.formText = budget.New("form text", mem.FormText, mem.Wait)
 	s.routes()
 	return s, nil
 }
@@ -113,15 +129,17 @@ func (s *Server) routes() {
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet).Name("metrics")
 	api := r.PathPrefix("/api").Subrouter()
 	api.Use(s.recoverPanics, s.requestLog)
-	// Posts: origin check and rate limit before any byte of the body is
-	// read; then the stall guard on the body.
-	post := func(kind string, h http.HandlerFunc) http.Handler {
-		return s.checkOrigin(kind)(s.rateLimit(s.submitLim, kind)(s.dropStalled(h)))
+	// Posts: a declared length over the form's maximum, the origin check
+	// and the rate limit are answered before any byte of the body is read
+	// (so an Expect: 100-continue client never sends it); then the stall
+	// guard on the body.
+	post := func(kind string, maxBytes int64, h http.HandlerFunc) http.Handler {
+		return s.refuseDeclaredTooLarge(kind, maxBytes)(s.checkOrigin(kind)(s.rateLimit(s.submitLim, kind)(s.dropStalled(h))))
 	}
 	api.HandleFunc("/objections/new", s.objectionNew).Methods(http.MethodGet, http.MethodHead).Name("objection-form")
-	api.Handle("/objections", post(submission.KindObjection, s.objectionCreate)).Methods(http.MethodPost).Name("objection-create")
+	api.Handle("/objections", post(submission.KindObjection, s.cfg.Limits.MaxRequestBytes, s.objectionCreate)).Methods(http.MethodPost).Name("objection-create")
 	api.HandleFunc("/applications/new", s.applicationNew).Methods(http.MethodGet, http.MethodHead).Name("application-form")
-	api.Handle("/applications", post(submission.KindApplication, s.applicationCreate)).Methods(http.MethodPost).Name("application-create")
+	api.Handle("/applications", post(submission.KindApplication, s.cfg.Limits.ApplicationMaxRequestBytes, s.applicationCreate)).Methods(http.MethodPost).Name("application-create")
 	api.Handle("/receipts/{reference}", s.rateLimit(s.lookupLim, "receipt")(http.HandlerFunc(s.receiptShow))).Methods(http.MethodGet, http.MethodHead).Name("receipt")
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &problem{Status: http.StatusNotFound, Code: "not_found", Message: "没有这个地址。请从网站页面进入。"}, nil)

@@ -10,7 +10,11 @@ import (
 // connection's read deadline is kept at StallTimeout ahead of every read of
 // the body, so an upload from which no byte arrives for that long fails
 // its read, is answered as an interrupted submission and leaves nothing
-// stored. A steady upload, however slow overall, is never cut off.
+// stored. A steady upload, however slow overall, is never cut off. The
+// deadline is left in place when the handler returns: the server must not
+// wait without limit for the rest of a body to discard it (the serving
+// listener's connguard.ReadDeadlines also marks such answers
+// Connection: close, so they are delivered at once).
 func (s *Server) dropStalled(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if s.cfg.StallTimeout <= 0 || r.Body == nil || r.Body == http.NoBody {
@@ -22,7 +26,6 @@ func (s *Server) dropStalled(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r) // not on a real connection (tests with a recorder)
 			return
 		}
-		defer rc.SetReadDeadline(time.Time{})
 		r.Body = &stallReader{ReadCloser: r.Body, rc: rc, stall: s.cfg.StallTimeout, set: time.Now()}
 		next.ServeHTTP(w, r)
 	})

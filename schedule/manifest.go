@@ -16,7 +16,12 @@ const ManifestVersion = 1
 // ManifestName is the manifest's file name in the built site.
 const ManifestName = "windows.json"
 
-// Manifest lists every call and publicity window of the site, as built.
+// Manifest lists every call and publicity window of the site, as built:
+// those of its published pages and also those of pages whose publish time
+// is still to come (never drafts or expired pages), so that a manifest
+// built before a page is published already holds its window and the
+// intake opens it, by its own clock, the moment it starts. The site build
+// refuses a window page published after its window opens.
 type Manifest struct {
 	Version     int         `json:"version"`
 	TimeZone    string      `json:"timeZone"`

@@ -97,6 +97,7 @@ type builder struct {
 	theme  *theme
 
 	pages     []*Page // every published page read from content, all kinds
+	pending   []*Page // publicity and call pages left out only as future: their windows go into windows.json
 	resources []sourceFile
 	site      *Site
 

@@ -20,6 +20,13 @@
 // and pages whose expiryDate has passed are left out unless Options say
 // otherwise; the Report lists them.
 //
+// Pages of type "publicity" and "call" carry a window (package schedule).
+// Such a page may not be published after its window opens: a date (or a
+// publishDate) later than the window's opening moment fails the build. A
+// window page left out only because its publish time is still to come
+// keeps its window in windows.json (not in Site.Publicities or Site.Calls),
+// so that the intake opens the window on time whenever the site was built.
+//
 // Lists sort by weight (weighted first, ascending), then date (newest
 // first), then title, and are paginated: page 1 at the list's URL, page N at
 // <list>/page/N/.

@@ -50,6 +50,9 @@ func (b *builder) load(ctx context.Context) error {
 		}
 		if skip := b.skipReason(e.page); skip != "" {
 			b.report.Skipped = append(b.report.Skipped, Skipped{File: b.contentName(sources[i].name), Reason: skip})
+			if skip == "future" && e.page.hasWindow() && b.skip(e.page, true) == "" {
+				b.pending = append(b.pending, e.instance())
+			}
 			continue
 		}
 		p := e.instance()
@@ -64,12 +67,16 @@ func (b *builder) load(ctx context.Context) error {
 }
 
 // skipReason says why a page is left out of this build, or "".
-func (b *builder) skipReason(p *Page) string {
+func (b *builder) skipReason(p *Page) string { return b.skip(p, b.opts.Future) }
+
+// skip is skipReason with future saying whether pages whose publish time is
+// after now are included.
+func (b *builder) skip(p *Page, future bool) string {
 	now := b.opts.Now
 	switch {
 	case p.Draft && !b.opts.Drafts:
 		return "draft"
-	case p.PublishDate.After(now) && !b.opts.Future:
+	case p.PublishDate.After(now) && !future:
 		return "future"
 	case !p.ExpiryDate.IsZero() && !p.ExpiryDate.After(now) && !b.opts.Expired:
 		return "expired"
@@ -142,6 +149,9 @@ func (b *builder) parseSource(name string, src []byte) *cacheEntry {
 	}
 	var ps problems
 	b.readWindow(p, fm.Type, fmText, &ps)
+	if len(ps.list) == 0 {
+		b.checkPublishTime(p, fmText, &ps)
+	}
 	b.readWinner(p, fm.Type, fmText, &ps)
 	if len(ps.list) > 0 {
 		e.problems = append(e.problems, ps.list...)

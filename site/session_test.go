@@ -36,6 +36,9 @@ func TestSessionEqualsCleanBuild(t *testing.T) {
 
 func runEquivalence(t *testing.T, seed uint64, steps int) {
 	content := corpusFS(80, int64(seed))
+	for name, text := range windowPages {
+		content[name] = &fstest.MapFile{Data: []byte(text)}
+	}
 	theme := fstest.MapFS{}
 	err := fs.WalkDir(os.DirFS("../themes/default"), ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -176,23 +179,44 @@ var (
 	dateLine  = regexp.MustCompile(`(?m)^date: .*$`)
 )
 
+// windowPages are a publicity and a call page added to the equivalence
+// test's corpus. Their windows open after its now (2026-11-25 10:00), so
+// that a window-date edit can make them future pages, whose windows are in
+// windows.json although the pages are not on the site.
+var windowPages = map[string]string{
+	"publicity/window-pub.md": "---\ntitle: 候选组织名单公示\ndate: 2026-11-20T09:00:00\ntype: publicity\nid: pub-eq\n" +
+		"start: 2026-12-01\nworkingDays: 5\ncandidates:\n" +
+		"  - {id: c01, name: 示例甲公司, creditCode: 91410122MA00J8NW0M, industry: 食品制造业, township: 雁鸣湖镇}\n---\n公示正文。\n",
+	"notices/window-call.md": "---\ntitle: 申报通知\ndate: 2026-11-20T09:00:00\ntype: call\nid: call-eq\nsession: 8\nyear: 2026\n" +
+		"opens: 2026-12-01T09:00:00\ncloses: 2026-12-31\n---\n通知正文。\n",
+}
+
+// windowDates are what a window-date edit sets: published, future before
+// the windows open, future at the publicity's start (the latest allowed),
+// and after both open (the build fails).
+var windowDates = []string{"2026-11-20T09:00:00", "2026-11-28T09:00:00", "2026-12-01T00:00:00", "2026-12-01T09:30:00"}
+
 // mutate applies one random edit and returns the change a watcher would report.
 func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
-	var pages, lists []string
-	for name := range content {
+	var pages, lists, windows []string
+	for name, f := range content {
 		if strings.HasSuffix(name, "_index.md") {
 			lists = append(lists, name)
 		} else if strings.HasSuffix(name, ".md") {
 			pages = append(pages, name)
+			if bytes.Contains(f.Data, []byte("\ntype: publicity\n")) || bytes.Contains(f.Data, []byte("\ntype: call\n")) {
+				windows = append(windows, name)
+			}
 		}
 	}
 	sort.Strings(pages)
 	sort.Strings(lists)
+	sort.Strings(windows)
 	pick := func(list []string) string { return list[rng.IntN(len(list))] }
 	edit := func(name string, f func(string) string) {
 		content[name] = &fstest.MapFile{Data: []byte(f(string(content[name].Data)))}
 	}
-	n := rng.IntN(100)
+	n := rng.IntN(110)
 	switch {
 	case n < 30: // body edit
 		name := pick(pages)
@@ -248,9 +272,13 @@ func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 		f := theme["layouts/_default/single.html"]
 		theme["layouts/_default/single.html"] = &fstest.MapFile{Data: append(bytes.Clone(f.Data), fmt.Sprintf("<!-- %d -->", rng.IntN(1000))...)}
 		return Change{Theme: true}, "template"
-	default: // saved without change
+	case n < 100 || len(windows) == 0: // saved without change
 		name := pick(pages)
 		return Change{Content: []string{name}}, "touch " + name
+	default: // a window page's date: published, future, or too late
+		name, date := pick(windows), pick(windowDates)
+		edit(name, func(s string) string { return dateLine.ReplaceAllString(s, "date: "+date) })
+		return Change{Content: []string{name}}, "window date " + date + " " + name
 	}
 }
 

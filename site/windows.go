@@ -1,7 +1,9 @@
 package site
 
 import (
+	"cmp"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -48,11 +50,66 @@ func (b *builder) readWindow(p *Page, explicitType string, fm []byte, ps *proble
 	}
 }
 
+// hasWindow reports whether the page carries a publicity or call window.
+func (p *Page) hasWindow() bool { return p.Publicity != nil || p.Call != nil }
+
+// checkPublishTime fails a publicity or call page that would be published
+// after its window opens: its date, or its publishDate if given, must be at
+// or before the window's Opens (equal is fine). Otherwise a build made
+// before the publish time leaves the page out as "future" while the window
+// is already open, and the intake would accept submissions for a window no
+// page has announced. Problems name the key's line and both times.
+func (b *builder) checkPublishTime(p *Page, fm []byte, ps *problems) {
+	loc := b.cfg.Location()
+	var opens time.Time
+	var what, window, accepts, later string
+	switch {
+	case p.Publicity != nil:
+		opens = p.Publicity.Opens
+		what, accepts, later = "公示页面", "异议受理会在页面发布前开始", "或把 start 推迟"
+		window = "公示期开始时间（" + showTime(opens, loc) + "，即 start 当天零时）"
+	case p.Call != nil:
+		opens = p.Call.Opens
+		what, accepts, later = "申报通知", "申报受理会在通知发布前开始", "或把 opens 推迟"
+		window = "申报开始时间（opens: " + showTime(opens, loc) + "）"
+	default:
+		return
+	}
+	for _, d := range []struct {
+		key string
+		t   time.Time
+	}{{"date", p.Date}, {"publishDate", p.PublishDate}} {
+		line := keyLine(fm, d.key)
+		if line == 1 || d.t.IsZero() || !d.t.After(opens) {
+			continue // not given, or in time
+		}
+		ps.add(b.contentName(p.File), line, "%s：%s的发布时间（%s: %s）晚于%s：%s。请把 %s 改为不晚于 %s 的时间（可写 %s 或更早），%s",
+			d.key, what, d.key, showTime(d.t, loc), window, accepts,
+			d.key, showTime(opens, loc), opens.In(loc).Format("2006-01-02T15:04:05"), later)
+	}
+}
+
+// showTime is a moment as a clerk reads it: 2026-11-20 09:00 (seconds only
+// when there are any), in loc.
+func showTime(t time.Time, loc *time.Location) string {
+	t = t.In(loc)
+	if t.Second() != 0 {
+		return t.Format("2006-01-02 15:04:05")
+	}
+	return t.Format("2006-01-02 15:04")
+}
+
 // linkWindows gives windows their URLs, lists them on the site, checks that
 // ids are unique and that the forms they link to are part of the site.
+// Windows of pending pages (published later) get their URLs and count for
+// unique ids, but are not listed on the site: they only go into windows.json.
 func (b *builder) linkWindows() {
 	ids := map[string]*Page{}
-	for _, p := range b.pages {
+	for i, p := range slices.Concat(b.pages, b.pending) {
+		published := i < len(b.pages)
+		if !published {
+			p.RelPermalink, p.Permalink = b.cfg.RelURL(p.Path), b.cfg.AbsURL(p.Path)
+		}
 		var id string
 		switch {
 		case p.Publicity != nil:
@@ -62,14 +119,18 @@ func (b *builder) linkWindows() {
 				c := &p.Publicity.Candidates[i]
 				c.FormURL = b.cfg.RelURL(b.cfg.ObjectionForm) + "?" + url.Values{"publicity": {id}, "candidate": {c.ID}}.Encode()
 			}
-			b.site.Publicities = append(b.site.Publicities, p)
-			b.checkForm(p, b.cfg.ObjectionForm)
+			if published {
+				b.site.Publicities = append(b.site.Publicities, p)
+				b.checkForm(p, b.cfg.ObjectionForm)
+			}
 		case p.Call != nil:
 			id = p.Call.ID
 			p.Call.Title, p.Call.URL = p.Title, p.RelPermalink
 			p.Call.FormURL = b.cfg.RelURL(b.cfg.ApplicationForm) + "?" + url.Values{"call": {id}}.Encode()
-			b.site.Calls = append(b.site.Calls, p)
-			b.checkForm(p, b.cfg.ApplicationForm)
+			if published {
+				b.site.Calls = append(b.site.Calls, p)
+				b.checkForm(p, b.cfg.ApplicationForm)
+			}
 		default:
 			continue
 		}
@@ -96,19 +157,30 @@ func (b *builder) checkForm(p *Page, form string) {
 	p.ownLinks = len(p.links)
 }
 
-// manifestJob writes windows.json: every call and publicity, for the intake.
+// manifestJob writes windows.json for the intake: every call and publicity
+// of the published pages and of the pending ones (published later, so that
+// a build made before a page's publish time already carries its window),
+// each kind sorted by opening time, newest first, then by id.
 func (b *builder) manifestJob() job {
 	return job{name: schedule.ManifestName, source: "windows manifest", render: func() ([]byte, error) {
 		m := &schedule.Manifest{
 			Version: schedule.ManifestVersion, TimeZone: b.cfg.TimeZone,
 			Calls: []schedule.Call{}, Publicities: []schedule.Publicity{},
 		}
-		for _, p := range b.site.Calls {
-			m.Calls = append(m.Calls, *p.Call)
+		for _, p := range slices.Concat(b.pages, b.pending) {
+			switch {
+			case p.Call != nil:
+				m.Calls = append(m.Calls, *p.Call)
+			case p.Publicity != nil:
+				m.Publicities = append(m.Publicities, *p.Publicity)
+			}
 		}
-		for _, p := range b.site.Publicities {
-			m.Publicities = append(m.Publicities, *p.Publicity)
-		}
+		slices.SortFunc(m.Calls, func(x, y schedule.Call) int {
+			return cmp.Or(y.Opens.Compare(x.Opens), strings.Compare(x.ID, y.ID))
+		})
+		slices.SortFunc(m.Publicities, func(x, y schedule.Publicity) int {
+			return cmp.Or(y.Opens.Compare(x.Opens), strings.Compare(x.ID, y.ID))
+		})
 		return m.Encode()
 	}}
 }

@@ -2,6 +2,8 @@ package storage
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +15,8 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 	"github.com/minio/minio-go/v7/pkg/encrypt"
+
+	"github.com/zhongmou/award/internal/budget"
 )
 
 // S3Config says how to reach an S3-compatible server (MinIO, a cloud
@@ -59,7 +63,25 @@ type S3Store struct {
 	sse      encrypt.ServerSide // nil without SSE
 	bufs     sync.Pool          // of *[]byte, len partSize
 	small    sync.Pool          // of *[]byte, len smallSize
+	// smallBudget and partBudget bound the buffers all Puts hold at once
+	// (nil: unbounded); see LimitMemory.
+	smallBudget, partBudget *budget.Pool
 }
+
+// LimitMemory makes every Put take its buffers' share from small (the
+// small buffer every Put starts with) and parts (the two part buffers of a
+// larger object, taken together) before filling them; a Put that cannot
+// get its share in time fails with an Unavailable error matching
+// budget.ErrBusy, having stored nothing. Two pools, so that a Put holding
+// a small buffer never waits on others holding small buffers. Call it
+// before the store is used.
+func (s *S3Store) LimitMemory(small, parts *budget.Pool) {
+	s.smallBudget, s.partBudget = small, parts
+}
+
+// PartSize is the size of the store's part buffers; a Put past the small
+// buffer holds two.
+func (s *S3Store) PartSize() int64 { return s.partSize }
 
 // NewS3Store connects to the server and creates the bucket if it does not
 // exist. An unreachable server gives an error of kind Unavailable, a bad
@@ -108,7 +130,51 @@ func NewS3Store(ctx context.Context, cfg S3Config) (*S3Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.SSE {
+		if err := s.confirmSSE(ctx); err != nil {
+			return nil, err
+		}
+	}
 	return s, nil
+}
+
+// ErrSSENotConfirmed is the error NewS3Store returns (wrapped) when SSE is
+// asked for and the server does not confirm that it encrypted a test object.
+var ErrSSENotConfirmed = errors.New("the server did not confirm server-side encryption")
+
+// sseProbePrefix holds the test object NewS3Store writes with SSE.
+const sseProbePrefix = "probe/sse-"
+
+// confirmSSE writes a small test object with SSE-S3, asks the server how it
+// stored it, and removes it. A server that refuses SSE (MinIO without a KMS
+// key), or that accepts the request but does not report the object as
+// encrypted (some S3 implementations store plaintext and say nothing),
+// fails with an error of kind Invalid matching ErrSSENotConfirmed.
+func (s *S3Store) confirmSSE(ctx context.Context) error {
+	key := sseProbePrefix + randomSuffix()
+	_, perr := s.putSingle(ctx, key, []byte("sse probe\n"), PutOptions{ContentType: "text/plain"})
+	defer func() {
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), abortTimeout)
+		defer cancel()
+		_ = s.Delete(dctx, key)
+	}()
+	if perr != nil {
+		var answer minio.ErrorResponse
+		if !errors.As(perr, &answer) || answer.Code == "" {
+			return perr // no answer from the server: not its refusal
+		}
+		return &Error{Kind: Invalid, Op: "open", Key: key, Err: fmt.Errorf("%w: it refused an encrypted test object: %v", ErrSSENotConfirmed, perr)}
+	}
+	oi, err := s.core.StatObject(ctx, s.bucket, key, minio.StatObjectOptions{})
+	if err != nil {
+		return s3Error("open", key, "stat SSE test object", err)
+	}
+	switch alg := oi.Metadata.Get("X-Amz-Server-Side-Encryption"); alg {
+	case "AES256", "aws:kms":
+		return nil
+	default:
+		return &Error{Kind: Invalid, Op: "open", Key: key, Err: fmt.Errorf("%w: its answer for a test object stored with SSE names no encryption (x-amz-server-side-encryption %q)", ErrSSENotConfirmed, alg)}
+	}
 }
 
 func (s *S3Store) ensureBucket(ctx context.Context, region string) error {
@@ -265,4 +331,12 @@ func (s *S3Store) abortUpload(ctx context.Context, key, uploadID string) error {
 		return fmt.Errorf("abort upload %s: %w", uploadID, err)
 	}
 	return nil
+}
+
+// randomSuffix is 16 random hex digits, for keys of the store's own test
+// objects.
+func randomSuffix() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }

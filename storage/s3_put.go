@@ -44,8 +44,19 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	src := newSource(ctx, r)
+	if err := s.smallBudget.Acquire(ctx, smallSize); err != nil {
+		return Info{}, busyError(key, err)
+	}
 	small := s.small.Get().(*[]byte)
-	defer s.small.Put(small)
+	smallHeld := true
+	releaseSmall := func() {
+		if smallHeld {
+			smallHeld = false
+			s.small.Put(small)
+			s.smallBudget.Release(smallSize)
+		}
+	}
+	defer releaseSmall()
 	n, end, err := src.fill(*small)
 	if err != nil {
 		return Info{}, sourceError(key, err)
@@ -61,10 +72,17 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 	if end {
 		return s.putSingle(ctx, key, (*small)[:n], opts)
 	}
+	// Past the small buffer: take both part buffers' share at once, so that
+	// no Put ever holds one part buffer while waiting for another.
+	if err := s.partBudget.Acquire(ctx, 2*s.partSize); err != nil {
+		return Info{}, busyError(key, err)
+	}
+	defer s.partBudget.Release(2 * s.partSize)
 	first := s.getBuf()
 	defer s.bufs.Put(first)
 	copy(*first, (*small)[:n])
 	n += copy((*first)[n:], one[:k])
+	releaseSmall()
 	if opts.IfAbsent {
 		return s.putConditional(ctx, key, src, *first, n, opts)
 	}
@@ -90,6 +108,12 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 }
 
 func (s *S3Store) getBuf() *[]byte { return s.bufs.Get().(*[]byte) }
+
+// busyError is a Put refused because the memory budget had no room for its
+// buffers: Unavailable, matching budget.ErrBusy.
+func busyError(key string, err error) *Error {
+	return &Error{Kind: Unavailable, Op: "put", Key: key, Err: err}
+}
 
 // putConditional stores a source of at most MaxConditionalSize bytes with
 // If-None-Match: *; buf already holds the first have bytes.

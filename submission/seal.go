@@ -4,9 +4,7 @@ import (
 	"crypto/aes"
 	"crypto/cipher"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,8 +37,7 @@ func NewSealer(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("identity key: %w", err)
 	}
-	sum := sha256.Sum256(key)
-	return &Sealer{aead: aead, keyID: hex.EncodeToString(sum[:8])}, nil
+	return &Sealer{aead: aead, keyID: KeyID(key)}, nil
 }
 
 // KeyID identifies the sealer's key.

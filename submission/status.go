@@ -20,6 +20,8 @@ type Status struct {
 	Note      string    `json:"note,omitempty"`
 	Operator  string    `json:"operator"`
 	At        time.Time `json:"at"`
+	// Signed is the record's MAC under the record key (see Signer).
+	Signed
 }
 
 // statusTimeLayout sorts lexically in time order and fits storage keys.

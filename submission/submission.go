@@ -7,6 +7,10 @@
 // <kind>s/<reference>/files/, then its manifest, <kind>s/<reference>/manifest.json,
 // written only if absent. A submission exists exactly when its manifest does;
 // files without a manifest are debris that the janitor removes.
+//
+// Manifests and status records carry a MAC under the record key (Signer),
+// so that a record changed in storage shows; package ledger records every
+// commit in a hash chain, so that a record removed from storage shows too.
 package submission
 
 import (
@@ -38,6 +42,9 @@ type Manifest struct {
 	// phone …), sealed; only the secretariat's export opens it.
 	Identity *Sealed `json:"identity,omitempty"`
 	Files    []File  `json:"files"`
+	// Signed is the manifest's MAC under the record key (see Signer),
+	// set by the intake when it commits.
+	Signed
 }
 
 // File is one stored file of a submission.

@@ -6,13 +6,13 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"strings"
 	"time"
 
 	"github.com/zhongmou/award/export"
+	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/submission"
 )
 
@@ -61,17 +61,21 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if opts.To, err = parseDay(*to, loc); err != nil {
 		return fmt.Errorf("-to：%w", err)
 	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
 	if !*noIdentity {
 		// An export must not create a key: only the intake's key opens
 		// what the intake sealed.
-		if cfg.IdentityKey == "" {
-			if _, err := os.Stat(cfg.IdentityKeyFile); errors.Is(err, fs.ErrNotExist) {
-				return fmt.Errorf("找不到身份信息密钥文件 %s（请设置 AWARD_IDENTITY_KEY 或 identityKeyFile；不解密身份信息请加 -no-identity）", cfg.IdentityKeyFile)
-			}
+		opts.Sealer, err = openSealer(cfg, log, false)
+		if errors.Is(err, intake.ErrNoIdentityKey) {
+			return fmt.Errorf("找不到身份信息密钥文件 %s（请设置 AWARD_IDENTITY_KEY 或 identityKeyFile；不解密身份信息请加 -no-identity）", cfg.IdentityKeyFile)
 		}
-		if opts.Sealer, err = openSealer(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false); err != nil {
+		if err != nil {
 			return fmt.Errorf("身份信息密钥：%w", err)
 		}
+	}
+	// The record key, always: the export verifies what it exports.
+	if opts.Signer, err = openSigner(cfg, log, false); err != nil {
+		return fmt.Errorf("记录密钥：%w", err)
 	}
 	if opts.Store, err = openStore(ctx, cfg); err != nil {
 		return err
@@ -120,6 +124,14 @@ func printExportReport(w io.Writer, rep *export.Report, sealer *submission.Seale
 		len(rep.Submissions), byKind, rep.Files, len(rep.Mismatches), summary)
 	for _, m := range rep.Mismatches {
 		fmt.Fprintf(w, "  校验不一致：%s\n", m)
+	}
+	if len(rep.Findings) == 0 {
+		fmt.Fprintln(w, "防篡改核验：导出的受理记录和账本未发现问题。")
+	} else {
+		fmt.Fprintf(w, "防篡改核验发现问题 %d 处（可运行 award audit verify 核验全部记录）：\n", len(rep.Findings))
+	}
+	for _, f := range rep.Findings {
+		fmt.Fprintf(w, "  %s\n", f)
 	}
 	if rep.ByKind[submission.KindApplication] > 0 {
 		fmt.Fprintf(w, "申报按组织分版本存放：application/<申报通知>/<统一社会信用代码>_<组织名称>/v<版本>_<日期>_<受理编号>/，各组织的最新版本见其文件夹中的 %s 和汇总表“申报-最新”。\n", export.LatestName)

@@ -16,6 +16,9 @@ import (
 	"time"
 
 	"github.com/zhongmou/award/export"
+	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/ledger"
+	"github.com/zhongmou/award/ledger/ledgertest"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
@@ -24,12 +27,17 @@ import (
 // holding one objection, and returns the config's path and the store.
 func exportSetup(t *testing.T) (config string, store *storage.DirStore, dir string) {
 	t.Helper()
-	for _, name := range []string{"AWARD_S3_ENDPOINT", "AWARD_DATA_DIR", "AWARD_IDENTITY_KEY", "AWARD_IDENTITY_KEY_FILE"} {
+	for _, name := range []string{"AWARD_S3_ENDPOINT", "AWARD_DATA_DIR", "AWARD_IDENTITY_KEY", "AWARD_IDENTITY_KEY_FILE",
+		"AWARD_RECORD_KEY", "AWARD_RECORD_KEY_FILE", "AWARD_RECORD_KEYS_OLD"} {
 		t.Setenv(name, "")
 	}
 	dir = t.TempDir()
 	key := bytes.Repeat([]byte{3}, 32)
 	if err := os.WriteFile(filepath.Join(dir, "identity.key"), []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The record key beside it, as award serve makes them.
+	if err := os.WriteFile(filepath.Join(dir, "record.key"), []byte(base64.StdEncoding.EncodeToString(ledgertest.Key)+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	config = filepath.Join(dir, "intake.yaml")
@@ -61,14 +69,29 @@ func exportSetup(t *testing.T) (config string, store *storage.DirStore, dir stri
 		ReceivedAt: time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC), Identity: sealed,
 		Fields: map[string]string{"publicity": "p2026", "candidate": "c01", "candidateName": "某某公司", "objectorType": "individual", "statement": "事实和理由"},
 		Files:  []submission.File{{Field: "evidence", Name: "证明.pdf", Key: fileKey, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:])}}}
+	commitManifest(t, store, m)
+	return config, store, dir
+}
+
+// commitManifest signs a manifest with the fixture's record key, stores it
+// and records it in the ledger, as the intake commits.
+func commitManifest(t *testing.T, store storage.Store, m *submission.Manifest) {
+	t.Helper()
+	l := ledger.New(store, ledgertest.Signer(t), nil)
+	if err := l.Signer().Sign(m); err != nil {
+		t.Fatal(err)
+	}
 	b, err := m.Encode()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := store.Put(ctx, submission.ManifestKey(submission.KindObjection, ref), bytes.NewReader(b), storage.PutOptions{IfAbsent: true}); err != nil {
+	key := submission.ManifestKey(m.Kind, m.Reference)
+	if _, err := store.Put(context.Background(), key, bytes.NewReader(b), storage.PutOptions{IfAbsent: true}); err != nil {
 		t.Fatal(err)
 	}
-	return config, store, dir
+	if _, err := l.Record(context.Background(), ledger.KindCommit, m.Reference, key, b); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestExportCommand(t *testing.T) {
@@ -125,6 +148,15 @@ func TestExportCommand(t *testing.T) {
 	if !errors.Is(err, export.ErrMismatch) || !strings.Contains(stdout.String(), "校验不一致 1 个") ||
 		!strings.Contains(stdout.String(), "校验不一致：K7M2-QX9D 01 证明.pdf：应为 17 字节") {
 		t.Errorf("tampered: %v\n%s", err, stdout.String())
+	}
+
+	// Without the record key the export refuses: it must verify.
+	if err := os.Remove(filepath.Join(dir, "record.key")); err != nil {
+		t.Fatal(err)
+	}
+	err = runExport(context.Background(), []string{"-out", filepath.Join(dir, "nokey"), "-intake-config", config, "-operator", "王某", "-no-identity"}, io.Discard, io.Discard)
+	if !errors.Is(err, intake.ErrNoRecordKey) || !strings.Contains(err.Error(), "记录密钥") {
+		t.Errorf("export without the record key: %v", err)
 	}
 }
 
@@ -198,13 +230,7 @@ func addApplication(t *testing.T, store *storage.DirStore, ref string, at time.T
 	if m.Identity, err = sealer.Seal(ref, map[string]string{"legalRepresentative": "孙八", "contactName": "周九", "phone": "13600000000", "email": "a@example.cn"}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := m.Encode()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := store.Put(ctx, submission.ManifestKey(submission.KindApplication, ref), bytes.NewReader(b), storage.PutOptions{IfAbsent: true}); err != nil {
-		t.Fatal(err)
-	}
+	commitManifest(t, store, m)
 }
 
 func TestExportCommandApplications(t *testing.T) {

@@ -4,6 +4,8 @@
 //	award serve [flags]   build, then serve the site and the intake on ADDR (default 127.0.0.1:8080)
 //	award intake [flags]  run the intake alone
 //	award export [flags]  export submissions for the secretariat
+//	award status [flags]  record a submission's state, shown on its receipt
+//	award audit verify    verify the stored record (MACs, files, the ledger)
 //
 // Run "award <command> -h" for a command's flags.
 package main
@@ -39,6 +41,7 @@ commands:
   intake  run the intake alone (objections; needs public/windows.json from a build)
   export  download submissions for the secretariat, verify them, write 汇总.xlsx
   status  record a submission's state (核实中, 需补正, 已办结), shown on its receipt
+  audit   verify the stored record: award audit verify (核验记录是否被改动、删除或遗漏)
 `
 
 // run dispatches a command line; it is main without the process around it.
@@ -58,6 +61,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runExport(ctx, args[1:], stdout, stderr)
 	case "status":
 		return runStatus(ctx, args[1:], stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -82,7 +82,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行（按 Ctrl-C 停止）；修改 content/、主题或配置后自动重新生成，浏览器自动刷新\n", local.BaseURL)
 	h := oneOrigin(siteHeaders(siteHandler(f.out, local.BasePath(), local.BasePath()+"_award/live.js")), in, local.BasePath())
-	return serveUntilDone(ctx, ln, endStreams(ctx, dev.routes(h, local.BasePath())))
+	setMemoryLimit(icfg, slog.New(slog.NewJSONHandler(stderr, nil)))
+	return serveUntilDone(ctx, ln, endStreams(ctx, dev.routes(h, local.BasePath())), icfg)
 }
 
 // endStreams ends event streams (the pages' live-reload connections) when

@@ -8,10 +8,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
@@ -44,6 +46,10 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	signer, err := openSigner(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false)
+	if err != nil {
+		return fmt.Errorf("记录密钥：%w", err)
+	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
@@ -64,25 +70,36 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return fmt.Errorf("没有受理编号为 %s 的申报或异议，请核对", reference)
 	}
 	now := time.Now()
-	st := submission.Status{Reference: reference, State: *state, Note: strings.TrimSpace(*note), Operator: strings.TrimSpace(*operator), At: now}
-	if err := putJSON(ctx, store, submission.StatusKey(reference, now), st); err != nil {
+	st := &submission.Status{Reference: reference, State: *state, Note: strings.TrimSpace(*note), Operator: strings.TrimSpace(*operator), At: now}
+	if err := signer.Sign(st); err != nil {
+		return fmt.Errorf("办理状态无法签名：%w", err)
+	}
+	key := submission.StatusKey(reference, now)
+	data, err := putJSON(ctx, store, key, st)
+	if err != nil {
 		return fmt.Errorf("保存办理状态出错：%w", err)
+	}
+	// The record first, then its ledger entry: a record without an entry
+	// is recorded by the intake's janitor.
+	if _, err := ledger.New(store, signer, nil).Record(ctx, ledger.KindStatus, reference, key, data); err != nil {
+		return fmt.Errorf("办理状态已保存，但未能记入账本：%w（受理服务的清理任务会在约 10 分钟内补记；之后可运行 award audit verify 核对）", err)
 	}
 	audit := map[string]any{"time": now.UTC().Format(time.RFC3339Nano), "operator": st.Operator, "action": "status",
 		"reference": reference, "state": st.State}
-	if err := putJSON(ctx, store, "audit/status/"+strings.TrimPrefix(submission.StatusKey(reference, now), "status/"), audit); err != nil {
+	if _, err := putJSON(ctx, store, "audit/status/"+strings.TrimPrefix(key, "status/"), audit); err != nil {
 		return fmt.Errorf("办理状态已保存，但审计记录写入失败：%w", err)
 	}
 	fmt.Fprintf(stdout, "已将 %s 的办理状态更新为“%s”；回执页面即时显示。\n", reference, st.State)
 	return nil
 }
 
-// putJSON stores v as JSON under key, never overwriting.
-func putJSON(ctx context.Context, store storage.Store, key string, v any) error {
+// putJSON stores v as JSON under key, never overwriting, and returns the
+// bytes stored.
+func putJSON(ctx context.Context, store storage.Store, key string, v any) ([]byte, error) {
 	data, err := json.Marshal(v)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	_, err = store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"})
-	return err
+	return data, err
 }

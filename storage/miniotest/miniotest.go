@@ -54,11 +54,28 @@ func Start(t testing.TB) Server {
 	return s
 }
 
+// StartWithoutKMS starts a server that has no KMS key, so that it refuses
+// requests for server-side encryption, and stops it when the test ends.
+func StartWithoutKMS(t testing.TB) Server {
+	t.Helper()
+	s, stop, err := start(false)
+	if err != nil {
+		if errors.Is(err, ErrNoBinary) && os.Getenv("CI") != "true" {
+			t.Skip(err)
+		}
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return s
+}
+
 // StartMain starts a server outside any test, for TestMain to share one
 // among a package's tests: call stop when they are done. If the binary is
 // missing the error matches ErrNoBinary; the caller decides whether to skip
 // (Skip is what Start does unless CI=true).
-func StartMain() (s Server, stop func(), err error) {
+func StartMain() (s Server, stop func(), err error) { return start(true) }
+
+func start(kms bool) (s Server, stop func(), err error) {
 	bin, err := binary()
 	if err != nil {
 		return Server{}, nil, err
@@ -68,6 +85,9 @@ func StartMain() (s Server, stop func(), err error) {
 		return Server{}, nil, fmt.Errorf("miniotest: %w", err)
 	}
 	p, err := newProcess(bin, base)
+	if err == nil && !kms {
+		p.kmsKey = ""
+	}
 	if err == nil {
 		err = p.startFresh()
 	}

@@ -1,0 +1,211 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/zhongmou/award/ledger"
+)
+
+const auditUsage = `用法：award audit <子命令> [参数]
+
+子命令：
+  verify  核验存储中的记录：受理记录（manifest）、文件、办理状态是否被改动或删除，
+          账本（ledger/）是否完整；只读，不改动存储
+  adopt   把升级前保存的、没有校验码的受理记录和办理状态按现状登记入账（升级后做一次）
+
+运行 award audit verify -h 查看参数。
+`
+
+// runAudit runs award audit's subcommands.
+func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, auditUsage)
+		return errors.New("请给出子命令，如 award audit verify")
+	}
+	switch args[0] {
+	case "verify":
+		return runAuditVerify(ctx, args[1:], stdout, stderr)
+	case "adopt":
+		return runAuditAdopt(ctx, args[1:], stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, auditUsage)
+		return nil
+	}
+	fmt.Fprint(stderr, auditUsage)
+	return fmt.Errorf("不认识的子命令 %q", args[0])
+}
+
+// runAuditVerify walks the ledger and the stored records with the record
+// keys and prints, in Chinese, one line per finding (naming the reference
+// and what is wrong), a summary with counts, and the ledger's head to note
+// in the register. It ends with an error, so a non-zero exit status, when
+// anything is wrong. It writes nothing to storage.
+func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("award audit verify", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `用法：award audit verify [参数]
+
+用记录密钥核验存储中的全部记录，逐条列出发现的问题（受理记录被改动、文件被替换或缺失、
+整件被删除、未入账、办理状态被改动或删除、账本被改动、缺失或顺序被打乱），最后一行给出
+统计和账本最新位置。发现问题时以非零状态结束。按保存期限删除的件不算问题。
+需要存储的访问权和记录密钥（与 award export 相同的环境变量），不需要身份密钥。
+
+参数：
+`)
+		fs.PrintDefaults()
+	}
+	var inf intakeFlags
+	inf.register(fs)
+	noFiles := fs.Bool("no-files", false, "不重新读取文件内容（快，但查不出被替换的文件）")
+	head := fs.String("head", "", "上次核验时登记的账本位置 `条目号:SHA-256`（上次输出的最后一行），用来发现账本被截短")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))
+	}
+	o := ledger.VerifyOptions{Files: !*noFiles}
+	if *head != "" {
+		h, err := ledger.ParseHead(*head)
+		if err != nil {
+			return fmt.Errorf("-head：%w", err)
+		}
+		o.Head = h
+	}
+	l, err := openLedger(ctx, inf.config, stderr)
+	if err != nil {
+		return err
+	}
+	rep, err := l.Verify(ctx, o)
+	if err != nil {
+		return fmt.Errorf("核验没有完成（没有得出结论，请排除故障后重新核验）：%w", err)
+	}
+	printAuditReport(stdout, rep, o.Files)
+	if n := len(rep.Findings); n > 0 {
+		return fmt.Errorf("核验发现 %d 处问题（见上）：请保存以上输出，不要改动存储，按运维手册“防篡改核验”处理", n)
+	}
+	return nil
+}
+
+// printAuditReport prints the findings, one per line, then the summary and
+// the ledger's head.
+func printAuditReport(w io.Writer, rep *ledger.Report, files bool) {
+	for _, f := range rep.Findings {
+		fmt.Fprintln(w, f.String())
+	}
+	fileText := fmt.Sprintf("文件 %d 个", rep.Files)
+	if !files {
+		fileText = "文件未重新读取（-no-files）"
+	}
+	summary := fmt.Sprintf("核验完毕：账本 %d 条，受理记录 %d 份（另有按保存期限删除的 %d 份），%s，办理状态 %d 条；",
+		rep.Entries, rep.Submissions, rep.Purged, fileText, rep.Statuses)
+	if len(rep.Findings) == 0 {
+		summary += "未发现问题。"
+	} else {
+		var counts []string
+		for _, k := range ledger.FindingKinds {
+			if n := rep.Count(k); n > 0 {
+				counts = append(counts, fmt.Sprintf("%s %d 处", k.Label(), n))
+			}
+		}
+		summary += fmt.Sprintf("发现问题 %d 处：%s。", len(rep.Findings), strings.Join(counts, "，"))
+		if rep.FirstBroken > 0 {
+			summary += fmt.Sprintf("账本从第 %d 条起断开。", rep.FirstBroken)
+		}
+	}
+	fmt.Fprintln(w, summary)
+	if rep.Head.Seq == 0 {
+		fmt.Fprintln(w, "账本为空（还没有受理过任何提交）。")
+		return
+	}
+	fmt.Fprintf(w, "账本最新位置：%s（请登记在台账上；下次核验时加 -head %s，可发现账本被截短）\n", rep.Head, rep.Head)
+}
+
+// openLedger opens the configured storage's ledger with the record keys;
+// it never creates a key.
+func openLedger(ctx context.Context, config string, stderr io.Writer) (*ledger.Ledger, error) {
+	cfg, err := loadIntakeConfig(config)
+	if err != nil {
+		return nil, err
+	}
+	signer, err := openSigner(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false)
+	if err != nil {
+		return nil, fmt.Errorf("记录密钥：%w", err)
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	return ledger.New(store, signer, nil), nil
+}
+
+// runAuditAdopt records in the ledger, as they are, the manifests and
+// status records stored before the record key existed (no MAC), each entry
+// naming the operator, and lists them; with -dry-run it only lists them.
+func runAuditAdopt(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("award audit adopt", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), `用法：award audit adopt -operator 姓名 [-dry-run]
+
+升级到有防篡改功能的版本后运行一次：把此前保存的、没有校验码的受理记录和办理状态按现在的
+内容登记入账（账本条目注明登记人）。此后 award audit verify 以登记时的内容为准核验它们，
+保存期满后清理任务也可以按期删除它们。登记只能证明“登记时是这样”：登记前请先用备份核对
+（先加 -dry-run 列出）。有校验码但与之不符的记录不会被登记。
+
+参数：
+`)
+		fs.PrintDefaults()
+	}
+	var inf intakeFlags
+	inf.register(fs)
+	operator := fs.String("operator", "", "登记人`姓名`，记入每条账本条目（必填）")
+	dryRun := fs.Bool("dry-run", false, "只列出将要登记的记录，不写入账本")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("多余的参数：%s", strings.Join(fs.Args(), " "))
+	}
+	if strings.TrimSpace(*operator) == "" && !*dryRun {
+		return errors.New("请用 -operator 注明登记人")
+	}
+	l, err := openLedger(ctx, inf.config, stderr)
+	if err != nil {
+		return err
+	}
+	st, err := l.State(ctx)
+	if err != nil {
+		return err
+	}
+	var entries []ledger.Entry
+	if *dryRun {
+		entries, err = l.Adoptable(ctx, st)
+	} else {
+		entries, err = l.Adopt(ctx, st, *operator)
+	}
+	for _, e := range entries {
+		if *dryRun {
+			fmt.Fprintf(stdout, "待登记：%s（%s）SHA-256 %s\n", e.Reference, e.Key, e.SHA256)
+		} else {
+			fmt.Fprintf(stdout, "已登记：%s（%s），账本第 %d 条\n", e.Reference, e.Key, e.Seq)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("登记没有完成（已登记 %d 份，重新运行会接着登记其余的）：%w", len(entries), err)
+	}
+	switch {
+	case *dryRun:
+		fmt.Fprintf(stdout, "共 %d 份记录待登记（未写入账本；去掉 -dry-run 并加 -operator 即登记）。\n", len(entries))
+	default:
+		fmt.Fprintf(stdout, "共登记 %d 份此前没有校验码的记录；请运行 award audit verify 核对。\n", len(entries))
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package budget
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+)
+
+func TestPoolBoundsWhatIsHeld(t *testing.T) {
+	p := New("test", 10, 50*time.Millisecond)
+	ctx := context.Background()
+	if err := p.Acquire(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Acquire(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if err := p.Acquire(ctx, 1); !errors.Is(err, ErrBusy) {
+		t.Fatalf("over budget: %v, want ErrBusy", err)
+	}
+	if waited := time.Since(start); waited < 40*time.Millisecond {
+		t.Errorf("gave up after %v, before its wait", waited)
+	}
+	if err := p.Acquire(ctx, 11); !errors.Is(err, ErrBusy) {
+		t.Fatalf("more than the pool: %v", err)
+	}
+	p.Release(4)
+	if err := p.Acquire(ctx, 3); err != nil {
+		t.Fatalf("after release: %v", err)
+	}
+	st := p.Stats()
+	if st.InUse != 9 || st.Peak != 10 || st.Busy != 2 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestPoolWaiterGetsReleasedShare(t *testing.T) {
+	p := New("test", 8, 5*time.Second)
+	ctx := context.Background()
+	if err := p.Acquire(ctx, 8); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	var err error
+	go func() { defer wg.Done(); err = p.Acquire(ctx, 5) }()
+	time.Sleep(20 * time.Millisecond)
+	p.Release(8)
+	wg.Wait()
+	if err != nil {
+		t.Fatalf("waiter: %v", err)
+	}
+}
+
+func TestPoolCancelled(t *testing.T) {
+	p := New("test", 1, time.Minute)
+	_ = p.Acquire(context.Background(), 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := p.Acquire(ctx, 1); !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled: %v", err)
+	}
+	var nilPool *Pool
+	if err := nilPool.Acquire(ctx, 1<<40); err != nil {
+		t.Fatalf("nil pool: %v", err)
+	}
+}

@@ -1,0 +1,5 @@
+//go:build !unix
+
+package connguard
+
+func descriptorLimit() int { return 0 }
