@@ -81,7 +81,7 @@ func (k keySpec) load(create bool) ([]byte, KeyInfo, error) {
 		}
 	}
 	if !create {
-		return nil, KeyInfo{}, k.missing
+		return nil, KeyInfo{}, fmt.Errorf("找不到%s文件 %s：%w", k.what, k.file, k.missing)
 	}
 	fresh := make([]byte, keyBytes)
 	rand.Read(fresh) // crypto/rand.Read never fails
@@ -177,13 +177,15 @@ func createKeyFile(name string, key []byte, newTemp func(dir string) (keyFile, e
 	return d.Sync()
 }
 
-// ErrNoIdentityKey means no identity key is configured and none may be made.
-var ErrNoIdentityKey = errors.New("没有身份密钥：请把已有的身份密钥文件放在 " + DefaultIdentityKeyFile + "（或用 AWARD_IDENTITY_KEY_FILE 指定它的位置，生产环境为 /etc/award/keys/identity.key），" +
-	"或设置 AWARD_IDENTITY_KEY（32 字节的 base64，新装时可用 head -c 32 /dev/urandom | base64 生成）；密钥要另行离线备份，丢失后已加密的身份信息无法读出")
+// ErrNoIdentityKey means no identity key is configured and none may be made;
+// it is returned wrapped, naming the file looked for.
+var ErrNoIdentityKey = errors.New("请把已有的身份密钥文件放在那里（默认 " + DefaultIdentityKeyFile + "，生产环境为 /etc/award/keys/identity.key），或用 AWARD_IDENTITY_KEY_FILE 指定它的位置，" +
+	"或设置 AWARD_IDENTITY_KEY；新装时可用 (set -C; umask 077; head -c 32 /dev/urandom | base64 > 文件) 生成。密钥要另行离线备份，丢失后已加密的身份信息无法读出")
 
-// ErrNoRecordKey means no record key is configured and none may be made.
-var ErrNoRecordKey = errors.New("没有记录密钥：请把已有的记录密钥文件放在身份密钥旁（默认 keys/" + DefaultRecordKeyName + "，生产环境为 /etc/award/keys/" + DefaultRecordKeyName + "），" +
-	"或用 AWARD_RECORD_KEY_FILE 指定它的位置，或设置 AWARD_RECORD_KEY；新装时可用 (umask 077; head -c 32 /dev/urandom | base64 > /etc/award/keys/" + DefaultRecordKeyName + ") 生成。" +
+// ErrNoRecordKey means no record key is configured and none may be made;
+// it is returned wrapped, naming the file looked for.
+var ErrNoRecordKey = errors.New("请把已有的记录密钥文件放在那里（默认在身份密钥旁：keys/" + DefaultRecordKeyName + "，生产环境为 /etc/award/keys/" + DefaultRecordKeyName + "），" +
+	"或用 AWARD_RECORD_KEY_FILE 指定它的位置，或设置 AWARD_RECORD_KEY；新装时可用 (set -C; umask 077; head -c 32 /dev/urandom | base64 > 文件) 生成。" +
 	"密钥要另行离线备份，丢失后无法再核验已有的记录是否被改动")
 
 // IdentityKeyBytes returns the identity key: IdentityKey, else the file

@@ -23,6 +23,10 @@
 // the missing entry (marked recovered), and Verify reports such objects as
 // unrecorded until then.
 //
+// Records from before the record key (no MAC, no entry) are reported until
+// Adopt records them as they are (entries marked adopted, with the
+// operator); from then on they are held to those bytes.
+//
 // What storage alone cannot show: the newest entries removed together with
 // the objects they record leave a shorter, consistent ledger. Verify reports
 // the head (the last entry and its SHA-256); noting it elsewhere (the

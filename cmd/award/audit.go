@@ -137,7 +137,7 @@ func openLedger(ctx context.Context, config string, stderr io.Writer) (*ledger.L
 	}
 	signer, err := openSigner(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false)
 	if err != nil {
-		return nil, fmt.Errorf("记录密钥：%w", err)
+		return nil, err
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {

@@ -75,7 +75,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	// The record key, always: the export verifies what it exports.
 	if opts.Signer, err = openSigner(cfg, log, false); err != nil {
-		return fmt.Errorf("记录密钥：%w", err)
+		return err
 	}
 	if opts.Store, err = openStore(ctx, cfg); err != nil {
 		return err

@@ -26,9 +26,9 @@ func TestServeDropsSilentBodies(t *testing.T) {
 		within                   time.Duration
 	}{
 		{"upload that stalls", http.MethodPost, "/zlj/api/objections", "--b\r\nContent-Disposition: form-data; name=\"publicity\"\r\n\r\nx", http.StatusBadRequest, 5 * time.Second},
-		{"site page, body never sent", http.MethodGet, "/zlj/", "", http.StatusOK, 3 * time.Second},
-		{"site post, body never sent", http.MethodPost, "/zlj/", "", 0, 5 * time.Second},
-		{"form page, body never sent", http.MethodGet, "/zlj/api/objections/new", "", http.StatusOK, 3 * time.Second},
+		{"site page, body never sent", http.MethodGet, "/zlj/", "", http.StatusOK, 10 * time.Second},
+		{"site post, body never sent", http.MethodPost, "/zlj/", "", 0, 10 * time.Second},
+		{"form page, body never sent", http.MethodGet, "/zlj/api/objections/new", "", http.StatusOK, 10 * time.Second},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			conn, err := net.Dial("tcp", addr)

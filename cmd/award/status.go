@@ -48,7 +48,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	signer, err := openSigner(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false)
 	if err != nil {
-		return fmt.Errorf("记录密钥：%w", err)
+		return err
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {

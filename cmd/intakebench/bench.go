@@ -196,8 +196,9 @@ func (b *bench) startIntake(ctx context.Context) error {
 	}
 	b.addr = ln.Addr().String()
 	ln.Close()
-	key := make([]byte, 32)
+	key, recordKey := make([]byte, 32), make([]byte, 32)
 	rand.Read(key)
+	rand.Read(recordKey)
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -207,7 +208,8 @@ func (b *bench) startIntake(ctx context.Context) error {
 	cmd.Env = append(os.Environ(),
 		"AWARD_S3_ENDPOINT="+b.srv.Endpoint, "AWARD_S3_BUCKET=intake", "AWARD_S3_ACCESS_KEY="+b.srv.AccessKey,
 		"AWARD_S3_SECRET_KEY="+b.srv.SecretKey, "AWARD_S3_INSECURE=1", "AWARD_MANIFEST="+manifest,
-		"AWARD_IDENTITY_KEY="+base64.StdEncoding.EncodeToString(key), "AWARD_DATA_DIR="+filepath.Join(b.dir, "data"),
+		"AWARD_IDENTITY_KEY="+base64.StdEncoding.EncodeToString(key), "AWARD_RECORD_KEY="+base64.StdEncoding.EncodeToString(recordKey),
+		"AWARD_DATA_DIR="+filepath.Join(b.dir, "data"),
 		fmt.Sprintf("AWARD_MAX_FILE_BYTES=%d", b.o.size+1<<20), fmt.Sprintf("AWARD_MAX_REQUEST_BYTES=%d", b.o.size+4<<20),
 		fmt.Sprintf("AWARD_APPLICATION_MAX_REQUEST_BYTES=%d", b.o.appSize+16<<20),
 		"AWARD_RATE_SUBMIT=off", "AWARD_RATE_RECEIPT=off") // one client on loopback sends everything

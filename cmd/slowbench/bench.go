@@ -269,9 +269,20 @@ func statusOf(c net.Conn, within time.Duration) string {
 }
 
 // silentConnections opens o.silent connections that each send a header
-// declaring a 1000-byte body and nothing more.
+// declaring a 1000-byte body and nothing more: first all from one address
+// (one misbehaving client, default per-client limit), then spread over
+// 110 addresses (many clients: the total limit).
 func (b *bench) silentConnections(ctx context.Context) error {
-	c, err := b.start(ctx, "silent", false)
+	for _, spread := range []int{1, 110} {
+		if err := b.silentFrom(ctx, spread); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (b *bench) silentFrom(ctx context.Context, spread int) error {
+	c, err := b.start(ctx, fmt.Sprintf("silent%d", spread), false, "AWARD_MAX_CONNS_PER_CLIENT=32")
 	if err != nil {
 		return err
 	}
@@ -279,8 +290,13 @@ func (b *bench) silentConnections(ctx context.Context) error {
 	var conns []net.Conn
 	var ans answers
 	var wg sync.WaitGroup
-	for range b.o.silent {
-		conn, err := net.DialTimeout("tcp", c.addr, 2*time.Second)
+	for i := range b.o.silent {
+		local := "127.0.0.1"
+		if spread > 1 {
+			local = fmt.Sprintf("127.0.1.%d", 1+i%spread)
+		}
+		d := net.Dialer{Timeout: 2 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+		conn, err := d.DialContext(ctx, "tcp", c.addr)
 		if err != nil {
 			ans.add("error")
 			continue
@@ -291,24 +307,31 @@ func (b *bench) silentConnections(ctx context.Context) error {
 	}
 	time.Sleep(500 * time.Millisecond)
 	peak := c.openFiles()
-	other := healthy(c.addr, "127.0.0.2", 3*time.Second)
+	other := probe(c.addr, "127.0.0.2")
 	time.Sleep(bodyTimeout + 2*time.Second)
 	after := c.openFiles()
-	otherAfter := healthy(c.addr, "127.0.0.2", 3*time.Second)
+	otherAfter := probe(c.addr, "127.0.0.2")
 	wg.Wait()
 	for _, conn := range conns {
 		conn.Close()
 	}
-	fmt.Printf("  %d silent connections: intake's open descriptors %d at peak, %d after the body timeout; answers: %s\n", b.o.silent, peak, after, &ans)
-	fmt.Printf("    another client's /healthz while they were held: %s; after: %s\n", okText(other), okText(otherAfter))
+	fmt.Printf("  %d silent connections from %d address(es): intake's open descriptors %d at peak, %d after the body timeout; answers: %s\n",
+		b.o.silent, spread, peak, after, &ans)
+	fmt.Printf("    another client's /healthz while they were held: %s; after: %s\n", other, otherAfter)
 	return nil
 }
 
-func okText(ok bool) string {
-	if ok {
-		return "answered"
+// probe asks /healthz from the given local address and says how it went.
+func probe(addr, local string) string {
+	d := net.Dialer{Timeout: 3 * time.Second, LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
+	client := &http.Client{Timeout: 3 * time.Second, Transport: &http.Transport{DialContext: d.DialContext, DisableKeepAlives: true}}
+	start := time.Now()
+	resp, err := client.Get("http://" + addr + "/healthz")
+	if err != nil {
+		return "NOT answered (" + err.Error() + ")"
 	}
-	return "NOT answered"
+	resp.Body.Close()
+	return fmt.Sprintf("%d in %d ms", resp.StatusCode, time.Since(start).Milliseconds())
 }
 
 // trickle writes a multipart objection whose evidence of size bytes comes

@@ -89,11 +89,11 @@ func TestBodyThatNeverComes(t *testing.T) {
 	c2 := silent(t, addr, "", http.MethodGet)
 	defer c2.Close()
 	start = time.Now()
-	status, closed = answer(t, c2, 5*time.Second)
+	status, closed = answer(t, c2, drainGrace+2*time.Second)
 	if status != http.StatusForbidden || !closed {
 		t.Fatalf("refused unread body: status %d, closed %v", status, closed)
 	}
-	if d := time.Since(start); d > 2*time.Second {
+	if d := time.Since(start); d > drainGrace+time.Second {
 		t.Errorf("a refusal waited %v for a body that never came", d)
 	}
 }

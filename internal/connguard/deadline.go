@@ -12,16 +12,15 @@ import (
 // and cleared once the body has been read to its end (a long answer, such
 // as a download, is then not cut). A handler that reads a long body moves
 // the deadline forward itself while bytes flow (the intake's stall guard
-// does). When a handler answers before its request's body has been read to
-// the end — it refused the request, or the body stopped coming — the
-// answer carries Connection: close and the read deadline is moved to now,
-// so that the server neither waits for the rest of a body that may never
-// come (it drains up to 256 KiB of an unread body before closing) nor
-// reads it as the next request; the answer is delivered and the
-// connection closed. (A handler cannot read its body after answering: Go's
-// HTTP/1 server does not allow it unless full duplex is enabled.) Requests without a
-// body are passed through untouched: the server's header and idle timeouts
-// bound them.
+// does). When the handler answers before the body has been read to its
+// end, the answer is never held without limit: if a read of the body
+// failed (it stopped coming), the answer carries Connection: close and
+// goes out at once; if the handler refused the request without reading
+// it, the server first drains what is left as it does for any handler (at
+// most 256 KiB, so that a client still sending reads the answer rather
+// than a reset), within drainGrace, then answers and closes. Requests
+// without a body are passed through untouched: the server's header and
+// idle timeouts bound them.
 func ReadDeadlines(next http.Handler, timeout time.Duration) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody || timeout <= 0 {
@@ -39,17 +38,27 @@ func ReadDeadlines(next http.Handler, timeout time.Duration) http.Handler {
 	})
 }
 
+// drainGrace bounds how long a connection whose answer went out before its
+// body was read stays open to drain the rest.
+const drainGrace = 5 * time.Second
+
 // trackedBody notes when the body has been read to its end.
 type trackedBody struct {
 	io.ReadCloser
-	rc   *http.ResponseController
-	done atomic.Bool
+	rc     *http.ResponseController
+	done   atomic.Bool // read to its end
+	failed atomic.Bool // a read failed: the body stopped coming
 }
 
 func (b *trackedBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF && !b.done.Swap(true) {
-		_ = b.rc.SetReadDeadline(time.Time{})
+	switch {
+	case err == io.EOF:
+		if !b.done.Swap(true) {
+			_ = b.rc.SetReadDeadline(time.Time{})
+		}
+	case err != nil:
+		b.failed.Store(true)
 	}
 	return n, err
 }
@@ -63,14 +72,24 @@ type closeUnread struct {
 }
 
 func (w *closeUnread) header() {
-	if !w.written {
-		w.written = true
-		if !w.body.done.Load() {
-			w.ResponseWriter.Header().Set("Connection", "close")
-			// The server drains up to 256 KiB of an unread body when the
-			// handler ends; a body that is not coming must not hold it.
-			_ = w.body.rc.SetReadDeadline(time.Now())
-		}
+	if w.written {
+		return
+	}
+	w.written = true
+	switch {
+	case w.body.done.Load():
+	case w.body.failed.Load():
+		// The body stopped coming (a read failed, e.g. at the stall
+		// deadline): answer now and close.
+		w.ResponseWriter.Header().Set("Connection", "close")
+		_ = w.body.rc.SetReadDeadline(time.Now())
+	default:
+		// Refused before its body was read. Before answering, the server
+		// reads up to 256 KiB of what is left, so that a client still
+		// sending reads the answer instead of a reset (past that it
+		// answers and closes): a body that is not coming holds it no
+		// longer than drainGrace.
+		_ = w.body.rc.SetReadDeadline(time.Now().Add(drainGrace))
 	}
 }
 
