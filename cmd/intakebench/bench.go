@@ -212,7 +212,7 @@ func (b *bench) startIntake(ctx context.Context) error {
 		"AWARD_DATA_DIR="+filepath.Join(b.dir, "data"),
 		fmt.Sprintf("AWARD_MAX_FILE_BYTES=%d", b.o.size+1<<20), fmt.Sprintf("AWARD_MAX_REQUEST_BYTES=%d", b.o.size+4<<20),
 		fmt.Sprintf("AWARD_APPLICATION_MAX_REQUEST_BYTES=%d", b.o.appSize+16<<20),
-		"AWARD_RATE_SUBMIT=off", "AWARD_RATE_RECEIPT=off") // one client on loopback sends everything
+		"AWARD_RATE_SUBMIT=off", "AWARD_RATE_RECEIPT=off", "AWARD_MAX_CONNS_PER_CLIENT=0") // one client on loopback sends everything
 	logf, err := os.Create(filepath.Join(b.dir, "intake.log"))
 	if err != nil {
 		return err
