@@ -9,7 +9,7 @@ MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 PAGES   ?= 10000
 RUNS    ?= 3
 
-AXE     := browsertest/node_modules/axe-core/axe.min.js
+AXE     := internal/browsertest/node_modules/axe-core/axe.min.js
 LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
 PAGEFIND := bench/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extended
 
@@ -35,6 +35,11 @@ lint:
 	if [ -n "$$unformatted" ]; then echo "gofmt needed on: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(GO) tool staticcheck ./...
+	@# No build output in the repository: no tracked file marked executable
+	@# but scripts that say what runs them (#!), and no compiled program or
+	@# object file (ELF, PE, Mach-O, ar; *.o *.a *.so *.test *.exe) outside
+	@# testdata/, where the hostile-upload corpus keeps renamed programs.
+	@bad=$$(git ls-files -s | awk '$$1 == "100755" {print $$4}' | while read -r f; do 	  [ "$$(head -c 2 "$$f")" = "#!" ] || echo "$$f (executable)"; done; 	  git ls-files | grep -v '/testdata/' | while read -r f; do 	  case "$$f" in *.o|*.a|*.so|*.test|*.exe) echo "$$f (object file)"; continue;; esac; 	  magic=$$(head -c 4 "$$f" 2>/dev/null | od -An -tx1 | tr -d ' \n'); 	  case "$$magic" in 7f454c46*|4d5a*|cffaedfe*|cefaedfe*|213c6172*) echo "$$f (compiled program)";; esac; done); 	if [ -n "$$bad" ]; then echo "build output is tracked by git; remove it (git rm --cached) and ignore it:"; echo "$$bad"; exit 1; fi
 
 unit: $(BIN)/minio chromium nginx $(AXE)
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) test -race -count=1 ./...
@@ -59,9 +64,9 @@ nginx:
 	  || { echo "could not install nginx: the nginx tests will skip"; [ "$$CI" != true ]; }; }
 
 # axe-core for the accessibility test, from the npm registry at the version
-# pinned in browsertest/package-lock.json (node_modules is git-ignored).
-$(AXE): browsertest/package.json browsertest/package-lock.json
-	cd browsertest && $(NPM_CI)
+# pinned in internal/browsertest/package-lock.json (node_modules is git-ignored).
+$(AXE): internal/browsertest/package.json internal/browsertest/package-lock.json
+	cd internal/browsertest && $(NPM_CI)
 	@touch $@
 
 # Lighthouse for make bench, pinned in bench/lighthouse/package-lock.json.
@@ -83,12 +88,12 @@ $(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
 ## forms (phone and desktop); the search index against Pagefind (build, size,
 ## bytes per query in Chromium); and the Go benchmarks
 bench: $(BIN)/hugo $(BIN)/minio chromium $(LIGHTHOUSE) $(PAGEFIND)
-	$(GO) run ./cmd/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
-	$(GO) run ./cmd/livebench -pages $(PAGES) -hugo $(BIN)/hugo
-	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./cmd/intakebench
-	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./cmd/slowbench
-	$(GO) run ./cmd/pagebench -lighthouse $(LIGHTHOUSE)
-	$(GO) run ./cmd/searchbench -pages $(PAGES) -pagefind $(PAGEFIND)
+	$(GO) run ./bench/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
+	$(GO) run ./bench/livebench -pages $(PAGES) -hugo $(BIN)/hugo
+	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./bench/intakebench
+	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./bench/slowbench
+	$(GO) run ./bench/pagebench -lighthouse $(LIGHTHOUSE)
+	$(GO) run ./bench/searchbench -pages $(PAGES) -pagefind $(PAGEFIND)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## fuzz: every fuzz target for $(FUZZTIME) each (the seed corpora in testdata/fuzz run in make test)

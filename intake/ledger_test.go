@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhongmou/award/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )

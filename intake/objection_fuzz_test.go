@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zhongmou/award/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 	"github.com/zhongmou/award/workday"

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/zhongmou/award/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/submission"
 )
 

@@ -23,8 +23,8 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/internal/budget"
-	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"

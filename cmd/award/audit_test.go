@@ -11,9 +11,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/zhongmou/award/export"
-	"github.com/zhongmou/award/ledger"
-	"github.com/zhongmou/award/ledger/ledgertest"
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
+	"github.com/zhongmou/award/internal/export"
 )
 
 // auditEnv points the award command at a store (the backend's environment)

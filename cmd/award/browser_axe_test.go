@@ -36,17 +36,17 @@ var axeSource struct {
 	err  error
 }
 
-// axeScript returns axe-core as npm ci installs it into browsertest/ (make
+// axeScript returns axe-core as npm ci installs it into internal/browsertest/ (make
 // test does); without it the test skips, or fails when CI=true.
 func axeScript(t *testing.T) string {
 	t.Helper()
 	axeSource.once.Do(func() {
 		var b []byte
-		b, axeSource.err = os.ReadFile(filepath.Join("..", "..", "browsertest", "node_modules", "axe-core", "axe.min.js"))
+		b, axeSource.err = os.ReadFile(filepath.Join("..", "..", "internal", "browsertest", "node_modules", "axe-core", "axe.min.js"))
 		axeSource.src = string(b)
 	})
 	if axeSource.err != nil {
-		msg := "axe-core is not installed (" + axeSource.err.Error() + "): run make test, or npm ci in browsertest/"
+		msg := "axe-core is not installed (" + axeSource.err.Error() + "): run make test, or npm ci in internal/browsertest/"
 		if os.Getenv("CI") == "true" {
 			t.Fatal(msg)
 		}

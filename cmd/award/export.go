@@ -11,8 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zhongmou/award/export"
 	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/internal/export"
 	"github.com/zhongmou/award/submission"
 )
 

@@ -15,10 +15,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhongmou/award/export"
 	"github.com/zhongmou/award/intake"
-	"github.com/zhongmou/award/ledger"
-	"github.com/zhongmou/award/ledger/ledgertest"
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
+	"github.com/zhongmou/award/internal/export"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )

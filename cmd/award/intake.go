@@ -17,9 +17,9 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/internal/budget"
 	"github.com/zhongmou/award/internal/connguard"
-	"github.com/zhongmou/award/ledger"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"

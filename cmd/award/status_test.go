@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhongmou/award/ledger"
-	"github.com/zhongmou/award/ledger/ledgertest"
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )

@@ -14,7 +14,7 @@
 //
 // Every load is bounded in count and time and stops by itself.
 //
-//	go run ./cmd/slowbench [-award BIN] [-clients 100] [-silent 1100]
+//	go run ./bench/slowbench [-award BIN] [-clients 100] [-silent 1100]
 package main
 
 import (

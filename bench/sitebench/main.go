@@ -1,7 +1,7 @@
 // Command sitebench compares a full build of a generated site by award with
 // one by Hugo, and reports the Markdown floor both stand on.
 //
-//	go run ./cmd/sitebench [-pages 10000] [-runs 3] [-seed 1] [-award PATH] [-hugo PATH] [-keep]
+//	go run ./bench/sitebench [-pages 10000] [-runs 3] [-seed 1] [-award PATH] [-hugo PATH] [-keep]
 //
 // It generates a corpus of Chinese pages (package bench/corpus) into a
 // temporary folder, builds bin/award (unless -award is given), and then, for

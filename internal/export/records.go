@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/zhongmou/award/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger"
 )
 
 // verifyRecords runs the verification of the stored record (ledger.Verify,

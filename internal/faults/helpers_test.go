@@ -29,7 +29,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
-	"github.com/zhongmou/award/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/storage/miniotest"
@@ -54,7 +54,7 @@ func run(m *testing.M) int {
 	}
 	defer os.RemoveAll(dir)
 	wd, _ := os.Getwd()
-	repoRoot = filepath.Dir(wd)
+	repoRoot = filepath.Dir(filepath.Dir(wd)) // internal/faults
 	awardBin = filepath.Join(dir, "award")
 	cmd := exec.Command("go", "build", "-o", awardBin, "./cmd/award")
 	cmd.Dir = repoRoot

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhongmou/award/ledger"
-	"github.com/zhongmou/award/ledger/ledgertest"
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
 )
 
 // TestExportVerifiesRecords tampers with a store in every way of
