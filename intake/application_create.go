@@ -34,7 +34,7 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 	var call *schedule.Call
 	today := workday.DateOf(s.now().In(s.loc))
 	form := intakeForm{kind: submission.KindApplication, slots: map[string]fileSlot{}}
-	for _, sl := range applicationSlots() {
+	for _, sl := range submission.ApplicationSlots() {
 		form.slots[sl.Name] = fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}
 	}
 	form.early = func(v url.Values) *problem {
@@ -79,7 +79,7 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		received[file.Field]++
 	}
 	var missing, absent []string // required and missing; optional and not given
-	for _, sl := range applicationSlots() {
+	for _, sl := range submission.ApplicationSlots() {
 		required := sl.Required || (sl.Name == "littleGiantCert" && f.LittleGiant == "yes")
 		switch {
 		case received[sl.Name] > 0 && sl.Name == "littleGiantCert" && f.LittleGiant != "yes":
@@ -105,26 +105,23 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		s.rejectApplication(w, r, asProblem(s.log, err), rc)
 		return
 	}
-	fields := map[string]string{
-		"call": call.ID, "callTitle": call.Title, "orgName": f.OrgName, "creditCode": f.CreditCode, "orgKind": f.OrgKind,
-		"established": f.Established, "littleGiant": f.LittleGiant, "industry": f.Industry, "township": f.Township,
-		"address": f.Address, "recommender": f.Recommender, "excellenceSince": f.ExcellenceSince,
-		"internalPublicityStart": f.InternalPublicityStart, "internalPublicityEnd": f.InternalPublicityEnd,
-		"internalPublicityWorkingDays": strconv.Itoa(ch.pubDays), "consent": f.Consent, "notice": noticeVersion,
-		"declarationsVersion": declarationsVersion, "eligibility": ch.eligibility, "missingSlots": strings.Join(absent, ","),
+	fields := submission.ApplicationFields{
+		Call: call.ID, CallTitle: call.Title, OrgName: f.OrgName, CreditCode: f.CreditCode, OrgKind: f.OrgKind,
+		Established: f.Established, LittleGiant: f.LittleGiant, Industry: f.Industry, Township: f.Township,
+		Address: f.Address, Recommender: f.Recommender, ExcellenceSince: f.ExcellenceSince,
+		InternalPublicityStart: f.InternalPublicityStart, InternalPublicityEnd: f.InternalPublicityEnd,
+		InternalPublicityWorkingDays: strconv.Itoa(ch.pubDays), Consent: f.Consent, Notice: noticeVersion,
+		DeclarationsVersion: declarationsVersion, Eligibility: ch.eligibility, MissingSlots: strings.Join(absent, ","),
+		Declarations: f.Declarations, DeclarationTexts: declarations,
 	}
 	var got []string
-	for _, sl := range applicationSlots() {
+	for _, sl := range submission.ApplicationSlots() {
 		if received[sl.Name] > 0 {
 			got = append(got, sl.Name)
 		}
 	}
-	fields["slotsReceived"] = strings.Join(got, ",")
-	for i, d := range f.Declarations {
-		fields["declaration"+strconv.Itoa(i+1)] = d
-		fields["declarationText"+strconv.Itoa(i+1)] = declarations[i]
-	}
-	m, token, p := rc.commit(r.Context(), fields, sealed)
+	fields.SlotsReceived = strings.Join(got, ",")
+	m, token, p := rc.commit(r.Context(), fields.Map(), sealed)
 	if p != nil {
 		rc.discard()
 		s.rejectApplication(w, r, p, rc)
@@ -139,7 +136,7 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 // slotReceipts lists every slot of an application with what it received.
 func slotReceipts(m *submission.Manifest) []slotReceipt {
 	var out []slotReceipt
-	for _, sl := range applicationSlots() {
+	for _, sl := range submission.ApplicationSlots() {
 		sr := slotReceipt{Slot: sl.Name, Label: sl.Label, Files: []responseFile{}}
 		for _, f := range m.Files {
 			if f.Field == sl.Name {

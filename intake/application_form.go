@@ -12,6 +12,7 @@ import (
 
 	"github.com/zhongmou/award/ident"
 	"github.com/zhongmou/award/schedule"
+	"github.com/zhongmou/award/submission"
 	"github.com/zhongmou/award/workday"
 )
 
@@ -39,7 +40,7 @@ type applicationForm struct {
 	ExcellenceSince        string // date
 	InternalPublicityStart string // date
 	InternalPublicityEnd   string // date
-	Declarations           [9]string
+	Declarations           [submission.Declarations]string
 	Consent                string
 }
 

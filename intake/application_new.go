@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/zhongmou/award/schedule"
+	"github.com/zhongmou/award/submission"
 )
 
 // applicationView is what the application form page shows.
@@ -22,7 +23,7 @@ type applicationView struct {
 }
 
 type slotView struct {
-	docSlot
+	submission.Slot
 	Field fileField
 }
 
@@ -32,8 +33,8 @@ func (v *applicationView) setProblem(p *problem)  { v.Problem = p }
 func (s *Server) newApplicationView(f applicationForm) *applicationView {
 	v := &applicationView{Action: s.URL("application-create"), Form: f, Declarations: declarations,
 		DeclVersion: declarationsVersion, Townships: s.townships, OrgKinds: orgKinds, MaxRequest: s.cfg.Limits.ApplicationMaxRequestBytes}
-	for _, sl := range applicationSlots() {
-		v.Slots = append(v.Slots, slotView{docSlot: sl, Field: newFileField(sl.Types)})
+	for _, sl := range submission.ApplicationSlots() {
+		v.Slots = append(v.Slots, slotView{Slot: sl, Field: newFileField(sl.Types)})
 	}
 	if m := s.manifest(); m != nil {
 		now := s.now()

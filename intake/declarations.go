@@ -1,5 +1,7 @@
 package intake
 
+import "github.com/zhongmou/award/submission"
+
 // declarationsVersion names the wording below; an application records it
 // with each declaration's text.
 const declarationsVersion = "2026-1"
@@ -8,7 +10,7 @@ const declarationsVersion = "2026-1"
 // (as quoted in the drafting notes) that bar an organisation from applying
 // if any occurred in the last 3 years. The applicant declares each one
 // separately; the text shown is recorded verbatim with the answer.
-var declarations = [9]string{
+var declarations = [submission.Declarations]string{
 	"近3年不存在不符合国家产业、环保、质量、节能减排等政策的情况。",
 	"不存在法律、法规规定应取得相关证照而未获得的情况。",
 	"近3年未发生质量、安全、环境等责任事故。",

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/gabriel-vasile/mimetype"
+
+	"github.com/zhongmou/award/submission"
 )
 
 // sniffBytes is how much of a file's beginning decides its type.
@@ -14,16 +16,16 @@ const sniffBytes = 16 << 10
 // Media types the intake can recognise from content, with the names people
 // know them by.
 const (
-	typePDF  = "application/pdf"
-	typeOFD  = "application/ofd"
-	typeJPEG = "image/jpeg"
-	typePNG  = "image/png"
-	typeTIFF = "image/tiff"
-	typeHEIC = "image/heic"
-	typeDOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-	typeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-	typeDOC  = "application/msword"
-	typeXLS  = "application/vnd.ms-excel"
+	typePDF  = submission.TypePDF
+	typeOFD  = submission.TypeOFD
+	typeJPEG = submission.TypeJPEG
+	typePNG  = submission.TypePNG
+	typeTIFF = submission.TypeTIFF
+	typeHEIC = submission.TypeHEIC
+	typeDOCX = submission.TypeDOCX
+	typeXLSX = submission.TypeXLSX
+	typeDOC  = submission.TypeDOC
+	typeXLS  = submission.TypeXLS
 )
 
 var knownTypes = map[string]string{
@@ -32,11 +34,9 @@ var knownTypes = map[string]string{
 	typeDOC: "Word 97-2003（.doc）", typeXLS: "Excel 97-2003（.xls）",
 }
 
-// DefaultAllowedTypes are the files a clerk reasonably receives: PDF and
-// OFD documents, scans and photos, Word and Excel files.
-func DefaultAllowedTypes() []string {
-	return []string{typePDF, typeOFD, typeJPEG, typePNG, typeTIFF, typeHEIC, typeDOCX, typeXLSX, typeDOC, typeXLS}
-}
+// DefaultAllowedTypes are the files a clerk reasonably receives
+// (submission.DocumentTypes).
+func DefaultAllowedTypes() []string { return submission.DocumentTypes() }
 
 // typeNames lists allowed types as people know them ("PDF、OFD、…").
 func typeNames(types []string) string {

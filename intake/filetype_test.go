@@ -3,6 +3,8 @@ package intake
 import (
 	"strings"
 	"testing"
+
+	"github.com/zhongmou/award/submission"
 )
 
 // TestTypeFamilies: every type the intake knows has file-name endings for
@@ -24,7 +26,7 @@ func TestTypeFamilies(t *testing.T) {
 	if accept != "application/pdf,.pdf,image/jpeg,.jpg,.jpeg" {
 		t.Errorf("acceptList = %q", accept)
 	}
-	for _, sl := range applicationSlots() {
+	for _, sl := range submission.ApplicationSlots() {
 		if k := typeKinds(sl.Types); k == "" || strings.Contains(k, "  ") {
 			t.Errorf("slot %s: kinds %q", sl.Name, k)
 		}

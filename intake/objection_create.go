@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"net/url"
 	"time"
+
+	"github.com/zhongmou/award/submission"
 )
 
 // objectionCreate receives an objection: fields and evidence files in one
@@ -66,12 +68,12 @@ func (s *Server) objectionCreate(w http.ResponseWriter, r *http.Request) {
 		s.reject(w, r, form.kind, asProblem(s.log, err), rc)
 		return
 	}
-	fields := map[string]string{
-		"publicity": f.Publicity, "publicityTitle": target.pub.Title, "candidate": f.Candidate,
-		"candidateName": target.cand.Name, "candidateCreditCode": target.cand.CreditCode,
-		"objectorType": f.ObjectorType, "statement": f.Statement, "consent": f.Consent, "notice": noticeVersion,
+	fields := submission.ObjectionFields{
+		Publicity: f.Publicity, PublicityTitle: target.pub.Title, Candidate: f.Candidate,
+		CandidateName: target.cand.Name, CandidateCreditCode: target.cand.CreditCode,
+		ObjectorType: f.ObjectorType, Statement: f.Statement, Consent: f.Consent, Notice: noticeVersion,
 	}
-	m, token, p := rc.commit(r.Context(), fields, sealed)
+	m, token, p := rc.commit(r.Context(), fields.Map(), sealed)
 	if p != nil {
 		rc.discard()
 		s.reject(w, r, form.kind, p, rc)

@@ -59,7 +59,7 @@ func (s *Server) receiptShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoReceipt, nil)
 		return
 	}
-	view := receiptView{Manifest: m, PublicityTitle: m.Fields["publicityTitle"], Status: s.latestStatus(r.Context(), m.Reference)}
+	view := receiptView{Manifest: m, PublicityTitle: m.Objection().PublicityTitle, Status: s.latestStatus(r.Context(), m.Reference)}
 	if m.Kind == submission.KindApplication {
 		view.Slots = slotReceipts(m)
 	}

@@ -24,44 +24,12 @@ import (
 // export and "最新" means the latest received, not merely the latest in
 // this export.
 
-// slot is one file slot of the application form.
-type slot struct{ name, label string }
-
-// applicationSlots are the application form's file slots, in form order,
-// with their Chinese labels.
-var applicationSlots = []slot{
-	{"applicationForm", "申报表"},
-	{"selfAssessment", "自评报告"},
-	{"recommendation", "推荐意见"},
-	{"internalPublicity", "内部公示证明"},
-	{"license", "营业执照或登记证书"},
-	{"commitment", "承诺书"},
-	{"financials", "财务报表"},
-	{"creditReport", "信用报告"},
-	{"littleGiantCert", "专精特新“小巨人”证书"},
-	{"supporting", "证实性材料"},
-}
-
-// SlotLabel is the Chinese label of an application's file slot ("license":
-// "营业执照或登记证书"), or the name itself for a slot it does not know.
-func SlotLabel(name string) string {
-	for _, s := range applicationSlots {
-		if s.name == name {
-			return s.label
-		}
-	}
-	return name
-}
+// SlotLabel is the Chinese label of an application's file slot
+// (submission.SlotLabel).
+func SlotLabel(name string) string { return submission.SlotLabel(name) }
 
 // slotOrder is a slot's place in the form; unknown slots come last.
-func slotOrder(name string) int {
-	for i, s := range applicationSlots {
-		if s.name == name {
-			return i
-		}
-	}
-	return len(applicationSlots)
-}
+func slotOrder(name string) int { return submission.SlotIndex(name) }
 
 // Names in the application folders.
 const (
@@ -102,8 +70,9 @@ type applications struct {
 
 // note records an application for the numbering.
 func (a *applications) note(ref string, m *submission.Manifest) *appVersion {
-	call := strings.TrimSpace(m.Fields["call"])
-	code := ident.NormalizeCreditCode(m.Fields["creditCode"])
+	f := m.Application()
+	call := strings.TrimSpace(f.Call)
+	code := ident.NormalizeCreditCode(f.CreditCode)
 	key := call + "\x00" + code
 	if code == "" {
 		// Without a credit code nothing says which applications are the
@@ -118,7 +87,7 @@ func (a *applications) note(ref string, m *submission.Manifest) *appVersion {
 		g = &appGroup{call: call, creditCode: code}
 		a.groups[key] = g
 	}
-	v := &appVersion{ref: ref, at: m.ReceivedAt, orgName: strings.TrimSpace(m.Fields["orgName"]), group: g}
+	v := &appVersion{ref: ref, at: m.ReceivedAt, orgName: strings.TrimSpace(f.OrgName), group: g}
 	g.versions = append(g.versions, v)
 	return v
 }
@@ -263,26 +232,26 @@ func applicationRows(items []*item) (all, latest []*item) {
 
 // applicationColumns are the columns of the 申报 and 申报-最新 sheets.
 func (e *exporter) applicationColumns() []column {
-	field := func(name string) func(*item) any {
-		return func(it *item) any { return it.m.Fields[name] }
+	field := func(get func(submission.ApplicationFields) string) func(*item) any {
+		return func(it *item) any { return get(it.m.Application()) }
 	}
 	return []column{
 		{"受理编号", 12, func(it *item) any { return it.ref }},
 		{"版本", 14, func(it *item) any { return versionText(it) }},
 		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
-		{"申报通知", 30, func(it *item) any { return titleAndID(it.m.Fields["callTitle"], it.m.Fields["call"]) }},
-		{"组织名称", 30, field("orgName")},
-		{"统一社会信用代码", 22, field("creditCode")},
-		{"组织类型", 10, field("orgKind")},
-		{"成立日期", 12, field("established")},
-		{"专精特新“小巨人”", 10, func(it *item) any { return yesNo(it.m.Fields["littleGiant"]) }},
-		{"所属行业", 16, field("industry")},
-		{"所在乡镇（街道）", 16, field("township")},
-		{"推荐单位", 24, field("recommender")},
-		{"卓越绩效实施起始", 12, field("excellenceSince")},
-		{"内部公示", 26, func(it *item) any { return internalPublicity(it.m.Fields) }},
-		{"资格审核", 40, field("eligibility")},
-		{"未提交的材料", 24, func(it *item) any { return missingSlots(it.m.Fields["missingSlots"]) }},
+		{"申报通知", 30, field(func(f submission.ApplicationFields) string { return titleAndID(f.CallTitle, f.Call) })},
+		{"组织名称", 30, field(func(f submission.ApplicationFields) string { return f.OrgName })},
+		{"统一社会信用代码", 22, field(func(f submission.ApplicationFields) string { return f.CreditCode })},
+		{"组织类型", 10, field(func(f submission.ApplicationFields) string { return f.OrgKind })},
+		{"成立日期", 12, field(func(f submission.ApplicationFields) string { return f.Established })},
+		{"专精特新“小巨人”", 10, field(func(f submission.ApplicationFields) string { return yesNo(f.LittleGiant) })},
+		{"所属行业", 16, field(func(f submission.ApplicationFields) string { return f.Industry })},
+		{"所在乡镇（街道）", 16, field(func(f submission.ApplicationFields) string { return f.Township })},
+		{"推荐单位", 24, field(func(f submission.ApplicationFields) string { return f.Recommender })},
+		{"卓越绩效实施起始", 12, field(func(f submission.ApplicationFields) string { return f.ExcellenceSince })},
+		{"内部公示", 26, field(internalPublicity)},
+		{"资格审核", 40, field(func(f submission.ApplicationFields) string { return f.Eligibility })},
+		{"未提交的材料", 24, field(func(f submission.ApplicationFields) string { return missingSlots(f.MissingSlots) })},
 		{"收到的材料", 28, func(it *item) any { return receivedSlots(it.m.Files) }},
 		{"联系人", 12, func(it *item) any { return identityField(it, "contactName") }},
 		{"电话", 16, func(it *item) any { return identityField(it, "phone") }},
@@ -320,9 +289,9 @@ func yesNo(s string) string {
 }
 
 // internalPublicity is "2026-10-08 至 2026-10-14，5个工作日".
-func internalPublicity(f map[string]string) string {
-	start, end := strings.TrimSpace(f["internalPublicityStart"]), strings.TrimSpace(f["internalPublicityEnd"])
-	days := strings.TrimSpace(f["internalPublicityWorkingDays"])
+func internalPublicity(f submission.ApplicationFields) string {
+	start, end := strings.TrimSpace(f.InternalPublicityStart), strings.TrimSpace(f.InternalPublicityEnd)
+	days := strings.TrimSpace(f.InternalPublicityWorkingDays)
 	var s string
 	switch {
 	case start != "" && end != "":

@@ -169,7 +169,7 @@ func TestExportApplications(t *testing.T) {
 	if r := rows[3]; r[4] != "郑州市某某食品股份有限公司" || r[15] != "无" || r[16] != "申报表 1 份\n自评报告 1 份\n营业执照或登记证书 1 份\n信用报告 1 份\n专精特新“小巨人”证书 1 份" {
 		t.Errorf("version 2 row %q", r)
 	}
-	if r := rows[2]; r[4] != "中牟县某某/农业合作社" || r[5] != codeB || r[6] != "社会组织" || r[8] != "是" || r[15] != "财务报表" ||
+	if r := rows[2]; r[4] != "中牟县某某/农业合作社" || r[5] != codeB || r[6] != "社会组织" || r[8] != "是" || r[15] != "财务报表（近3年）" ||
 		r[16] != "申报表 1 份\n证实性材料 2 份" || r[17] != "钱七" || r[18] != "0371-62190000" {
 		t.Errorf("organisation B row %q", r)
 	}
@@ -365,7 +365,7 @@ func TestGenericSheet(t *testing.T) {
 }
 
 func TestApplicationCells(t *testing.T) {
-	if got := missingSlots(" littleGiantCert，financials,unknownSlot ,"); got != "专精特新“小巨人”证书、财务报表、unknownSlot" {
+	if got := missingSlots(" littleGiantCert，financials,unknownSlot ,"); got != "专精特新“小巨人”证书、财务报表（近3年）、unknownSlot" {
 		t.Errorf("missing %q", got)
 	}
 	if got := missingSlots(""); got != "无" {
@@ -377,7 +377,7 @@ func TestApplicationCells(t *testing.T) {
 	if got := receivedSlots([]submission.File{{Field: "x"}, {Field: "supporting"}, {Field: "applicationForm"}, {Field: "supporting"}}); got != "申报表 1 份\n证实性材料 2 份\nx 1 份" {
 		t.Errorf("received %q", got)
 	}
-	if got := internalPublicity(map[string]string{"internalPublicityStart": "2026-10-08"}); got != "2026-10-08 起" {
+	if got := internalPublicity(submission.ApplicationFields{InternalPublicityStart: "2026-10-08"}); got != "2026-10-08 起" {
 		t.Errorf("publicity %q", got)
 	}
 	if got := segment(" ../a\\b:c ", "x"); got != "_a_b_c" {

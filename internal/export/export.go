@@ -51,8 +51,9 @@ type Options struct {
 	Force bool
 	// Kind is "objection", "application" or "" for both.
 	Kind string
-	// Publicity keeps only the objections whose Fields["publicity"] is this
-	// id, and Call only the applications whose Fields["call"] is this id.
+	// Publicity keeps only the objections whose publicity
+	// (ObjectionFields.Publicity) is this id, and Call only the
+	// applications whose call (ApplicationFields.Call) is this id.
 	// Each selects within its kind: given one without the other (and Kind
 	// empty), only that kind is exported; given both, the objections to
 	// the publicity and the applications to the call. Publicity with Kind
@@ -225,15 +226,15 @@ func (o *Options) kinds() []string {
 func (o *Options) keep(kind string, m *submission.Manifest) bool {
 	switch kind {
 	case submission.KindObjection:
-		if o.Publicity != "" && m.Fields["publicity"] != o.Publicity || o.Publicity == "" && o.Call != "" {
+		if o.Publicity != "" && m.Objection().Publicity != o.Publicity || o.Publicity == "" && o.Call != "" {
 			return false
 		}
 	case submission.KindApplication:
-		if o.Call != "" && m.Fields["call"] != o.Call || o.Call == "" && o.Publicity != "" {
+		if o.Call != "" && m.Application().Call != o.Call || o.Call == "" && o.Publicity != "" {
 			return false
 		}
 	default:
-		if o.Publicity != "" && m.Fields["publicity"] != o.Publicity || o.Call != "" && m.Fields["call"] != o.Call {
+		if o.Publicity != "" && m.Objection().Publicity != o.Publicity || o.Call != "" && m.Application().Call != o.Call {
 			return false
 		}
 	}

@@ -55,8 +55,8 @@ func (e *exporter) objectionColumns() []column {
 	return []column{
 		{"受理编号", 12, func(it *item) any { return it.ref }},
 		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
-		{"公示", 30, func(it *item) any { return titleAndID(it.m.Fields["publicityTitle"], it.m.Fields["publicity"]) }},
-		{"候选组织", 32, func(it *item) any { return candidate(it.m.Fields) }},
+		{"公示", 30, func(it *item) any { f := it.m.Objection(); return titleAndID(f.PublicityTitle, f.Publicity) }},
+		{"候选组织", 32, func(it *item) any { return candidate(it.m.Objection()) }},
 		{"异议人类型", 11, func(it *item) any { return objectorType(it) }},
 		{"姓名或单位", 24, func(it *item) any { return identityField(it, "name") }},
 		{"证件号码", 22, func(it *item) any {
@@ -66,7 +66,7 @@ func (e *exporter) objectionColumns() []column {
 			return identityField(it, "creditCode")
 		}},
 		{"联系电话", 16, func(it *item) any { return identityField(it, "phone") }},
-		{"事实和理由", 60, func(it *item) any { return it.m.Fields["statement"] }},
+		{"事实和理由", 60, func(it *item) any { return it.m.Objection().Statement }},
 		{"文件数", 8, func(it *item) any { return len(it.m.Files) }},
 		{"文件（名称、大小、SHA-256）", 70, func(it *item) any { return filesText(it, false) }},
 		{"校验结果", 30, func(it *item) any { return checkText(it) }},
@@ -370,19 +370,19 @@ func titleAndID(title, id string) string {
 	return title + "（" + id + "）"
 }
 
-func candidate(fields map[string]string) string {
-	name := fields["candidateName"]
+func candidate(f submission.ObjectionFields) string {
+	name := f.CandidateName
 	if name == "" {
-		name = fields["candidate"]
+		name = f.Candidate
 	}
-	if code := fields["candidateCreditCode"]; code != "" {
+	if code := f.CandidateCreditCode; code != "" {
 		return name + "\n统一社会信用代码：" + code
 	}
 	return name
 }
 
 func objectorType(it *item) string {
-	t := it.m.Fields["objectorType"]
+	t := it.m.Objection().ObjectorType
 	if t == "" {
 		t = identityField(it, "type")
 	}
