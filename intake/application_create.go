@@ -29,9 +29,10 @@ type slotReceipt struct {
 
 // applicationCreate receives an application: the organisation's fields,
 // nine declarations and the documents, in one multipart/form-data request.
+// Whether it came in time is decided by when its last part arrived (see
+// objectionCreate).
 func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.Limits.ApplicationMaxRequestBytes)
-	var call *schedule.Call
+	var call *schedule.Call // resolved by the early check
 	today := workday.DateOf(s.now().In(s.loc))
 	form := intakeForm{kind: submission.KindApplication, slots: map[string]fileSlot{}}
 	for _, sl := range submission.ApplicationSlots() {
@@ -56,81 +57,71 @@ func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 		delete(ch.fields, "consent")
 		return s.applicationProblem(ch)
 	}
-	rc, p := s.receive(r, form)
-	defer rc.release()
-	if p != nil {
-		s.rejectApplication(w, r, p, rc)
-		return
-	}
-	f := parseApplicationForm(rc.values)
-	// In time is when the last part arrived (see objectionCreate).
-	begun := call != nil
-	if call, p = f.call(s.manifest(), rc.completedAt); p != nil {
-		if begun && p.Code == "window_closed" {
-			p = lateProblem(p, "申报期")
-		}
-		rc.discard()
-		s.rejectApplication(w, r, p, rc)
-		return
-	}
-	ch := s.checkApplication(&f, call, today)
+	submit(s, w, r, submitKind[applicationForm]{
+		form:     form,
+		maxBytes: s.cfg.Limits.ApplicationMaxRequestBytes,
+		parse:    parseApplicationForm,
+		finish: func(rc *received, f applicationForm) (map[string]string, any, *problem) {
+			begun := call != nil
+			c, p := f.call(s.manifest(), rc.completedAt)
+			if p != nil {
+				if begun && p.Code == "window_closed" {
+					p = lateProblem(p, "申报期")
+				}
+				return nil, nil, p
+			}
+			fields, p := s.checkWhole(&f, c, today, rc.files)
+			if p != nil {
+				return nil, nil, p
+			}
+			return fields.Map(), f.identity(), nil
+		},
+		view: func(f applicationForm) formView { return s.newApplicationView(f) },
+		answer: func(base objectionResponse, m *submission.Manifest) any {
+			return applicationResponse{objectionResponse: base, Slots: slotReceipts(m)}
+		},
+	})
+}
+
+// checkWhole checks a whole application — fields, eligibility, every
+// slot's files — and names every problem in one answer (一次性告知), or
+// returns its typed fields.
+func (s *Server) checkWhole(f *applicationForm, call *schedule.Call, today workday.Date, files []submission.File) (submission.ApplicationFields, *problem) {
+	ch := s.checkApplication(f, call, today)
 	received := map[string]int{}
-	for _, file := range rc.files {
+	for _, file := range files {
 		received[file.Field]++
 	}
-	var missing, absent []string // required and missing; optional and not given
+	var missing, absent, got []string // required and missing; optional and not given; received
 	for _, sl := range submission.ApplicationSlots() {
-		required := sl.Required || (sl.Name == "littleGiantCert" && f.LittleGiant == "yes")
 		switch {
-		case received[sl.Name] > 0 && sl.Name == "littleGiantCert" && f.LittleGiant != "yes":
+		case received[sl.Name] > 0 && sl.Name == submission.SlotLittleGiantCert && f.LittleGiant != "yes":
 			ch.fields[sl.Name] = "未选择专精特新“小巨人”企业，无需上传此证书；如是“小巨人”企业，请选择“是”。"
-		case received[sl.Name] == 0 && required:
+		case received[sl.Name] == 0 && sl.RequiredFor(f.LittleGiant == "yes"):
 			ch.fields[sl.Name] = "请上传" + sl.Label + "。"
 			missing = append(missing, sl.Label)
 		case received[sl.Name] == 0:
 			absent = append(absent, sl.Name)
+		}
+		if received[sl.Name] > 0 {
+			got = append(got, sl.Name)
 		}
 	}
 	if p := s.applicationProblem(ch); p != nil {
 		if len(missing) > 0 && len(ch.ineligible) == 0 {
 			p.Message = "以下材料尚未上传：" + strings.Join(missing, "、") + "。" + p.Message
 		}
-		rc.discard()
-		s.rejectApplication(w, r, p, rc)
-		return
+		return submission.ApplicationFields{}, p
 	}
-	sealed, err := s.sealer.Seal(rc.ref, f.identity())
-	if err != nil {
-		rc.discard()
-		s.rejectApplication(w, r, asProblem(s.log, err), rc)
-		return
-	}
-	fields := submission.ApplicationFields{
+	return submission.ApplicationFields{
 		Call: call.ID, CallTitle: call.Title, OrgName: f.OrgName, CreditCode: f.CreditCode, OrgKind: f.OrgKind,
 		Established: f.Established, LittleGiant: f.LittleGiant, Industry: f.Industry, Township: f.Township,
 		Address: f.Address, Recommender: f.Recommender, ExcellenceSince: f.ExcellenceSince,
 		InternalPublicityStart: f.InternalPublicityStart, InternalPublicityEnd: f.InternalPublicityEnd,
 		InternalPublicityWorkingDays: strconv.Itoa(ch.pubDays), Consent: f.Consent, Notice: noticeVersion,
 		DeclarationsVersion: declarationsVersion, Eligibility: ch.eligibility, MissingSlots: strings.Join(absent, ","),
-		Declarations: f.Declarations, DeclarationTexts: declarations,
-	}
-	var got []string
-	for _, sl := range submission.ApplicationSlots() {
-		if received[sl.Name] > 0 {
-			got = append(got, sl.Name)
-		}
-	}
-	fields.SlotsReceived = strings.Join(got, ",")
-	m, token, p := rc.commit(r.Context(), fields.Map(), sealed)
-	if p != nil {
-		rc.discard()
-		s.rejectApplication(w, r, p, rc)
-		return
-	}
-	s.metrics.submissions.WithLabelValues(submission.KindApplication).Inc()
-	s.acknowledge(w, r, m, token, func(base objectionResponse) any {
-		return applicationResponse{objectionResponse: base, Slots: slotReceipts(m)}
-	})
+		SlotsReceived: strings.Join(got, ","), Declarations: f.Declarations, DeclarationTexts: declarations,
+	}, nil
 }
 
 // slotReceipts lists every slot of an application with what it received.
@@ -171,15 +162,4 @@ func (s *Server) applicationProblem(ch checks) *problem {
 		return invalid(ch.fields)
 	}
 	return nil
-}
-
-func (s *Server) rejectApplication(w http.ResponseWriter, r *http.Request, p *problem, rc *received) {
-	s.metrics.rejections.WithLabelValues(submission.KindApplication, p.Code).Inc()
-	var view formView
-	if rc != nil {
-		view = s.newApplicationView(parseApplicationForm(rc.values))
-	} else if p.Status != http.StatusServiceUnavailable {
-		view = s.newApplicationView(applicationForm{})
-	}
-	s.fail(w, r, p, view)
 }

@@ -11,62 +11,32 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
-	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/internal/archive"
 )
 
 // Config configures the intake. Defaults (DefaultConfig) suit `make run`:
 // storage in ./data, no other service. A YAML file (intake.yaml) overrides
 // the defaults, and AWARD_* environment variables override the file.
 type Config struct {
-	// DataDir is the local storage directory used when S3 is not configured.
-	DataDir string `yaml:"dataDir"`
-	// S3 selects S3-compatible storage when Endpoint is set
-	// (env AWARD_S3_ENDPOINT, AWARD_S3_BUCKET, AWARD_S3_ACCESS_KEY,
-	// AWARD_S3_SECRET_KEY, AWARD_S3_INSECURE=1 for plain HTTP, AWARD_S3_SSE=1
-	// for server-side encryption).
-	S3 storage.S3Config `yaml:"s3"`
+	// Config is the archive's part: storage, keys, retention, janitor
+	// (the same keys at the top level of intake.yaml).
+	archive.Config `yaml:",inline"`
 	// Manifest is the windows manifest the site build writes.
 	Manifest string `yaml:"manifest"`
 	// Holidays and Townships are the data files of the working-day calendar
 	// and of the county's townships and sub-districts.
 	Holidays  string `yaml:"holidays"`
 	Townships string `yaml:"townships"`
-	// IdentityKey is the base64 of the 32-byte key that seals submitters'
-	// identities (env AWARD_IDENTITY_KEY). If empty, IdentityKeyFile (env
-	// AWARD_IDENTITY_KEY_FILE, default keys/identity.key, outside the data
-	// directory) is read; award serve creates it with a fresh key if
-	// missing, nothing else does. See IdentityKeyBytes.
-	IdentityKey     string `yaml:"identityKey"`
-	IdentityKeyFile string `yaml:"identityKeyFile"`
-	// RecordKey is the base64 of the 32-byte HMAC key that signs the stored
-	// records (manifests, status records, the ledger) so that changes show
-	// (env AWARD_RECORD_KEY). If empty, RecordKeyFile is read (env
-	// AWARD_RECORD_KEY_FILE; default record.key in IdentityKeyFile's
-	// directory), handled like the identity key's file. RecordKeysOld are
-	// files of earlier record keys, kept after a rotation to verify what
-	// they signed (env AWARD_RECORD_KEYS_OLD, comma-separated). See
-	// RecordKeyBytes.
-	RecordKey     string   `yaml:"recordKey"`
-	RecordKeyFile string   `yaml:"recordKeyFile"`
-	RecordKeysOld []string `yaml:"recordKeysOld"`
 	// TimeZone is the zone of receipts and of the windows' days.
 	TimeZone string `yaml:"timeZone"`
 	// Limits bound what one request may carry.
 	Limits Limits `yaml:"limits"`
-	// RetentionDays is how long submissions are kept, stated in the privacy
-	// notice (PIPL Art. 17).
-	RetentionDays int `yaml:"retentionDays"`
 	// Secretariat names who processes the data, for the privacy notice.
 	Secretariat string `yaml:"secretariat"`
 	// SiteTitle is shown in the intake's pages.
 	SiteTitle string `yaml:"siteTitle"`
 	// BasePath is the site's base path, for links back to it.
 	BasePath string `yaml:"basePath"`
-	// JanitorEvery is how often the janitor sweeps; JanitorAfter is how old
-	// an interrupted submission must be before it is swept (longer than any
-	// upload can take).
-	JanitorEvery time.Duration `yaml:"janitorEvery"`
-	JanitorAfter time.Duration `yaml:"janitorAfter"`
 	// RateLimits are the per-client budgets of posts and receipt lookups
 	// (env AWARD_RATE_SUBMIT, AWARD_RATE_RECEIPT; see RateLimits).
 	RateLimits RateLimits `yaml:"rateLimits"`
@@ -118,18 +88,14 @@ type Limits struct {
 // DefaultConfig returns the configuration of `make run`.
 func DefaultConfig() Config {
 	return Config{
-		DataDir:          "data",
+		Config:           archive.DefaultConfig(),
 		Manifest:         "public/windows.json",
 		Holidays:         "holidays.yaml",
 		Townships:        "townships.yaml",
-		IdentityKeyFile:  DefaultIdentityKeyFile,
 		TimeZone:         "Asia/Shanghai",
-		RetentionDays:    1095,
 		Secretariat:      "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
 		SiteTitle:        "中牟县县长质量奖",
 		BasePath:         "/",
-		JanitorEvery:     10 * time.Minute,
-		JanitorAfter:     2 * time.Hour,
 		RateLimits:       RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20"},
 		CSRFMaxAge:       12 * time.Hour,
 		StallTimeout:     60 * time.Second,
@@ -173,6 +139,9 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 }
 
 func (c *Config) applyEnv(getenv func(string) string) error {
+	if err := c.Config.ApplyEnv(getenv); err != nil {
+		return err
+	}
 	str := func(name string, dst *string) {
 		if v := getenv(name); v != "" {
 			*dst = v
@@ -183,30 +152,10 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			*dst = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
 		}
 	}
-	str("AWARD_DATA_DIR", &c.DataDir)
 	str("AWARD_MANIFEST", &c.Manifest)
 	str("AWARD_HOLIDAYS", &c.Holidays)
 	str("AWARD_BASE_PATH", &c.BasePath)
 	str("AWARD_TOWNSHIPS", &c.Townships)
-	str("AWARD_S3_ENDPOINT", &c.S3.Endpoint)
-	str("AWARD_S3_BUCKET", &c.S3.Bucket)
-	str("AWARD_S3_ACCESS_KEY", &c.S3.AccessKey)
-	str("AWARD_S3_SECRET_KEY", &c.S3.SecretKey)
-	str("AWARD_S3_REGION", &c.S3.Region)
-	flag("AWARD_S3_INSECURE", &c.S3.Insecure)
-	flag("AWARD_S3_SSE", &c.S3.SSE)
-	str("AWARD_IDENTITY_KEY", &c.IdentityKey)
-	str("AWARD_IDENTITY_KEY_FILE", &c.IdentityKeyFile)
-	str("AWARD_RECORD_KEY", &c.RecordKey)
-	str("AWARD_RECORD_KEY_FILE", &c.RecordKeyFile)
-	if v := getenv("AWARD_RECORD_KEYS_OLD"); v != "" {
-		c.RecordKeysOld = nil
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				c.RecordKeysOld = append(c.RecordKeysOld, f)
-			}
-		}
-	}
 	str("AWARD_RATE_SUBMIT", &c.RateLimits.Submit)
 	str("AWARD_RATE_RECEIPT", &c.RateLimits.Receipt)
 	if v := getenv("AWARD_RATE_MAX_CLIENTS"); v != "" {
@@ -229,8 +178,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 			*dst = n
 		}
 	}
-	for name, dst := range map[string]*time.Duration{"AWARD_JANITOR_EVERY": &c.JanitorEvery, "AWARD_JANITOR_AFTER": &c.JanitorAfter,
-		"AWARD_STALL_TIMEOUT": &c.StallTimeout} {
+	for name, dst := range map[string]*time.Duration{"AWARD_STALL_TIMEOUT": &c.StallTimeout} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil || d <= 0 {
@@ -256,8 +204,8 @@ func (c *Config) check() error {
 	if _, err := time.LoadLocation(c.TimeZone); err != nil {
 		return fmt.Errorf("intake config: timeZone: %w", err)
 	}
-	if c.S3.Endpoint != "" && (c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "") {
-		return fmt.Errorf("intake config: AWARD_S3_ENDPOINT is set; AWARD_S3_BUCKET, AWARD_S3_ACCESS_KEY and AWARD_S3_SECRET_KEY are needed too")
+	if err := c.Config.Check(); err != nil {
+		return err
 	}
 	l := c.Limits
 	if l.MaxFileBytes < 1 || l.MaxRequestBytes < l.MaxFileBytes || l.MaxFiles < 1 || l.StatementMin < 1 || l.StatementMax < l.StatementMin {

@@ -20,7 +20,7 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	status, body := http.StatusOK, "ok\n"
-	if p, ok := s.store.(storage.Pinger); ok {
+	if p, ok := s.archive.Store().(storage.Pinger); ok {
 		if err := p.Ping(ctx); err != nil {
 			status, body = http.StatusServiceUnavailable, "storage unreachable\n"
 		}

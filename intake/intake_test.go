@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
@@ -71,7 +72,7 @@ func newEnv(t *testing.T, store storage.Store, tweak func(*Config)) *testEnv {
 		t.Fatal(err)
 	}
 	e := &testEnv{t: t, store: store, now: duringPublicity}
-	e.srv, err = New(cfg, Deps{Store: store, Windows: fixedWindows{testManifest()}, Sealer: sealer, Ledger: testLedger(t, store, e.clock),
+	e.srv, err = New(cfg, Deps{Archive: archive.New(store, sealer, testLedger(t, store, e.clock), cfg.Config, archive.Options{Now: e.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), Windows: fixedWindows{testManifest()},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock, Calendar: testCalendar(t),
 		Townships: []string{"青年路街道", "韩寺镇", "姚家镇"}})
 	if err != nil {
@@ -266,7 +267,7 @@ func testGoodObjection(t *testing.T, store storage.Store) {
 		t.Fatal(err)
 	}
 	var id objectorIdentity
-	if err := e.srv.sealer.Open(m.Reference, m.Identity, &id); err != nil || id.IDNumber != "11010519491231002X" || id.Name != "张三" {
+	if err := e.srv.archive.Sealer().Open(m.Reference, m.Identity, &id); err != nil || id.IDNumber != "11010519491231002X" || id.Name != "张三" {
 		t.Errorf("sealed identity: %v %+v", err, id)
 	}
 	if m.Fields["candidateName"] != "中牟县示例食品有限公司" || m.Files[0].Type != typePDF || m.Files[1].Type != typePNG {
@@ -452,11 +453,11 @@ func testSweep(t *testing.T, store storage.Store) {
 	// A record written just now is alive, however long ago its upload
 	// started: long uploads rewrite their record as they go.
 	e.setNow(time.Now())
-	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Inflight+rep.Objects != 0 {
+	if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Inflight+rep.Objects != 0 {
 		t.Fatalf("a freshly written in-flight record was swept: %+v, %v", rep, err)
 	}
 	e.setNow(time.Now().Add(3 * time.Hour))
-	rep, err := e.srv.Sweep(ctx, time.Hour)
+	rep, err := e.srv.archive.Sweep(ctx, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -510,11 +511,11 @@ func TestRetentionPurge(t *testing.T) {
 	resp.Body.Close()
 	ctx := context.Background()
 	e.setNow(duringPublicity.AddDate(0, 0, 29))
-	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 || len(e.keys()) != 3 {
+	if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 || len(e.keys()) != 3 {
 		t.Fatalf("purged before the retention period ended: %+v %v %v", rep, err, e.keys())
 	}
 	e.setNow(duringPublicity.AddDate(0, 0, 30).Add(time.Second))
-	rep, err := e.srv.Sweep(ctx, time.Hour)
+	rep, err := e.srv.archive.Sweep(ctx, time.Hour)
 	if err != nil || rep.Purged != 1 {
 		t.Fatalf("sweep after the retention period: %+v %v", rep, err)
 	}

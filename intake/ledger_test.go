@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
@@ -31,7 +32,7 @@ func testLedger(tb testing.TB, store storage.Store, now func() time.Time) *ledge
 // verifyStore runs the ledger's verification over the env's store.
 func (e *testEnv) verifyStore() *ledger.Report {
 	e.t.Helper()
-	rep, err := e.srv.ledger.Verify(context.Background(), ledger.VerifyOptions{Files: true})
+	rep, err := e.srv.archive.Ledger().Verify(context.Background(), ledger.VerifyOptions{Files: true})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -174,14 +175,14 @@ func testEntryFailed(t *testing.T, store storage.Store) {
 
 	ctx := context.Background()
 	e.setNow(time.Now())
-	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Recorded != 0 {
+	if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Recorded != 0 {
 		t.Fatalf("sweep within the grace: %+v %v; want nothing recorded", rep, err)
 	}
-	e.setNow(time.Now().Add(2 * recordGrace))
-	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Recorded != 1 {
+	e.setNow(time.Now().Add(2 * archive.RecordGrace))
+	if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Recorded != 1 {
 		t.Fatalf("sweep after the grace: %+v %v; want 1 recorded", rep, err)
 	}
-	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Recorded != 0 {
+	if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Recorded != 0 {
 		t.Fatalf("second sweep: %+v %v; want nothing more recorded", rep, err)
 	}
 	wantFindings(t, e.verifyStore(), got.Reference)
@@ -199,15 +200,20 @@ func testPurgeRecorded(t *testing.T, store storage.Store) {
 	// The first one's purge was interrupted after its entry.
 	ctx := context.Background()
 	key := submission.ManifestKey(submission.KindObjection, refs[0])
-	data, err := e.srv.readObject(ctx, key)
+	rd, _, err := e.store.Get(ctx, key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.srv.ledger.Record(ctx, ledger.KindPurged, refs[0], key, data); err != nil {
+	data, err := io.ReadAll(rd)
+	rd.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.srv.archive.Ledger().Record(ctx, ledger.KindPurged, refs[0], key, data); err != nil {
 		t.Fatal(err)
 	}
 	e.setNow(duringPublicity.AddDate(0, 0, 31))
-	rep, err := e.srv.Sweep(ctx, time.Hour)
+	rep, err := e.srv.archive.Sweep(ctx, time.Hour)
 	if err != nil || rep.Purged != 2 {
 		t.Fatalf("sweep %+v %v; want 2 purged", rep, err)
 	}
@@ -224,7 +230,12 @@ func testBackdated(t *testing.T, store storage.Store) {
 	ref := decode[objectionResponse](t, e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")).Reference
 	ctx := context.Background()
 	key := submission.ManifestKey(submission.KindObjection, ref)
-	data, err := e.srv.readObject(ctx, key)
+	rd, _, err := e.store.Get(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := io.ReadAll(rd)
+	rd.Close()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -237,7 +248,7 @@ func testBackdated(t *testing.T, store storage.Store) {
 	if _, err := store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := e.srv.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 {
+	if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 {
 		t.Fatalf("sweep %+v %v: a backdated manifest was purged", rep, err)
 	}
 	wantFindings(t, e.verifyStore(), ref, ledger.ManifestChanged)

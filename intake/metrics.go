@@ -3,6 +3,8 @@ package intake
 import (
 	"net/http"
 
+	"github.com/zhongmou/award/internal/archive"
+
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -43,4 +45,12 @@ func newMetrics() (*metrics, error) {
 
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
+}
+
+// countSweep counts what a janitor sweep of the archive did.
+func (m *metrics) countSweep(rep archive.SweepReport) {
+	m.janitor.WithLabelValues("inflight").Add(float64(rep.Inflight))
+	m.janitor.WithLabelValues("objects").Add(float64(rep.Objects))
+	m.janitor.WithLabelValues("purged").Add(float64(rep.Purged))
+	m.janitor.WithLabelValues("recorded").Add(float64(rep.Recorded))
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
@@ -63,7 +64,7 @@ func fuzzEnv(tb testing.TB) *testEnv {
 		tb.Fatal(err)
 	}
 	e := &testEnv{store: store, now: duringPublicity}
-	e.srv, err = New(cfg, Deps{Store: store, Windows: fixedWindows{testManifest()}, Sealer: sealer, Ledger: testLedger(tb, store, e.clock),
+	e.srv, err = New(cfg, Deps{Archive: archive.New(store, sealer, testLedger(tb, store, e.clock), cfg.Config, archive.Options{Now: e.clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}), Windows: fixedWindows{testManifest()},
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: e.clock, Calendar: cal,
 		Townships: []string{"青年路街道", "韩寺镇", "姚家镇"}})
 	if err != nil {

@@ -5,10 +5,13 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/zhongmou/award/internal/pagechrome"
 )
 
 //go:embed templates/*.html
@@ -24,6 +27,31 @@ type pages struct {
 	cfg Config
 	// csrf issues the form token each page embeds (see csrf.go).
 	csrf func() string
+	// chrome is the site's header and footer; nil: the layout's own.
+	chrome Chrome
+}
+
+// currentChrome is the site's chrome, or nil.
+func (p *pages) currentChrome() *pagechrome.Chrome {
+	if p.chrome == nil {
+		return nil
+	}
+	return p.chrome.Current()
+}
+
+// warnNoChrome logs a warning, for the person running the intake, when
+// there is no site chrome (yet): the pages then show their plain header
+// and footer until the site build writes it. The error of a source that
+// has one (pagechrome.File's Err) says why.
+func (p *pages) warnNoChrome(log *slog.Logger) {
+	if p.currentChrome() != nil {
+		return
+	}
+	var args []any
+	if e, ok := p.chrome.(interface{ Err() error }); ok && e.Err() != nil {
+		args = append(args, "err", e.Err().Error())
+	}
+	log.Warn("未读到网站生成的页眉页脚（"+pagechrome.Name+"）：受理页面暂用简易页眉页脚，没有网站导航和网站标识码、备案号；运行 award build 后自动改用网站的页眉页脚", args...)
 }
 
 func loadPages(cfg Config) (*pages, error) {
@@ -75,7 +103,10 @@ type pageData struct {
 	Cfg         Config
 	Notice      string
 	CSRF        string // the form token, field csrf
-	Body        any
+	// Header and Footer are the site's chrome, from its own build (so not
+	// escaped); empty, the layout shows a plain header or footer instead.
+	Header, Footer template.HTML
+	Body           any
 }
 
 func (p *pages) render(w http.ResponseWriter, status int, name, title string, body any) {
@@ -86,6 +117,9 @@ func (p *pages) render(w http.ResponseWriter, status int, name, title string, bo
 	}
 	if p.csrf != nil {
 		data.CSRF = p.csrf()
+	}
+	if c := p.currentChrome(); c != nil {
+		data.Header, data.Footer = template.HTML(c.Header), template.HTML(c.Footer)
 	}
 	if err := p.t.ExecuteTemplate(&buf, name, data); err != nil {
 		http.Error(w, "页面生成出错，请稍后再试。", http.StatusInternalServerError)

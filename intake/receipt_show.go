@@ -2,13 +2,13 @@ package intake
 
 import (
 	"context"
-	"io"
+	"errors"
 	"net/http"
 	"time"
 
 	"github.com/gorilla/mux"
 
-	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/submission"
 )
 
@@ -33,27 +33,10 @@ func (s *Server) receiptShow(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, errNoReceipt, nil)
 		return
 	}
-	var m *submission.Manifest
-	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
-		rd, _, err := s.store.Get(r.Context(), submission.ManifestKey(kind, ref))
-		if storage.KindOf(err) == storage.NotFound {
-			continue
-		}
-		if err != nil {
-			s.fail(w, r, asProblem(s.log, err), nil)
-			return
-		}
-		data, err := io.ReadAll(io.LimitReader(rd, 1<<20))
-		rd.Close()
-		if err != nil {
-			s.fail(w, r, asProblem(s.log, err), nil)
-			return
-		}
-		if m, err = submission.DecodeManifest(data); err != nil {
-			s.fail(w, r, asProblem(s.log, err), nil)
-			return
-		}
-		break
+	m, err := s.archive.Find(r.Context(), ref)
+	if err != nil && !errors.Is(err, archive.ErrNotFound) {
+		s.fail(w, r, asProblem(s.log, err), nil)
+		return
 	}
 	if m == nil || !submission.TokenMatches(token, m.TokenHash) {
 		s.fail(w, r, errNoReceipt, nil)
@@ -85,18 +68,13 @@ type receiptStatus struct {
 // latestStatus returns the newest status record of a submission, or nil.
 // A record that cannot be read is logged and passed over.
 func (s *Server) latestStatus(ctx context.Context, ref string) *submission.Status {
-	infos, err := s.store.List(ctx, submission.StatusPrefix(ref))
-	if err != nil || len(infos) == 0 {
-		if err != nil {
-			s.log.Warn("status records not listed", "ref", ref, "err", err)
-		}
+	sts, err := s.archive.Statuses(ctx, ref)
+	if err != nil {
+		s.log.Warn("status records not listed", "ref", ref, "err", err)
 		return nil
 	}
-	for i := len(infos) - 1; i >= 0; i-- {
-		var st submission.Status
-		if err := s.readJSON(ctx, infos[i].Key, &st); err == nil && submission.ValidState(st.State) {
-			return &st
-		}
+	if len(sts) == 0 {
+		return nil
 	}
-	return nil
+	return &sts[0]
 }

@@ -3,11 +3,8 @@ package intake
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -16,7 +13,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/internal/budget"
 	"github.com/zhongmou/award/submission"
 )
 
@@ -47,18 +45,18 @@ type intakeForm struct {
 	guard func(values url.Values) *problem
 }
 
-// received is a submission whose files are stored but not yet committed.
+// received is one request's submission while it is read: its upload in
+// the archive, the text fields, the files stored. It holds nothing of the
+// server's but its share of the form-text budget, given back by release.
 type received struct {
-	s        *Server
-	kind     string
-	ref      string
-	inflight submission.Inflight
-	values   url.Values
-	files    []submission.File
-	written  []string // keys stored so far, for cleanup
+	up     *archive.Upload
+	kind   string
+	values url.Values
+	files  []submission.File
 	// textBytes counts the request's text field bytes; held is what it
-	// holds of the form-text budget until release.
+	// holds of formText until release.
 	textBytes, held int64
+	formText        *budget.Pool
 	// completedAt is when the body's last part arrived: the moment that
 	// decides whether the submission came within its window.
 	completedAt time.Time
@@ -72,59 +70,42 @@ func (rc *received) release() {
 	if rc == nil || rc.held == 0 {
 		return
 	}
-	rc.s.formText.Release(rc.held)
+	rc.formText.Release(rc.held)
 	rc.held = 0
 }
 
-// receive reserves a reference, then reads the multipart body part by part:
-// text fields into values, files streamed straight to storage with their
-// SHA-256, type sniffed from content and checked before any byte is stored.
-// On any failure it removes everything it stored and returns the problem,
-// with the text fields read so far when there are any.
+// discard removes whatever the submission stored (see archive.Upload).
+func (rc *received) discard() {
+	if rc != nil {
+		rc.up.Discard()
+	}
+}
+
+// receive begins an upload in the archive (a fresh reference), then reads
+// the multipart body part by part: text fields into values, files streamed
+// straight to storage with their SHA-256, type sniffed from content and
+// checked before any byte is stored. On any failure it discards what it
+// stored and returns the problem, with the text fields read so far when
+// there are any.
 func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem) {
 	mr, headers, err := partReader(r)
 	if err != nil {
 		return nil, errNotMultipart
 	}
 	form.guard = s.formGuard(r)
-	rc := &received{s: s, kind: form.kind, values: url.Values{}}
-	if p := rc.reserve(r.Context()); p != nil {
-		return nil, p
+	up, err := s.archive.Begin(r.Context(), form.kind)
+	if err != nil {
+		return nil, asProblem(s.log, err)
 	}
-	rc.headers = headers
-	if p := rc.readParts(r.Context(), mr, form); p != nil {
+	rc := &received{up: up, kind: form.kind, values: url.Values{}, formText: s.formText, headers: headers}
+	if p := s.readParts(r.Context(), rc, mr, form); p != nil {
 		rc.discard()
 		return rc, p // the values read so far, to show the form again
 	}
 	return rc, nil
 }
 
-// reserve claims a fresh reference by writing its in-flight record.
-func (rc *received) reserve(ctx context.Context) *problem {
-	for range 5 {
-		rc.ref = submission.NewReference()
-		rc.inflight = submission.Inflight{Reference: rc.ref, Kind: rc.kind, Started: rc.s.now()}
-		err := rc.saveInflight(ctx, true)
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, storage.ErrExists) {
-			return asProblem(rc.s.log, err)
-		}
-	}
-	return errInternal
-}
-
-func (rc *received) saveInflight(ctx context.Context, fresh bool) error {
-	data, err := jsonBytes(rc.inflight)
-	if err != nil {
-		return err
-	}
-	_, err = rc.s.store.Put(ctx, submission.InflightKey(rc.ref), bytes.NewReader(data), storage.PutOptions{IfAbsent: fresh, ContentType: "application/json"})
-	return err
-}
-
-func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form intakeForm) *problem {
+func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Reader, form intakeForm) *problem {
 	counts := map[string]int{}
 	earlyDone, guarded := false, false
 	for n := 0; ; n++ {
@@ -132,7 +113,7 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 		part, err := mr.NextPart()
 		rc.headers.unlimit()
 		if err == io.EOF {
-			rc.completedAt = rc.s.now()
+			rc.completedAt = s.now()
 			if form.guard != nil {
 				return form.guard(rc.values)
 			}
@@ -146,7 +127,7 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 		}
 		name := part.FormName()
 		if part.FileName() == "" {
-			if p := rc.readField(ctx, part, name); p != nil {
+			if p := s.readField(ctx, rc, part, name); p != nil {
 				return p
 			}
 			continue
@@ -173,7 +154,7 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 				Message: fmt.Sprintf("文件数量超过上限：此栏最多%d个文件。请合并或删减后重新提交。", slot.maxCount),
 				Fields:  map[string]string{name: fmt.Sprintf("最多%d个文件", slot.maxCount)}}
 		}
-		if p := rc.storeFile(ctx, part, name, slot); p != nil {
+		if p := s.storeFile(ctx, rc, part, name, slot); p != nil {
 			return p
 		}
 	}
@@ -187,8 +168,8 @@ func (rc *received) readParts(ctx context.Context, mr *multipart.Reader, form in
 // back at once, the rest when the request ends (release). So an ordinary
 // form never waits for the budget, and a refused one still has its
 // entries to show again.
-func (rc *received) readField(ctx context.Context, part *multipart.Part, name string) *problem {
-	left := rc.s.cfg.Limits.MaxFormTextBytes - rc.textBytes
+func (s *Server) readField(ctx context.Context, rc *received, part *multipart.Part, name string) *problem {
+	left := s.cfg.Limits.MaxFormTextBytes - rc.textBytes
 	if left <= 0 {
 		return &problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
 			Message: "表单中的文字内容合计过多，请精简后重新提交。"}
@@ -199,12 +180,12 @@ func (rc *received) readField(ctx context.Context, part *multipart.Part, name st
 	if err == nil && int64(len(b)) == free && free < want {
 		// The field goes on past the request's own allowance.
 		rest := want - free
-		if err := rc.s.formText.Acquire(ctx, rest); err != nil {
-			return asProblem(rc.s.log, err)
+		if err := rc.formText.Acquire(ctx, rest); err != nil {
+			return asProblem(s.log, err)
 		}
 		var more []byte
 		more, err = io.ReadAll(io.LimitReader(part, rest))
-		rc.s.formText.Release(rest - int64(len(more)))
+		rc.formText.Release(rest - int64(len(more)))
 		rc.held += int64(len(more))
 		b = append(b, more...)
 	}
@@ -227,8 +208,10 @@ func (rc *received) readField(ctx context.Context, part *multipart.Part, name st
 	return nil
 }
 
-// storeFile streams one file part to storage.
-func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field string, slot fileSlot) *problem {
+// storeFile streams one file part into the archive, its type sniffed from
+// its first bytes and checked before anything is stored, its content
+// checked on the way (zip bombs, truncation), its size bounded.
+func (s *Server) storeFile(ctx context.Context, rc *received, part *multipart.Part, field string, slot fileSlot) *problem {
 	display := submission.SanitizeFileName(part.FileName())
 	if unsafeName(rawFileName(part)) {
 		return invalid(map[string]string{field: "文件名“" + display + "”含有不允许的字符（路径符号 / \\ 、“..” 或控制字符），请把文件改为普通的名称后重新上传。"})
@@ -248,22 +231,15 @@ func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field s
 			Message: "文件“" + display + "”的格式不在接受范围内。可以上传：" + typeNames(slot.types) + "。",
 			Fields:  map[string]string{field: "“" + display + "”不是可接受的格式（" + typeNames(slot.types) + "）"}}
 	}
-	key := submission.FileKey(rc.kind, rc.ref, len(rc.files)+1)
-	rc.inflight.Keys = append(rc.inflight.Keys, key)
-	if err := rc.saveInflight(ctx, false); err != nil {
-		return asProblem(rc.s.log, err)
-	}
-	h := sha256.New()
 	check, err := newFileCheck(typ)
 	if err != nil {
-		return asProblem(rc.s.log, err)
+		return asProblem(s.log, err)
 	}
 	defer check.close()
-	body := &limitedReader{r: io.TeeReader(io.MultiReader(bytes.NewReader(head), part), check), left: slot.maxBytes, h: h,
-		touch: func() { rc.touch(ctx) }}
+	body := &limitedReader{r: io.TeeReader(io.MultiReader(bytes.NewReader(head), part), check), left: slot.maxBytes}
 	start := time.Now()
-	info, err := rc.s.store.Put(ctx, key, body, storage.PutOptions{ContentType: typ})
-	rc.s.metrics.storageSeconds.WithLabelValues("put").Observe(time.Since(start).Seconds())
+	stored, err := rc.up.Put(ctx, body, typ)
+	s.metrics.storageSeconds.WithLabelValues("put").Observe(time.Since(start).Seconds())
 	if err != nil {
 		switch {
 		case body.over:
@@ -273,63 +249,29 @@ func (rc *received) storeFile(ctx context.Context, part *multipart.Part, field s
 		case body.readErr != nil:
 			return readProblem(body.readErr)
 		}
-		return asProblem(rc.s.log, err)
-	}
-	rc.written = append(rc.written, key)
-	if info.Size != body.n {
-		return asProblem(rc.s.log, fmt.Errorf("store %s: stored %d bytes, read %d", key, info.Size, body.n))
+		return asProblem(s.log, err)
 	}
 	if why := check.verdict(); why != "" {
 		return &problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
 			Message: "文件“" + display + "”" + why + "，没有保存。请检查文件后重新上传。",
 			Fields:  map[string]string{field: "“" + display + "”" + why}}
 	}
-	rc.files = append(rc.files, submission.File{Field: field, Name: display, Key: key, Size: body.n,
-		SHA256: hex.EncodeToString(h.Sum(nil)), Type: typ})
-	rc.s.metrics.bytes.WithLabelValues(rc.kind).Add(float64(body.n))
+	rc.files = append(rc.files, submission.File{Field: field, Name: display, Key: stored.Key, Size: stored.Size,
+		SHA256: stored.SHA256, Type: typ})
+	s.metrics.bytes.WithLabelValues(rc.kind).Add(float64(stored.Size))
 	return nil
 }
 
-// touch rewrites the in-flight record to show the upload is still alive.
-func (rc *received) touch(ctx context.Context) {
-	if err := rc.saveInflight(ctx, false); err != nil {
-		rc.s.log.Warn("in-flight record not refreshed", "ref", rc.ref, "err", err)
-	}
-}
-
-// discard removes whatever this submission stored. It runs even when the
-// client has gone, with its own deadline.
-func (rc *received) discard() {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	for _, k := range rc.inflight.Keys {
-		if err := rc.s.store.Delete(ctx, k); err != nil {
-			rc.s.log.Warn("cleanup failed; the janitor will retry", "key", k, "err", err)
-			return // keep the in-flight record for the janitor
-		}
-		rc.s.abortIncomplete(ctx, k)
-	}
-	if err := rc.s.store.Delete(ctx, submission.InflightKey(rc.ref)); err != nil {
-		rc.s.log.Warn("cleanup of in-flight record failed; the janitor will retry", "ref", rc.ref, "err", err)
-	}
-}
-
-// limitedReader counts and hashes what passes and fails past a limit.
+// limitedReader counts what passes and fails past a limit, noting whether
+// it did and any error of the body, so that a failed Put can be told for
+// the person.
 type limitedReader struct {
 	r       io.Reader
 	left    int64
 	n       int64
-	h       hash.Hash
 	over    bool
 	readErr error
-	touch   func() // called every touchEvery bytes: the upload is alive
-	touched int64
 }
-
-// touchEvery is how often a long upload rewrites its in-flight record, so
-// that the janitor, which sweeps records not written for JanitorAfter,
-// never takes a live upload for an interrupted one.
-const touchEvery = 64 << 20
 
 var errTooLarge = errors.New("file exceeds its size limit")
 
@@ -337,14 +279,9 @@ func (l *limitedReader) Read(p []byte) (int, error) {
 	n, err := l.r.Read(p)
 	if n > 0 {
 		l.n += int64(n)
-		l.h.Write(p[:n])
 		if l.n > l.left {
 			l.over = true
 			return 0, errTooLarge
-		}
-		if l.touch != nil && l.n-l.touched >= touchEvery {
-			l.touched = l.n
-			l.touch()
 		}
 	}
 	if err != nil && err != io.EOF {
@@ -388,41 +325,16 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// commit signs and writes the manifest, the commit point, appends its
-// ledger entry, and drops the in-flight record. It returns the receipt
-// token.
-func (rc *received) commit(ctx context.Context, fields map[string]string, identity *submission.Sealed) (*submission.Manifest, string, *problem) {
-	token := submission.NewToken()
-	m := &submission.Manifest{
-		Version: submission.Version, Kind: rc.kind, Reference: rc.ref, TokenHash: submission.HashToken(token),
-		ReceivedAt: rc.receivedAt(), Fields: fields, Identity: identity, Files: rc.files,
-	}
-	if err := rc.s.signManifest(m); err != nil {
-		return nil, "", asProblem(rc.s.log, err)
-	}
-	data, err := m.Encode()
+// commit commits the submission in the archive: the manifest with its
+// typed fields, the sealed identity and the files, as of when its last part
+// arrived. It returns the receipt token.
+func (s *Server) commit(ctx context.Context, rc *received, fields map[string]string, identity any) (*submission.Manifest, string, *problem) {
+	m, token, err := rc.up.Commit(ctx, archive.Commitment{ReceivedAt: rc.completedAt, Fields: fields, Identity: identity, Files: rc.files})
 	if err != nil {
-		return nil, "", asProblem(rc.s.log, err)
-	}
-	if _, err := rc.s.store.Put(ctx, submission.ManifestKey(rc.kind, rc.ref), bytes.NewReader(data),
-		storage.PutOptions{IfAbsent: true, ContentType: "application/json"}); err != nil {
-		return nil, "", asProblem(rc.s.log, err)
-	}
-	rc.s.recordCommit(ctx, m, data)
-	if err := rc.s.store.Delete(context.WithoutCancel(ctx), submission.InflightKey(rc.ref)); err != nil {
-		rc.s.log.Warn("in-flight record not removed; the janitor will", "ref", rc.ref, "err", err)
+		return nil, "", asProblem(s.log, err)
 	}
 	return m, token, nil
 }
 
 // trimmed returns a form value with surrounding space removed.
 func trimmed(v url.Values, name string) string { return strings.TrimSpace(v.Get(name)) }
-
-// receivedAt is the time a submission is recorded as received: when its
-// last part arrived.
-func (rc *received) receivedAt() time.Time {
-	if rc.completedAt.IsZero() {
-		return rc.s.now()
-	}
-	return rc.completedAt
-}

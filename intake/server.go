@@ -14,7 +14,6 @@
 package intake
 
 import (
-	"context"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -23,10 +22,10 @@ import (
 
 	"github.com/gorilla/mux"
 
-	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/budget"
+	"github.com/zhongmou/award/internal/pagechrome"
 	"github.com/zhongmou/award/schedule"
-	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 	"github.com/zhongmou/award/workday"
 )
@@ -36,15 +35,20 @@ type Windows interface {
 	Current() *schedule.Manifest
 }
 
+// Chrome gives the current page chrome, the site's header and footer that
+// the site build writes (pagechrome.Name); Current is nil while there is
+// none.
+type Chrome interface {
+	Current() *pagechrome.Chrome
+}
+
 // Server is the intake's HTTP service.
 type Server struct {
 	cfg       Config
 	calendar  *workday.Calendar
 	townships []string
-	store     storage.Store
+	archive   *archive.Archive
 	windows   Windows
-	sealer    *submission.Sealer
-	ledger    *ledger.Ledger
 	log       *slog.Logger
 	now       func() time.Time
 	loc       *time.Location
@@ -65,12 +69,14 @@ type Deps struct {
 	Calendar *workday.Calendar
 	// Townships are the county's townships and sub-districts (townships.yaml).
 	Townships []string
-	Store     storage.Store
-	Windows   Windows
-	Sealer    *submission.Sealer
-	// Ledger records every commit and purge; its Signer (the record key)
-	// signs the manifests. Required: without it nothing is committed.
-	Ledger *ledger.Ledger
+	// Archive keeps the submissions: their files, manifests, status
+	// records, ledger. Required.
+	Archive *archive.Archive
+	Windows Windows
+	// Chrome is the site's header and footer, which every page (forms,
+	// receipts, error pages) shows, inserted as HTML; while it is nil or
+	// has none, the pages show a plain header and footer of their own.
+	Chrome Chrome
 	Log    *slog.Logger
 	// Now is the server's clock; nil means time.Now.
 	Now func() time.Time
@@ -82,7 +88,10 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("intake: %w", err)
 	}
-	s := &Server{cfg: cfg, store: d.Store, windows: d.Windows, sealer: d.Sealer, ledger: d.Ledger, log: d.Log, now: d.Now, loc: loc,
+	if d.Archive == nil {
+		return nil, fmt.Errorf("intake: no archive (Deps.Archive)")
+	}
+	s := &Server{cfg: cfg, archive: d.Archive, windows: d.Windows, log: d.Log, now: d.Now, loc: loc,
 		calendar: d.Calendar, townships: d.Townships}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -93,10 +102,13 @@ func New(cfg Config, d Deps) (*Server, error) {
 	if s.metrics, err = newMetrics(); err != nil {
 		return nil, err
 	}
+	d.Archive.OnSweep = s.metrics.countSweep
 	if s.pages, err = loadPages(cfg); err != nil {
 		return nil, err
 	}
 	s.pages.csrf = s.csrfToken
+	s.pages.chrome = d.Chrome
+	s.pages.warnNoChrome(s.log)
 	s.csrfKey = csrfKeyBytes(cfg)
 	if s.cfg.CSRFMaxAge <= 0 {
 		s.cfg.CSRFMaxAge = 12 * time.Hour
@@ -169,18 +181,6 @@ func (s *Server) manifest() *schedule.Manifest {
 		return nil
 	}
 	return s.windows.Current()
-}
-
-// abortIncomplete removes partial multipart uploads under key when the store
-// has such a thing.
-func (s *Server) abortIncomplete(ctx context.Context, key string) {
-	if a, ok := s.store.(interface {
-		AbortIncomplete(context.Context, string) error
-	}); ok {
-		if err := a.AbortIncomplete(ctx, key); err != nil {
-			s.log.Warn("abort incomplete upload failed; the janitor will retry", "key", key, "err", err)
-		}
-	}
 }
 
 func (s *Server) recoverPanics(next http.Handler) http.Handler {

@@ -5,8 +5,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
-	"sync"
 	"time"
+
+	"github.com/zhongmou/award/internal/watchfile"
 )
 
 // ManifestVersion is the version of the manifest format this package writes
@@ -97,74 +98,14 @@ func (m *Manifest) Call(id string) *Call {
 // (size or modification time), checked at most once per interval.
 // It is safe for concurrent use. After a failed reload it keeps serving the
 // last good manifest and reports the error through Err.
-type ManifestFile struct {
-	fsys     fs.FS
-	path     string
-	interval time.Duration
-
-	mu      sync.Mutex
-	current *Manifest
-	stamp   fileStamp
-	checked time.Time
-	err     error
-}
-
-type fileStamp struct {
-	size int64
-	mod  time.Time
-}
+type ManifestFile = watchfile.File[Manifest]
 
 // OpenManifest reads the manifest name in fsys (os.DirFS("public") and
 // "windows.json", say); it fails if the file cannot be read.
 func OpenManifest(fsys fs.FS, name string, interval time.Duration) (*ManifestFile, error) {
-	f := &ManifestFile{fsys: fsys, path: name, interval: interval}
-	if err := f.reload(); err != nil {
-		return nil, err
+	f := watchfile.Open(fsys, name, interval, DecodeManifest)
+	if err := f.Err(); err != nil {
+		return nil, fmt.Errorf("manifest %w", err)
 	}
 	return f, nil
-}
-
-// Current returns the manifest, reloading it first if the file changed.
-func (f *ManifestFile) Current() *Manifest {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if time.Since(f.checked) >= f.interval {
-		f.err = f.reloadLocked()
-	}
-	return f.current
-}
-
-// Err is the error of the last reload, nil if it succeeded.
-func (f *ManifestFile) Err() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.err
-}
-
-func (f *ManifestFile) reload() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.reloadLocked()
-}
-
-func (f *ManifestFile) reloadLocked() error {
-	f.checked = time.Now()
-	st, err := fs.Stat(f.fsys, f.path)
-	if err != nil {
-		return fmt.Errorf("manifest %s: %w", f.path, err)
-	}
-	stamp := fileStamp{st.Size(), st.ModTime()}
-	if f.current != nil && stamp == f.stamp {
-		return nil
-	}
-	data, err := fs.ReadFile(f.fsys, f.path)
-	if err != nil {
-		return fmt.Errorf("manifest %s: %w", f.path, err)
-	}
-	m, err := DecodeManifest(data)
-	if err != nil {
-		return fmt.Errorf("manifest %s: %w", f.path, err)
-	}
-	f.current, f.stamp = m, stamp
-	return nil
 }

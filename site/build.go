@@ -102,12 +102,8 @@ type builder struct {
 	site      *Site
 
 	// In a session:
-	sess       *Session
-	change     Change
-	relisted   bool            // the content was listed afresh
-	editMu     sync.Mutex      // guards bodyOnly and structural
-	bodyOnly   map[string]bool // changed files whose front matter is unchanged
-	structural bool            // a change beyond page bodies
+	sess   *Session
+	change Change
 
 	writtenMu sync.Mutex // guards report.WrittenNames
 	jobs      []job      // every output of the build
@@ -169,21 +165,12 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.probs.err(); err != nil {
 		return err
 	}
-	edited, partial := b.partial()
-	toWrite := jobs
-	if partial {
-		toWrite = selectJobs(jobs, edited)
-	}
-	b.report.Rendered, b.report.Partial = len(toWrite), partial
-	if err := b.write(ctx, toWrite); err != nil {
+	b.report.Rendered = len(jobs)
+	if err := b.write(ctx, jobs); err != nil {
 		return err
 	}
 	if err := b.probs.err(); err != nil {
 		return err
-	}
-	b.report.Unchanged += len(jobs) - len(toWrite)
-	if partial {
-		return nil // the set of outputs is the same as before
 	}
 	keep := make(map[string]bool, len(jobs))
 	for _, j := range jobs {

@@ -69,7 +69,24 @@
 // wherever they appear, such as a page's entry in every list; the output is
 // inserted as HTML, so call it where an element may stand).
 //
+// layouts/partials/intake-header.html and layouts/partials/intake-footer.html,
+// if the theme has them (both, or neither: one alone fails the build), are
+// the chrome of the intake's pages (forms, receipts, error pages): the build
+// executes each with a *View whose Site is set and whose Page and Paginator
+// are nil (those pages are none of the site's), and writes the two results
+// to _award/chrome.json (format: package internal/pagechrome), which the
+// intake reads and reloads when it changes. The intake inserts the header
+// as HTML between its skip link and its <main id="main">, and the footer
+// after </main>; so they must be HTML that may stand there, with no script,
+// no inline style or event handler (the intake's Content-Security-Policy),
+// and nothing that differs from page to page (current-section marks): the
+// default theme's include its header.html (with .Site) and footer.html, so
+// the intake's pages show the header and footer of the site's. Like every
+// template but those of pages, lists, the home page and feeds, they may not
+// show a page's Content or Summary (a body-only edit does not render them).
+//
 // Besides the templates' pages a build writes an Atom feed for the site
 // (atom.xml) and for each section (<section>/atom.xml), sitemap.xml,
-// robots.txt, and a redirect page for each alias.
+// robots.txt, a redirect page for each alias, and for the intake
+// windows.json (package schedule) and, as above, _award/chrome.json.
 package site

@@ -70,6 +70,9 @@ func (b *builder) plan() []job {
 	}
 	add(job{name: "sitemap.xml", source: "sitemap", render: b.sitemap})
 	add(b.manifestJob())
+	if j, ok := b.chromeJob(); ok {
+		add(j)
+	}
 	if b.cfg.searchOn() {
 		b.search = newSearchIndex(b.site.RegularPages, b.cfg)
 		jobs = append(jobs, b.search.jobs()...)

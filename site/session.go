@@ -22,13 +22,15 @@ type Change struct {
 
 // Session builds one site again and again, for the development server. It
 // keeps each content file's bytes, parsed front matter and rendered
-// Markdown, and re-reads only the files a Change names. Outputs are always
-// rendered from the whole site's current state and written only when their
-// bytes change, so that an incremental build writes exactly what a clean
-// build would (the session tests prove it). When the only change is to the
-// body of existing pages, it renders just those pages, the lists and feeds
-// they appear in and the home page: the template contract for that is that
-// no other page shows another page's Content or Summary.
+// Markdown, and re-reads only the files a Change names. Outputs are written
+// only when their bytes change, and an incremental build writes exactly
+// what a clean build would (the session tests prove it). When the only
+// change is to the bodies of existing published pages (their front matter
+// byte for byte the same), it keeps the last build's page graph and renders
+// just those pages, the lists and feeds they appear in, the home page and
+// the search-index files their text is in: the template contract for that
+// is that no other page shows another page's Content or Summary. Any other
+// change renders every output from the whole site's current state.
 //
 // A session's Options (configuration, calendar) are fixed: start a new
 // session when they change. Build is safe to call from one goroutine at a
@@ -76,8 +78,7 @@ func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Rep
 		rep.Duration = time.Since(start)
 		return rep, nil
 	}
-	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: s, change: change,
-		bodyOnly: map[string]bool{}}
+	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: s, change: change}
 	if err := b.build(ctx); err != nil {
 		s.built, s.last = false, nil // what failed was not written: the next build renders all
 		return nil, err
@@ -145,7 +146,6 @@ func (b *builder) relist() ([]sourceFile, error) {
 	if err != nil {
 		return nil, err
 	}
-	b.relisted = true
 	if b.sess != nil {
 		b.sess.files = files
 		known := make(map[string]bool, len(files))
@@ -179,19 +179,13 @@ func (b *builder) source(name string) (*cacheEntry, error) {
 		return nil, fmt.Errorf("read: %w", err)
 	}
 	if old != nil && bytes.Equal(old.src, src) {
-		b.editMu.Lock()
-		b.bodyOnly[name] = true // nothing changed: nothing to render for it
-		b.editMu.Unlock()
-		return old, nil
+		return old, nil // saved unchanged: keep its parse and rendered body
 	}
 	e := b.parseSource(name, src)
 	if s != nil {
 		s.cacheMu.Lock()
 		s.cache[name] = e
 		s.cacheMu.Unlock()
-		if old != nil && b.bodyOnly != nil {
-			b.noteEdit(name, old, e)
-		}
 	}
 	return e, nil
 }
@@ -203,19 +197,6 @@ func (b *builder) changed(name string) bool {
 		}
 	}
 	return false
-}
-
-// noteEdit records whether an edit touched only a page's body.
-func (b *builder) noteEdit(name string, old, e *cacheEntry) {
-	b.editMu.Lock()
-	defer b.editMu.Unlock()
-	same := old.page != nil && e.page != nil && bytes.Equal(old.fm, e.fm) && e.page.Kind == KindPage &&
-		b.skipReason(old.page) == "" && b.skipReason(e.page) == ""
-	if same {
-		b.bodyOnly[name] = true
-	} else {
-		b.structural = true
-	}
 }
 
 // cachedBody returns p's rendered Markdown if it is still valid: the file
@@ -251,20 +232,6 @@ func (b *builder) storeBody(p *Page, rb *renderedBody) {
 	}
 }
 
-// partial reports whether this build may render only what body edits
-// affect, and which files were edited.
-func (b *builder) partial() (map[string]bool, bool) {
-	if b.sess == nil || !b.sess.built || b.change.Full || b.change.Theme || b.relisted || b.structural || len(b.bodyOnly) == 0 {
-		return nil, false
-	}
-	for _, name := range b.change.Content {
-		if !b.bodyOnly[name] {
-			return nil, false // a change we cannot place: render all
-		}
-	}
-	return b.bodyOnly, true
-}
-
 // selectJobs keeps the jobs a body-only edit of files affects: those pages,
 // the list pages showing them, the home page and the feeds.
 func selectJobs(jobs []job, files map[string]bool) []job {
@@ -291,7 +258,8 @@ func selectJobs(jobs []job, files map[string]bool) []job {
 // of existing published pages: their front matter is unchanged, so the
 // last build's page graph (lists, order, tags, URLs) still holds. It
 // renders the new bodies into the last build's pages and re-renders only
-// the outputs that show them. ok is false when the change is anything else.
+// the outputs that show them. ok is false when the change is anything else
+// (nothing has then been changed), and Build renders every output.
 func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
 	last := s.last
 	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {

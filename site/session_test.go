@@ -9,11 +9,14 @@ import (
 	"math/rand/v2"
 	"os"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
+
+	"github.com/zhongmou/award/bench/corpus"
 )
 
 // TestSessionEqualsCleanBuild is the equivalence property of incremental
@@ -268,10 +271,11 @@ func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 		name := pick(lists)
 		edit(name, func(s string) string { return titleLine.ReplaceAllString(s, "title: 栏目新名") })
 		return Change{Content: []string{name}}, "list title " + name
-	case n < 95: // template edit
-		f := theme["layouts/_default/single.html"]
-		theme["layouts/_default/single.html"] = &fstest.MapFile{Data: append(bytes.Clone(f.Data), fmt.Sprintf("<!-- %d -->", rng.IntN(1000))...)}
-		return Change{Theme: true}, "template"
+	case n < 95: // template edit: a page template, or the header or footer partial (every page and the intake's chrome)
+		name := pick([]string{"layouts/_default/single.html", "layouts/partials/header.html", "layouts/partials/footer.html"})
+		f := theme[name]
+		theme[name] = &fstest.MapFile{Data: append(bytes.Clone(f.Data), fmt.Sprintf("<!-- %d -->", rng.IntN(1000))...)}
+		return Change{Theme: true}, "template " + name
 	case n < 100 || len(windows) == 0: // saved without change
 		name := pick(pages)
 		return Change{Content: []string{name}}, "touch " + name
@@ -312,5 +316,50 @@ func TestSessionBodyEditRendersLittle(t *testing.T) {
 	page, _ := out.File("notices/p00010/index.html")
 	if !bytes.Contains(page, []byte("新增一句。")) {
 		t.Error("the edited page was not rewritten")
+	}
+}
+
+// TestSessionMixedBatchEqualsCleanBuild covers the batch the body-edit fast
+// path declines although every file in it is a body edit or unchanged: a
+// body edit saved together with an untouched section page and an untouched
+// draft (an editor's "save all"). The session renders everything, and its
+// output, search index included, equals a clean build's.
+func TestSessionMixedBatchEqualsCleanBuild(t *testing.T) {
+	content := corpusFS(200, 5)
+	cfg, _ := ParseConfig(nil)
+	opts := Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg}
+	out := NewMemOutput()
+	so := opts
+	so.Output = out
+	sess, err := NewSession(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	full, err := sess.Build(context.Background(), Change{Full: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var draft string
+	for _, n := range slices.Sorted(maps.Keys(content)) {
+		if corpus.IsDraft(content[n].Data) {
+			draft = n
+			break
+		}
+	}
+	name := "notices/p00010.md"
+	if _, ok := content[name]; !ok || draft == "" {
+		t.Fatal("the corpus has no " + name + " or no draft: pick others")
+	}
+	content[name] = &fstest.MapFile{Data: append(bytes.Clone(content[name].Data), "\n独一无二的新增语句。\n"...)}
+	rep, err := sess.Build(context.Background(), Change{Content: []string{name, "notices/_index.md", draft}}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Partial || rep.Rendered != full.Rendered {
+		t.Errorf("mixed batch: partial=%v, rendered %d of %d outputs", rep.Partial, rep.Rendered, full.Rendered)
+	}
+	if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
+		t.Errorf("output differs from a clean build: %s", diff)
 	}
 }

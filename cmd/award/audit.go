@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
 )
 
@@ -131,19 +133,15 @@ func printAuditReport(w io.Writer, rep *ledger.Report, files bool) {
 // openLedger opens the configured storage's ledger with the record keys;
 // it never creates a key.
 func openLedger(ctx context.Context, config string, stderr io.Writer) (*ledger.Ledger, error) {
-	cfg, err := loadIntakeConfig(config)
+	cfg, err := archive.LoadConfig(config, os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	signer, err := openSigner(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false)
+	a, err := archive.Open(ctx, cfg, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: true})
 	if err != nil {
 		return nil, err
 	}
-	store, err := openStore(ctx, cfg)
-	if err != nil {
-		return nil, err
-	}
-	return ledger.New(store, signer, nil), nil
+	return a.Ledger(), nil
 }
 
 // runAuditAdopt records in the ledger, as they are, the manifests and

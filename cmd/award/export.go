@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/export"
 	"github.com/zhongmou/award/submission"
 )
@@ -61,25 +61,17 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if opts.To, err = parseDay(*to, loc); err != nil {
 		return fmt.Errorf("-to：%w", err)
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	if !*noIdentity {
-		// An export must not create a key: only the intake's key opens
-		// what the intake sealed.
-		opts.Sealer, err = openSealer(cfg, log, false)
-		if errors.Is(err, intake.ErrNoIdentityKey) {
-			return fmt.Errorf("找不到身份信息密钥文件 %s（请设置 AWARD_IDENTITY_KEY 或 identityKeyFile；不解密身份信息请加 -no-identity）", cfg.IdentityKeyFile)
-		}
-		if err != nil {
-			return fmt.Errorf("身份信息密钥：%w", err)
-		}
+	// An export must not create a key: only the intake's key opens what
+	// the intake sealed. The record key, always: the export verifies what
+	// it exports.
+	a, err := archive.Open(ctx, cfg.Config, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: *noIdentity})
+	if errors.Is(err, archive.ErrNoIdentityKey) {
+		return fmt.Errorf("找不到身份信息密钥文件 %s（请设置 AWARD_IDENTITY_KEY 或 identityKeyFile；不解密身份信息请加 -no-identity）", cfg.IdentityKeyFile)
 	}
-	// The record key, always: the export verifies what it exports.
-	if opts.Signer, err = openSigner(cfg, log, false); err != nil {
+	if err != nil {
 		return err
 	}
-	if opts.Store, err = openStore(ctx, cfg); err != nil {
-		return err
-	}
+	opts.Store, opts.Sealer, opts.Signer = a.Store(), a.Sealer(), a.Signer()
 	rep, err := export.Run(ctx, opts)
 	if rep != nil {
 		printExportReport(stdout, rep, opts.Sealer)

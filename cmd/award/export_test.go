@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
 	"github.com/zhongmou/award/internal/export"
@@ -155,7 +155,7 @@ func TestExportCommand(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = runExport(context.Background(), []string{"-out", filepath.Join(dir, "nokey"), "-intake-config", config, "-operator", "王某", "-no-identity"}, io.Discard, io.Discard)
-	if !errors.Is(err, intake.ErrNoRecordKey) || !strings.Contains(err.Error(), "记录密钥") {
+	if !errors.Is(err, archive.ErrNoRecordKey) || !strings.Contains(err.Error(), "记录密钥") {
 		t.Errorf("export without the record key: %v", err)
 	}
 }

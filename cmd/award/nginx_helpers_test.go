@@ -338,7 +338,7 @@ func startNginxSite(t *testing.T, o nginxOptions) *nginxSite {
 	icfg.Manifest = filepath.Join(pub, schedule.ManifestName)
 	icfg.Holidays = "../../holidays.yaml"
 	icfg.BasePath, icfg.SiteTitle = opts.Config.BasePath(), opts.Config.Title
-	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(io.Discard, nil)), true, now)
+	in, _, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(io.Discard, nil)), true, now)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -70,11 +70,11 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg.Holidays = f.holidays
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
-	in, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true, dev.now)
+	in, arch, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true, dev.now)
 	if err != nil {
 		return err
 	}
-	go in.RunJanitor(ctx, icfg.JanitorEvery, icfg.JanitorAfter)
+	go arch.RunJanitor(ctx, icfg.JanitorEvery, icfg.JanitorAfter)
 	if !noWatch {
 		if err := dev.watch(ctx); err != nil {
 			return err

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -13,8 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/zhongmou/award/internal/archive/ledger"
-	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/submission"
 )
 
@@ -42,64 +39,26 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case strings.TrimSpace(*operator) == "":
 		return errors.New("请用 -operator 注明办理人")
 	}
-	cfg, err := loadIntakeConfig(inf.config)
+	cfg, err := archive.LoadConfig(inf.config, os.Getenv)
 	if err != nil {
 		return err
 	}
-	signer, err := openSigner(cfg, slog.New(slog.NewTextHandler(stderr, nil)), false)
+	a, err := archive.Open(ctx, cfg, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: true})
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	found := false
-	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
-		rd, _, err := store.Get(ctx, submission.ManifestKey(kind, reference))
-		if err == nil {
-			rd.Close()
-			found = true
-			break
-		}
-		if storage.KindOf(err) != storage.NotFound {
-			return fmt.Errorf("读取 %s 出错：%w", reference, err)
-		}
-	}
-	if !found {
+	st := submission.Status{Reference: reference, State: *state, Note: strings.TrimSpace(*note), Operator: strings.TrimSpace(*operator), At: time.Now()}
+	key, err := a.AppendStatus(ctx, st)
+	if errors.Is(err, archive.ErrNotFound) {
 		return fmt.Errorf("没有受理编号为 %s 的申报或异议，请核对", reference)
 	}
-	now := time.Now()
-	st := &submission.Status{Reference: reference, State: *state, Note: strings.TrimSpace(*note), Operator: strings.TrimSpace(*operator), At: now}
-	if err := signer.Sign(st); err != nil {
-		return fmt.Errorf("办理状态无法签名：%w", err)
-	}
-	key := submission.StatusKey(reference, now)
-	data, err := putJSON(ctx, store, key, st)
 	if err != nil {
 		return fmt.Errorf("保存办理状态出错：%w", err)
 	}
-	// The record first, then its ledger entry: a record without an entry
-	// is recorded by the intake's janitor.
-	if _, err := ledger.New(store, signer, nil).Record(ctx, ledger.KindStatus, reference, key, data); err != nil {
-		return fmt.Errorf("办理状态已保存，但未能记入账本：%w（受理服务的清理任务会在约 10 分钟内补记；之后可运行 award audit verify 核对）", err)
-	}
-	audit := map[string]any{"time": now.UTC().Format(time.RFC3339Nano), "operator": st.Operator, "action": "status",
-		"reference": reference, "state": st.State}
-	if _, err := putJSON(ctx, store, "audit/status/"+strings.TrimPrefix(key, "status/"), audit); err != nil {
+	if _, err := a.Audit(ctx, archive.AuditRecord{Time: st.At, Operator: st.Operator, Action: "status", Reference: reference,
+		Details: map[string]string{"state": st.State, "record": key}}); err != nil {
 		return fmt.Errorf("办理状态已保存，但审计记录写入失败：%w", err)
 	}
 	fmt.Fprintf(stdout, "已将 %s 的办理状态更新为“%s”；回执页面即时显示。\n", reference, st.State)
 	return nil
-}
-
-// putJSON stores v as JSON under key, never overwriting, and returns the
-// bytes stored.
-func putJSON(ctx context.Context, store storage.Store, key string, v any) ([]byte, error) {
-	data, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	_, err = store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"})
-	return data, err
 }

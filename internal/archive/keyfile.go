@@ -1,4 +1,4 @@
-package intake
+package archive
 
 import (
 	"crypto/rand"

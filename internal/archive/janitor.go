@@ -1,4 +1,4 @@
-package intake
+package archive
 
 import (
 	"context"
@@ -33,18 +33,18 @@ type SweepReport struct {
 // (reconcileLedger): signed records without an entry are recorded. Last it
 // purges the submissions past their retention period, if the ledger could
 // be read: a purge is recorded in the ledger before anything is deleted.
-func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepReport, error) {
+func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepReport, error) {
 	var rep SweepReport
-	cutoff := s.now().Add(-olderThan)
-	records, err := s.store.List(ctx, "inflight/")
+	cutoff := a.now().Add(-olderThan)
+	records, err := a.store.List(ctx, "inflight/")
 	if err != nil {
 		return rep, fmt.Errorf("sweep: list in-flight: %w", err)
 	}
 	live := map[string]bool{} // prefixes still being received
 	for _, info := range records {
 		var rec submission.Inflight
-		if err := s.readJSON(ctx, info.Key, &rec); err != nil {
-			s.log.Warn("sweep: unreadable in-flight record", "key", info.Key, "err", err)
+		if err := a.readJSON(ctx, info.Key, &rec); err != nil {
+			a.log.Warn("sweep: unreadable in-flight record", "key", info.Key, "err", err)
 			continue
 		}
 		prefix := submission.Prefix(rec.Kind, rec.Reference)
@@ -54,52 +54,51 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepor
 			live[prefix] = true
 			continue
 		}
-		committed, err := s.exists(ctx, submission.ManifestKey(rec.Kind, rec.Reference))
+		committed, err := a.exists(ctx, submission.ManifestKey(rec.Kind, rec.Reference))
 		if err != nil {
 			return rep, err
 		}
 		if !committed {
 			for _, k := range rec.Keys {
-				if err := s.store.Delete(ctx, k); err != nil {
+				if err := a.store.Delete(ctx, k); err != nil {
 					return rep, fmt.Errorf("sweep: %w", err)
 				}
-				s.abortIncomplete(ctx, k)
+				a.abortIncomplete(ctx, k)
 				rep.Objects++
 			}
 		}
-		if err := s.store.Delete(ctx, info.Key); err != nil {
+		if err := a.store.Delete(ctx, info.Key); err != nil {
 			return rep, fmt.Errorf("sweep: %w", err)
 		}
 		rep.Inflight++
-		s.log.Info("sweep: removed interrupted submission", "reference", rec.Reference, "files", len(rec.Keys), "committed", committed)
+		a.log.Info("sweep: removed interrupted submission", "reference", rec.Reference, "files", len(rec.Keys), "committed", committed)
 	}
 	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
-		n, err := s.sweepOrphans(ctx, kind+"s/", cutoff, live)
+		n, err := a.sweepOrphans(ctx, kind+"s/", cutoff, live)
 		rep.Objects += n
 		if err != nil {
 			return rep, err
 		}
 	}
-	st, recorded, ledgerErr := s.reconcileLedger(ctx, olderThan)
+	st, recorded, ledgerErr := a.reconcileLedger(ctx, olderThan)
 	rep.Recorded = recorded
 	if ledgerErr == nil {
-		purged, err := s.purgeExpired(ctx, st)
+		purged, err := a.purgeExpired(ctx, st)
 		rep.Purged = purged
 		if err != nil {
 			return rep, err
 		}
 	}
-	if d, ok := s.store.(interface {
+	if d, ok := a.store.(interface {
 		SweepTemp(time.Duration) (int, error)
 	}); ok {
 		if _, err := d.SweepTemp(olderThan); err != nil {
 			return rep, fmt.Errorf("sweep: temp files: %w", err)
 		}
 	}
-	s.metrics.janitor.WithLabelValues("inflight").Add(float64(rep.Inflight))
-	s.metrics.janitor.WithLabelValues("objects").Add(float64(rep.Objects))
-	s.metrics.janitor.WithLabelValues("purged").Add(float64(rep.Purged))
-	s.metrics.janitor.WithLabelValues("recorded").Add(float64(rep.Recorded))
+	if a.OnSweep != nil {
+		a.OnSweep(rep)
+	}
 	return rep, ledgerErr
 }
 
@@ -114,14 +113,14 @@ func (s *Server) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepor
 // whose date was changed in storage stays, for award audit verify to
 // report. Each purge is logged (reference, kind and date; nothing
 // personal). A retention of 0 keeps everything.
-func (s *Server) purgeExpired(ctx context.Context, st *ledger.State) (int, error) {
-	if s.cfg.RetentionDays <= 0 {
+func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, error) {
+	if a.cfg.RetentionDays <= 0 {
 		return 0, nil
 	}
-	cutoff := s.now().AddDate(0, 0, -s.cfg.RetentionDays)
+	cutoff := a.now().AddDate(0, 0, -a.cfg.RetentionDays)
 	n := 0
 	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
-		objs, err := s.store.List(ctx, kind+"s/")
+		objs, err := a.store.List(ctx, kind+"s/")
 		if err != nil {
 			return n, fmt.Errorf("purge: list: %w", err)
 		}
@@ -129,47 +128,47 @@ func (s *Server) purgeExpired(ctx context.Context, st *ledger.State) (int, error
 			if !strings.HasSuffix(o.Key, "/manifest.json") {
 				continue
 			}
-			data, err := s.readObject(ctx, o.Key)
+			data, err := a.readObject(ctx, o.Key)
 			if err != nil {
-				s.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
+				a.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
 				continue
 			}
 			var m submission.Manifest
 			if err := json.Unmarshal(data, &m); err != nil {
-				s.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
+				a.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
 				continue
 			}
 			if m.ReceivedAt.IsZero() || !m.ReceivedAt.Before(cutoff) {
 				continue
 			}
-			if _, err := s.ledger.Authentic(st, o.Key, data); err != nil {
-				s.log.Warn("purge: manifest not as committed, not purged; run award audit verify", "key", o.Key, "err", err)
+			if _, err := a.ledger.Authentic(st, o.Key, data); err != nil {
+				a.log.Warn("purge: manifest not as committed, not purged; run award audit verify", "key", o.Key, "err", err)
 				continue
 			}
 			if _, done := st.Purged[o.Key]; !done {
-				if _, err := s.ledger.Record(ctx, ledger.KindPurged, m.Reference, o.Key, data); err != nil {
+				if _, err := a.ledger.Record(ctx, ledger.KindPurged, m.Reference, o.Key, data); err != nil {
 					return n, fmt.Errorf("purge: %w", err)
 				}
 			}
-			if err := s.store.Delete(ctx, o.Key); err != nil {
+			if err := a.store.Delete(ctx, o.Key); err != nil {
 				return n, fmt.Errorf("purge: %w", err)
 			}
 			for _, f := range m.Files {
-				if err := s.store.Delete(ctx, f.Key); err != nil {
+				if err := a.store.Delete(ctx, f.Key); err != nil {
 					return n, fmt.Errorf("purge: %w", err)
 				}
 			}
 			n++
-			s.log.Info("purged submission past its retention period", "reference", m.Reference, "kind", m.Kind,
-				"received", m.ReceivedAt.In(s.loc).Format("2006-01-02"), "retention_days", s.cfg.RetentionDays)
+			a.log.Info("purged submission past its retention period", "reference", m.Reference, "kind", m.Kind,
+				"received", m.ReceivedAt.In(a.loc).Format("2006-01-02"), "retention_days", a.cfg.RetentionDays)
 		}
 	}
 	return n, nil
 }
 
 // sweepOrphans removes files under prefixes that have no manifest.
-func (s *Server) sweepOrphans(ctx context.Context, root string, cutoff time.Time, live map[string]bool) (int, error) {
-	objs, err := s.store.List(ctx, root)
+func (a *Archive) sweepOrphans(ctx context.Context, root string, cutoff time.Time, live map[string]bool) (int, error) {
+	objs, err := a.store.List(ctx, root)
 	if err != nil {
 		return 0, fmt.Errorf("sweep: list %s: %w", root, err)
 	}
@@ -189,7 +188,7 @@ func (s *Server) sweepOrphans(ctx context.Context, root string, cutoff time.Time
 		if committed[prefix] || live[prefix] || o.Modified.After(cutoff) {
 			continue
 		}
-		if err := s.store.Delete(ctx, o.Key); err != nil {
+		if err := a.store.Delete(ctx, o.Key); err != nil {
 			return n, fmt.Errorf("sweep: %w", err)
 		}
 		n++
@@ -197,8 +196,8 @@ func (s *Server) sweepOrphans(ctx context.Context, root string, cutoff time.Time
 	return n, nil
 }
 
-func (s *Server) exists(ctx context.Context, key string) (bool, error) {
-	rd, _, err := s.store.Get(ctx, key)
+func (a *Archive) exists(ctx context.Context, key string) (bool, error) {
+	rd, _, err := a.store.Get(ctx, key)
 	if storage.KindOf(err) == storage.NotFound {
 		return false, nil
 	}
@@ -209,8 +208,8 @@ func (s *Server) exists(ctx context.Context, key string) (bool, error) {
 	return true, nil
 }
 
-func (s *Server) readJSON(ctx context.Context, key string, v any) error {
-	data, err := s.readObject(ctx, key)
+func (a *Archive) readJSON(ctx context.Context, key string, v any) error {
+	data, err := a.readObject(ctx, key)
 	if err != nil {
 		return err
 	}
@@ -218,8 +217,8 @@ func (s *Server) readJSON(ctx context.Context, key string, v any) error {
 }
 
 // readObject reads a small object (at most 1 MiB of it).
-func (s *Server) readObject(ctx context.Context, key string) ([]byte, error) {
-	rd, _, err := s.store.Get(ctx, key)
+func (a *Archive) readObject(ctx context.Context, key string) ([]byte, error) {
+	rd, _, err := a.store.Get(ctx, key)
 	if err != nil {
 		return nil, err
 	}
@@ -227,15 +226,22 @@ func (s *Server) readObject(ctx context.Context, key string) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(rd, 1<<20))
 }
 
-// RunJanitor sweeps at start and then every interval until ctx is done.
-func (s *Server) RunJanitor(ctx context.Context, interval, olderThan time.Duration) {
+// RunJanitor sweeps at start and then every interval until ctx is done;
+// zero durations take Config.JanitorEvery and JanitorAfter.
+func (a *Archive) RunJanitor(ctx context.Context, interval, olderThan time.Duration) {
+	if interval <= 0 {
+		interval = a.cfg.JanitorEvery
+	}
+	if olderThan <= 0 {
+		olderThan = a.cfg.JanitorAfter
+	}
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if rep, err := s.Sweep(ctx, olderThan); err != nil {
-			s.log.Warn("janitor sweep failed", "err", err)
+		if rep, err := a.Sweep(ctx, olderThan); err != nil {
+			a.log.Warn("janitor sweep failed", "err", err)
 		} else if rep.Inflight+rep.Objects+rep.Recorded > 0 {
-			s.log.Info("janitor sweep", "inflight", rep.Inflight, "objects", rep.Objects, "recorded", rep.Recorded)
+			a.log.Info("janitor sweep", "inflight", rep.Inflight, "objects", rep.Objects, "recorded", rep.Recorded)
 		}
 		select {
 		case <-ctx.Done():
@@ -243,4 +249,33 @@ func (s *Server) RunJanitor(ctx context.Context, interval, olderThan time.Durati
 		case <-t.C:
 		}
 	}
+}
+
+// RecordGrace is how old a signed record without a ledger entry must be
+// before the janitor records it (at most; olderThan if shorter): longer
+// than any commit takes between writing a record and its entry, so that a
+// commit in progress is not recorded twice.
+const RecordGrace = time.Minute
+
+// reconcileLedger reads the ledger, warns when its chain has problems (the
+// secretariat should run award audit verify), and records the signed
+// manifests and status records it lacks that are older than the grace
+// (min(olderThan, RecordGrace)), logging each. It returns the ledger's
+// state for the purge.
+func (a *Archive) reconcileLedger(ctx context.Context, olderThan time.Duration) (*ledger.State, int, error) {
+	st, err := a.ledger.State(ctx)
+	if err != nil {
+		return nil, 0, fmt.Errorf("sweep: %w", err)
+	}
+	if st.Problems > 0 {
+		a.log.Warn("the ledger's chain is broken: run award audit verify", "problems", st.Problems, "head", st.Head)
+	}
+	added, err := a.ledger.Recover(ctx, st, a.now().Add(-min(olderThan, RecordGrace)))
+	for _, e := range added {
+		a.log.Warn("recorded in the ledger after an interrupted commit", "reference", e.Reference, "key", e.Key, "seq", e.Seq)
+	}
+	if err != nil {
+		return nil, len(added), fmt.Errorf("sweep: %w", err)
+	}
+	return st, len(added), nil
 }

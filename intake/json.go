@@ -1,5 +1,0 @@
-package intake
-
-import "encoding/json"
-
-func jsonBytes(v any) ([]byte, error) { return json.Marshal(v) }
