@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -47,15 +48,22 @@ func WriteAudit(ctx context.Context, store storage.Store, rec AuditRecord) (stri
 		rec.Time = time.Now()
 	}
 	rec.Time = rec.Time.UTC()
-	data, err := json.MarshalIndent(rec, "", "  ")
+	data, err := json.Marshal(rec)
 	if err != nil {
 		return "", fmt.Errorf("audit %s: %w", rec.Action, err)
 	}
-	key := AuditKey(rec.Action, rec.Time)
-	if _, err := store.Put(ctx, key, bytes.NewReader(append(data, '\n')), storage.PutOptions{IfAbsent: true, ContentType: "application/json"}); err != nil {
-		return "", fmt.Errorf("audit %s: %w", rec.Action, err)
+	data = append(data, '\n')
+	for range 3 { // a fresh random key: taken only by a twin record of the same nanosecond
+		key := AuditKey(rec.Action, rec.Time)
+		_, err = store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"})
+		if err == nil {
+			return key, nil
+		}
+		if !errors.Is(err, storage.ErrExists) {
+			break
+		}
 	}
-	return key, nil
+	return "", fmt.Errorf("audit %s: %w", rec.Action, err)
 }
 
 // Audit appends rec to the archive's audit log (see WriteAudit).

@@ -1,20 +1,20 @@
 package export
 
 import (
-	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
-	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/internal/archive"
 )
 
-// AuditPrefix is where the audit records of exports are kept.
-const AuditPrefix = "audit/export/"
+// AuditPrefix is where the audit records of exports are kept (the
+// archive's audit log, action export).
+const AuditPrefix = archive.AuditPrefix + AuditAction + "/"
+
+// AuditAction is the action of an export's record in the audit log; the
+// record's details are its Audit.
+const AuditAction = "export"
 
 // Audit is the record of one export in the audit log. It holds no identity
 // and no key material.
@@ -65,11 +65,6 @@ type AuditFinding struct {
 	Seq       int64  `json:"seq,omitempty"` // ledger entry
 }
 
-// auditTimeLayout is RFC 3339 in UTC with nanoseconds, written the way
-// storage keys allow (lower case, no colons) and with a fixed width, so
-// that keys sort by time.
-const auditTimeLayout = "2006-01-02t15-04-05.000000000z"
-
 // writeAudit appends the export's record to the audit log (Put IfAbsent
 // under a fresh key) and puts it in the report. It runs even if ctx is
 // done: an export that wrote anything must be on record.
@@ -107,28 +102,10 @@ func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
 		a.Error = runErr.Error()
 	}
 	rep.Audit = a
-	data, err := json.Marshal(a)
+	key, err := archive.WriteAudit(ctx, e.o.Store, archive.AuditRecord{Time: a.Time, Operator: a.Operator, Action: AuditAction, Details: a})
 	if err != nil {
-		return fmt.Errorf("导出记录：%w", err)
+		return fmt.Errorf("导出记录未能写入存储（本次导出没有留下记录，请排除故障后重新导出）：%w", err)
 	}
-	data = append(data, '\n')
-	for range 3 {
-		key := auditKey(a.Time)
-		_, err = e.o.Store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"})
-		if err == nil {
-			rep.AuditKey = key
-			return nil
-		}
-		if !errors.Is(err, storage.ErrExists) {
-			break
-		}
-	}
-	return fmt.Errorf("导出记录未能写入存储（本次导出没有留下记录，请排除故障后重新导出）：%w", err)
-}
-
-// auditKey is a fresh key for a record made at t.
-func auditKey(t time.Time) string {
-	var b [6]byte
-	rand.Read(b[:]) // crypto/rand.Read never fails
-	return AuditPrefix + t.UTC().Format(auditTimeLayout) + "-" + hex.EncodeToString(b[:]) + ".json"
+	rep.AuditKey = key
+	return nil
 }

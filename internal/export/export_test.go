@@ -277,10 +277,14 @@ func TestExportAll(t *testing.T) {
 			t.Errorf("audit record contains %q", secret)
 		}
 	}
-	var a Audit
-	if err := json.Unmarshal(raw, &a); err != nil {
-		t.Fatal(err)
+	var rec struct {
+		Action  string
+		Details Audit
 	}
+	if err := json.Unmarshal(raw, &rec); err != nil || rec.Action != AuditAction {
+		t.Fatalf("audit record %s: %v", raw, err)
+	}
+	a := rec.Details
 	if a.Operator != "李四" || a.Count != 4 || a.Files != 6 || !a.Options.Decrypt || len(a.Mismatches) != 0 ||
 		!a.Time.Equal(time.Date(2026, 11, 28, 1, 2, 3, 456, time.UTC)) || !slices.Contains(a.References, "objection/K7M2-QX9D") {
 		t.Errorf("audit %+v", a)

@@ -1,0 +1,161 @@
+package archive_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/storage/miniotest"
+	"github.com/zhongmou/award/submission"
+)
+
+func newArchive(t *testing.T, store storage.Store, now func() time.Time) *archive.Archive {
+	t.Helper()
+	sealer, err := submission.NewSealer(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return archive.New(store, sealer, ledger.New(store, ledgertest.Signer(t), now), archive.DefaultConfig(), archive.Options{Now: now})
+}
+
+// runLife runs a submission's life against one store: what each step
+// leaves in storage is what the package comment promises.
+func runLife(t *testing.T, store storage.Store) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 25, 2, 0, 0, 0, time.UTC)
+	a := newArchive(t, store, func() time.Time { return at })
+	keys := func() string {
+		infos, err := store.List(ctx, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ks []string
+		for _, i := range infos {
+			if !strings.HasPrefix(i.Key, "ledger/") && !strings.HasPrefix(i.Key, "audit/") && !strings.HasPrefix(i.Key, "status/") {
+				ks = append(ks, i.Key)
+			}
+		}
+		return strings.Join(ks, " ")
+	}
+
+	// Discarded: nothing is left.
+	up, err := a.Begin(ctx, submission.KindObjection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := up.Put(ctx, strings.NewReader("evidence"), submission.TypePDF); err != nil {
+		t.Fatal(err)
+	}
+	up.Discard()
+	if k := keys(); k != "" {
+		t.Fatalf("after discard: %s", k)
+	}
+
+	// Committed: files and the signed manifest, nothing in flight.
+	up, err = a.Begin(ctx, submission.KindObjection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := up.Reference()
+	if k := keys(); k != "inflight/"+strings.ToLower(ref)+".json" {
+		t.Fatalf("after begin: %s", k)
+	}
+	st, err := up.Put(ctx, strings.NewReader("%PDF-1.4 evidence"), submission.TypePDF)
+	if err != nil || st.Size != 17 || st.SHA256 != ledger.Sum([]byte("%PDF-1.4 evidence")) {
+		t.Fatalf("put: %+v %v", st, err)
+	}
+	fields := submission.ObjectionFields{Publicity: "p", Candidate: "c", Statement: "事实和理由"}
+	m, token, err := up.Commit(ctx, archive.Commitment{Fields: fields.Map(), Identity: map[string]string{"name": "张三"},
+		Files: []submission.File{{Field: "evidence", Name: "a.pdf", Key: st.Key, Size: st.Size, SHA256: st.SHA256, Type: submission.TypePDF}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower := strings.ToLower(ref)
+	if k := keys(); k != "objections/"+lower+"/files/001 objections/"+lower+"/manifest.json" {
+		t.Fatalf("after commit: %s", k)
+	}
+	up.Discard() // a committed upload is kept
+	got, err := a.Find(ctx, ref)
+	if err != nil || got.Objection() != fields || !submission.TokenMatches(token, got.TokenHash) || !got.ReceivedAt.Equal(at) || m.Reference != ref {
+		t.Fatalf("find: %+v %v", got, err)
+	}
+	raw, _, _ := store.Get(ctx, submission.ManifestKey(submission.KindObjection, ref))
+	data, _ := io.ReadAll(raw)
+	raw.Close()
+	if bytes.Contains(data, []byte("张三")) {
+		t.Error("the identity is stored in plain text")
+	}
+	if _, err := a.Find(ctx, "ZZZZ-ZZZZ"); !errors.Is(err, archive.ErrNotFound) {
+		t.Errorf("unknown reference: %v", err)
+	}
+
+	// Statuses, latest first; an unknown reference gets none.
+	for i, state := range []string{"核实中", "已办结"} {
+		at = at.Add(time.Duration(i+1) * time.Minute)
+		if _, err := a.AppendStatus(ctx, submission.Status{Reference: ref, State: state, Operator: "王科员"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sts, err := a.Statuses(ctx, ref)
+	if err != nil || len(sts) != 2 || sts[0].State != "已办结" || sts[1].State != "核实中" {
+		t.Fatalf("statuses %+v %v", sts, err)
+	}
+	if _, err := a.AppendStatus(ctx, submission.Status{Reference: "ZZZZ-ZZZZ", State: "核实中"}); !errors.Is(err, archive.ErrNotFound) {
+		t.Errorf("status of an unknown reference: %v", err)
+	}
+
+	// The audit log, and the ledger: every record verifies.
+	key, err := a.Audit(ctx, archive.AuditRecord{Operator: "王科员", Action: "status", Reference: ref, Details: map[string]string{"state": "已办结"}})
+	if err != nil || !strings.HasPrefix(key, "audit/status/2026-11-25t02-03-00.000000000z-") {
+		t.Fatalf("audit %q %v", key, err)
+	}
+	rep, err := a.Ledger().Verify(ctx, ledger.VerifyOptions{Files: true})
+	if err != nil || len(rep.Findings) != 0 || rep.Entries != 3 {
+		t.Fatalf("verify: %+v %v", rep, err)
+	}
+}
+
+func TestLifeDirStore(t *testing.T) {
+	s, err := storage.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	runLife(t, s)
+}
+
+func TestLifeMinIO(t *testing.T) {
+	srv := miniotest.Start(t)
+	s, err := storage.NewS3Store(t.Context(), storage.S3Config{Endpoint: srv.Endpoint, Bucket: "life", AccessKey: srv.AccessKey,
+		SecretKey: srv.SecretKey, Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	runLife(t, s)
+}
+
+// The config is read from the file the intake also reads, leaving the
+// intake's keys to it, and the environment wins.
+func TestLoadConfig(t *testing.T) {
+	f := t.TempDir() + "/intake.yaml"
+	if err := os.WriteFile(f, []byte("dataDir: /srv/award\nretentionDays: 400\nstallTimeout: 30s\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"AWARD_RETENTION_DAYS": "500"}
+	cfg, err := archive.LoadConfig(f, func(k string) string { return env[k] })
+	if err != nil || cfg.DataDir != "/srv/award" || cfg.RetentionDays != 500 || cfg.JanitorEvery != 10*time.Minute {
+		t.Fatalf("%+v %v", cfg, err)
+	}
+	env = map[string]string{"AWARD_S3_ENDPOINT": "127.0.0.1:9000"}
+	if _, err := archive.LoadConfig("", func(k string) string { return env[k] }); err == nil {
+		t.Error("S3 endpoint without bucket and keys accepted")
+	}
+}
