@@ -1,15 +1,11 @@
 package intake
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
-	"os"
 	"strconv"
 	"strings"
 	"time"
-
-	"go.yaml.in/yaml/v3"
 
 	"github.com/zhongmou/award/internal/archive"
 )
@@ -119,18 +115,8 @@ func DefaultConfig() Config {
 // and then the environment.
 func LoadConfig(file string, getenv func(string) string) (Config, error) {
 	cfg := DefaultConfig()
-	if file != "" {
-		data, err := os.ReadFile(file)
-		switch {
-		case err == nil:
-			dec := yaml.NewDecoder(bytes.NewReader(data))
-			dec.KnownFields(true)
-			if err := dec.Decode(&cfg); err != nil && err.Error() != "EOF" {
-				return Config{}, fmt.Errorf("intake config %s: %w", file, err)
-			}
-		case !os.IsNotExist(err):
-			return Config{}, fmt.Errorf("intake config: %w", err)
-		}
+	if err := archive.ReadConfigFile(file, &cfg, true); err != nil {
+		return Config{}, fmt.Errorf("intake %w", err)
 	}
 	if err := cfg.applyEnv(getenv); err != nil {
 		return Config{}, err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
@@ -200,15 +201,7 @@ func testPurgeRecorded(t *testing.T, store storage.Store) {
 	// The first one's purge was interrupted after its entry.
 	ctx := context.Background()
 	key := submission.ManifestKey(submission.KindObjection, refs[0])
-	rd, _, err := e.store.Get(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(rd)
-	rd.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := ledgertest.Get(t, e.store, key)
 	if _, err := e.srv.archive.Ledger().Record(ctx, ledger.KindPurged, refs[0], key, data); err != nil {
 		t.Fatal(err)
 	}
@@ -230,15 +223,7 @@ func testBackdated(t *testing.T, store storage.Store) {
 	ref := decode[objectionResponse](t, e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")).Reference
 	ctx := context.Background()
 	key := submission.ManifestKey(submission.KindObjection, ref)
-	rd, _, err := e.store.Get(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := io.ReadAll(rd)
-	rd.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
+	data := ledgertest.Get(t, e.store, key)
 	m, err := submission.DecodeManifest(data)
 	if err != nil {
 		t.Fatal(err)

@@ -1,8 +1,6 @@
 package schedule
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"time"
@@ -32,22 +30,17 @@ type Manifest struct {
 
 // Encode writes the manifest as indented JSON.
 func (m *Manifest) Encode() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(m); err != nil {
+	data, err := watchfile.EncodeJSON(m)
+	if err != nil {
 		return nil, fmt.Errorf("encode manifest: %w", err)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // DecodeManifest reads a manifest, refusing unknown versions and fields.
 func DecodeManifest(data []byte) (*Manifest, error) {
 	var m Manifest
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&m); err != nil {
+	if err := watchfile.DecodeJSON(data, &m); err != nil {
 		return nil, fmt.Errorf("read manifest: %w", err)
 	}
 	if m.Version != ManifestVersion {

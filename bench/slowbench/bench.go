@@ -412,27 +412,21 @@ func trickle(ctx context.Context, addr string, size int, pause time.Duration, fi
 // slowUploads sends o.clients objections to S3 storage, each with 3 MiB of
 // evidence in 64 KiB pieces every 200 ms (about 10 s each).
 func (b *bench) slowUploads(ctx context.Context) error {
-	c, err := b.start(ctx, "slowup", true)
-	if err != nil {
-		return err
-	}
-	defer c.stop()
-	var ans answers
-	var wg sync.WaitGroup
-	start := time.Now()
-	for range b.o.clients {
-		wg.Go(func() { ans.add(trickle(ctx, c.addr, 3<<20, 200*time.Millisecond, 0)) })
-	}
-	wg.Wait()
-	fmt.Printf("  %d slow uploads to S3 (3 MiB each, 64 KiB every 200 ms), %.0fs: intake peak RSS %.1f MiB (goal ≤ 256 MiB: %s); answers: %s\n",
-		b.o.clients, time.Since(start).Seconds(), c.peakRSS(), met(c.peakRSS() <= 256), &ans)
-	return nil
+	return b.load(ctx, "slowup", true, 3<<20, 200*time.Millisecond, 0,
+		"slow uploads to S3 (3 MiB each, 64 KiB every 200 ms)")
 }
 
 // fieldHeavy sends o.clients objections to the directory store, each with
 // 199 text fields of 64 KiB in pieces every 50 ms.
 func (b *bench) fieldHeavy(ctx context.Context) error {
-	c, err := b.start(ctx, "fields", false)
+	return b.load(ctx, "fields", false, 1<<10, 50*time.Millisecond, 199,
+		"field-heavy posts (199 fields of 64 KiB, directory store)")
+}
+
+// load runs o.clients trickling objections at once against a fresh
+// intake and reports its peak RSS and the answers.
+func (b *bench) load(ctx context.Context, name string, s3 bool, size int, pause time.Duration, fields int, what string) error {
+	c, err := b.start(ctx, name, s3)
 	if err != nil {
 		return err
 	}
@@ -441,11 +435,12 @@ func (b *bench) fieldHeavy(ctx context.Context) error {
 	var wg sync.WaitGroup
 	start := time.Now()
 	for range b.o.clients {
-		wg.Go(func() { ans.add(trickle(ctx, c.addr, 1<<10, 50*time.Millisecond, 199)) })
+		wg.Go(func() { ans.add(trickle(ctx, c.addr, size, pause, fields)) })
 	}
 	wg.Wait()
-	fmt.Printf("  %d field-heavy posts (199 fields of 64 KiB, directory store), %.0fs: intake peak RSS %.1f MiB (goal ≤ 256 MiB: %s); answers: %s\n",
-		b.o.clients, time.Since(start).Seconds(), c.peakRSS(), met(c.peakRSS() <= 256), &ans)
+	rss := c.peakRSS()
+	fmt.Printf("  %d %s, %.0fs: intake peak RSS %.1f MiB (goal ≤ 256 MiB: %s); answers: %s\n",
+		b.o.clients, what, time.Since(start).Seconds(), rss, met(rss <= 256), &ans)
 	return nil
 }
 

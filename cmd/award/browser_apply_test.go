@@ -78,8 +78,9 @@ func TestBrowserApplicantUploads(t *testing.T) {
 	}
 	var receipt string
 	for time.Now().Before(deadline) {
-		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-		if err == nil && strings.Contains(text, "收件清单") {
+		// The whole receipt: loaded, down to the last slot of the 收件清单.
+		text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" && document.body ? document.body.innerText : ""`))
+		if err == nil && strings.Contains(text, "收件清单") && strings.Contains(text, "证实性材料") {
 			receipt = text
 			break
 		}

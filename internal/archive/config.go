@@ -76,21 +76,34 @@ func DefaultConfig() Config {
 // intake's, are left to it) and then the environment.
 func LoadConfig(file string, getenv func(string) string) (Config, error) {
 	cfg := DefaultConfig()
-	if file != "" {
-		data, err := os.ReadFile(file)
-		switch {
-		case err == nil:
-			if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&cfg); err != nil && err.Error() != "EOF" {
-				return Config{}, fmt.Errorf("config %s: %w", file, err)
-			}
-		case !os.IsNotExist(err):
-			return Config{}, fmt.Errorf("config: %w", err)
-		}
+	if err := ReadConfigFile(file, &cfg, false); err != nil {
+		return Config{}, err
 	}
 	if err := cfg.ApplyEnv(getenv); err != nil {
 		return Config{}, err
 	}
 	return cfg, cfg.Check()
+}
+
+// ReadConfigFile decodes the YAML file over cfg; a missing file (or none
+// named) leaves cfg as it is. Strict refuses keys cfg does not have.
+func ReadConfigFile(file string, cfg any, strict bool) error {
+	if file == "" {
+		return nil
+	}
+	data, err := os.ReadFile(file)
+	if os.IsNotExist(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(strict)
+	if err := dec.Decode(cfg); err != nil && err.Error() != "EOF" {
+		return fmt.Errorf("config %s: %w", file, err)
+	}
+	return nil
 }
 
 // ApplyEnv sets what the AWARD_* environment variables say.

@@ -7,8 +7,6 @@
 package pagechrome
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"time"
@@ -41,22 +39,17 @@ type Chrome struct {
 
 // Encode writes the chrome as indented JSON.
 func (c *Chrome) Encode() ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(c); err != nil {
+	data, err := watchfile.EncodeJSON(c)
+	if err != nil {
 		return nil, fmt.Errorf("encode page chrome: %w", err)
 	}
-	return buf.Bytes(), nil
+	return data, nil
 }
 
 // Decode reads the chrome, refusing unknown versions and fields.
 func Decode(data []byte) (*Chrome, error) {
 	var c Chrome
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
+	if err := watchfile.DecodeJSON(data, &c); err != nil {
 		return nil, fmt.Errorf("read page chrome: %w", err)
 	}
 	if c.Version != Version {
