@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/budget"
 	"github.com/zhongmou/award/storage"
 )
@@ -43,6 +44,9 @@ var (
 		Message: "系统暂时无法保存您的材料，本次提交没有保存任何内容。请稍后再试；如急需提交，请联系秘书处。"}
 	errInternal = &problem{Status: http.StatusInternalServerError, Code: "internal",
 		Message: "系统出现内部错误，本次提交没有保存任何内容。请稍后再试，或联系秘书处。"}
+	// errSwept: the upload stalled so long that the janitor cleared it.
+	errSwept = &problem{Status: http.StatusServiceUnavailable, Code: "unavailable",
+		Message: "上传中断的时间过长，已按中断处理并清除，本次提交没有保存任何内容。请检查网络后重新提交。"}
 	// errBusy: the memory budget had no room for this request in time.
 	errBusy = &problem{Status: http.StatusServiceUnavailable, Code: "unavailable", RetryAfter: 60,
 		Message: "当前提交的人较多，系统暂时无法接收您的材料，本次提交没有保存任何内容。请在1分钟后重新提交；填写的内容已为您保留。"}
@@ -66,6 +70,9 @@ func asProblem(log *slog.Logger, err error) *problem {
 	}
 	if errors.Is(err, budget.ErrBusy) {
 		return errBusy
+	}
+	if errors.Is(err, archive.ErrSwept) {
+		return errSwept
 	}
 	var se *storage.Error
 	if errors.As(err, &se) {

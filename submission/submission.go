@@ -75,6 +75,11 @@ func FileKey(kind, reference string, n int) string {
 // received, so that a crash's leftovers can be found and removed.
 func InflightKey(reference string) string { return "inflight/" + keyRef(reference) + ".json" }
 
+// ClaimKey is where the end of a submission being received is claimed,
+// written only if absent: by its commit, or by the janitor sweeping it as
+// interrupted. Whoever writes it first decides; the other gives way.
+func ClaimKey(reference string) string { return "inflight/" + keyRef(reference) + ".claim" }
+
 // Inflight is the record of a submission being received.
 type Inflight struct {
 	Reference string    `json:"reference"`

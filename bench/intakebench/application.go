@@ -12,12 +12,21 @@ import (
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
+
+	"github.com/zhongmou/award/submission"
 )
 
-// applicationSlots are the ten files of the benchmark application: the
-// eight required documents and two supporting ones.
-var applicationSlots = []string{"applicationForm", "selfAssessment", "recommendation", "internalPublicity",
-	"license", "commitment", "financials", "creditReport", "supporting", "supporting"}
+// applicationSlots are the slots of the benchmark application's ten files:
+// one for each required slot of the schema and two supporting documents.
+var applicationSlots = func() []string {
+	var names []string
+	for _, sl := range submission.ApplicationSlots() {
+		if sl.RequiredFor(false) {
+			names = append(names, sl.Name)
+		}
+	}
+	return append(names, submission.SlotSupporting, submission.SlotSupporting)
+}()
 
 // application sends one application of 10 documents through the intake and
 // the same files with direct PutObjects, and compares.

@@ -159,3 +159,71 @@ func TestLoadConfig(t *testing.T) {
 		t.Error("S3 endpoint without bucket and keys accepted")
 	}
 }
+
+// An upload stalled past JanitorAfter and swept is refused at its commit
+// (ErrSwept), even when it went on storing files afterwards, and nothing
+// is left; an upload whose commit holds the claim is not swept.
+func TestSweepAndCommitRace(t *testing.T) {
+	s, err := storage.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Now() // the store's own times are real
+	clock := func() time.Time { return now }
+	a := newArchive(t, s, clock)
+	up, err := a.Begin(ctx, submission.KindObjection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := up.Put(ctx, strings.NewReader("%PDF first"), submission.TypePDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(3 * time.Hour) // the upload stalls past JanitorAfter (2h)
+	if rep, err := a.Sweep(ctx, 2*time.Hour); err != nil || rep.Inflight != 1 {
+		t.Fatalf("sweep of the stalled upload: %+v %v", rep, err)
+	}
+	second, err := up.Put(ctx, strings.NewReader("%PDF second"), submission.TypePDF) // it comes back
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := []submission.File{{Field: "evidence", Key: first.Key, Size: first.Size}, {Field: "evidence", Key: second.Key, Size: second.Size}}
+	if _, _, err := up.Commit(ctx, archive.Commitment{Files: files}); !errors.Is(err, archive.ErrSwept) {
+		t.Fatalf("commit after the sweep: %v, want ErrSwept", err)
+	}
+	up.Discard()
+	if infos, _ := s.List(ctx, ""); len(infos) != 0 {
+		t.Fatalf("left behind: %+v", infos)
+	}
+
+	// A commit in progress holds the claim: the janitor leaves it be.
+	up, err = a.Begin(ctx, submission.KindObjection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := up.Put(ctx, strings.NewReader("%PDF kept"), submission.TypePDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(3 * time.Hour) // stalled; then its commit claims the end
+	claim := "commit " + now.UTC().Format(time.RFC3339Nano)
+	if _, err := s.Put(ctx, submission.ClaimKey(up.Reference()), strings.NewReader(claim), storage.PutOptions{IfAbsent: true}); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(time.Minute)
+	if rep, err := a.Sweep(ctx, 2*time.Hour); err != nil || rep.Inflight != 0 || rep.Objects != 0 {
+		t.Fatalf("sweep under a fresh claim: %+v %v", rep, err)
+	}
+	if _, _, err := s.Get(ctx, f.Key); err != nil {
+		t.Fatalf("a file under a commit's claim was swept: %v", err)
+	}
+	// A claim far older than any commit: its commit died; swept.
+	now = now.Add(time.Hour)
+	if rep, err := a.Sweep(ctx, 2*time.Hour); err != nil || rep.Inflight != 1 || rep.Objects != 1 {
+		t.Fatalf("sweep under a dead commit's claim: %+v %v", rep, err)
+	}
+	if infos, _ := s.List(ctx, ""); len(infos) != 0 {
+		t.Fatalf("left behind: %+v", infos)
+	}
+}

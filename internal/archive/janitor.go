@@ -3,6 +3,7 @@ package archive
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -41,7 +42,21 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 		return rep, fmt.Errorf("sweep: list in-flight: %w", err)
 	}
 	live := map[string]bool{} // prefixes still being received
+	present := map[string]bool{}
 	for _, info := range records {
+		present[info.Key] = true
+	}
+	for _, info := range records {
+		if ref, ok := strings.CutSuffix(strings.TrimPrefix(info.Key, "inflight/"), ".claim"); ok {
+			// A claim left without its in-flight record: a commit or a
+			// sweep that stopped between its last two deletions.
+			if !present["inflight/"+ref+".json"] && info.Modified.Before(cutoff) {
+				if err := a.store.Delete(ctx, info.Key); err != nil {
+					return rep, fmt.Errorf("sweep: %w", err)
+				}
+			}
+			continue
+		}
 		var rec submission.Inflight
 		if err := a.readJSON(ctx, info.Key, &rec); err != nil {
 			a.log.Warn("sweep: unreadable in-flight record", "key", info.Key, "err", err)
@@ -59,6 +74,19 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 			return rep, err
 		}
 		if !committed {
+			// Claim the upload's end first: a commit that claimed it is in
+			// progress (or crashed after its manifest); let it be.
+			err := a.putClaim(ctx, rec.Reference, "sweep")
+			if errors.Is(err, storage.ErrExists) {
+				if a.claimAge(ctx, rec.Reference) < staleClaim {
+					live[prefix] = true
+					continue
+				}
+				// A claim far older than any commit may take (commitTimeout):
+				// its commit died before the manifest.
+			} else if err != nil {
+				return rep, fmt.Errorf("sweep: %w", err)
+			}
 			for _, k := range rec.Keys {
 				if err := a.store.Delete(ctx, k); err != nil {
 					return rep, fmt.Errorf("sweep: %w", err)
@@ -68,6 +96,9 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 			}
 		}
 		if err := a.store.Delete(ctx, info.Key); err != nil {
+			return rep, fmt.Errorf("sweep: %w", err)
+		}
+		if err := a.store.Delete(ctx, submission.ClaimKey(rec.Reference)); err != nil {
 			return rep, fmt.Errorf("sweep: %w", err)
 		}
 		rep.Inflight++

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/zhongmou/award/internal/archive/ledger"
@@ -24,6 +25,7 @@ type Upload struct {
 	inflight submission.Inflight
 	written  []string // keys stored so far
 	done     bool     // committed or discarded
+	claimed  bool     // this upload wrote its claim (submission.ClaimKey)
 }
 
 // Begin reserves a fresh reference for a submission of kind by writing its
@@ -177,16 +179,79 @@ func (u *Upload) Commit(ctx context.Context, c Commitment) (*submission.Manifest
 	if err != nil {
 		return nil, "", fmt.Errorf("commit: %w", err)
 	}
+	// Claim the end of the upload, so that the janitor cannot sweep it
+	// meanwhile; then make sure the janitor has not swept it already (an
+	// upload stalled past JanitorAfter); only then write the manifest.
+	ctx, cancel := context.WithTimeout(ctx, commitTimeout)
+	defer cancel()
+	if err := u.claim(ctx, "commit"); err != nil {
+		return nil, "", err
+	}
+	if err := u.a.allStored(ctx, c.Files); err != nil {
+		return nil, "", fmt.Errorf("commit %s: %w", ref, err)
+	}
 	if _, err := u.a.store.Put(ctx, submission.ManifestKey(kind, ref), bytes.NewReader(data),
 		storage.PutOptions{IfAbsent: true, ContentType: "application/json"}); err != nil {
 		return nil, "", fmt.Errorf("commit %s: %w", ref, err)
 	}
 	u.done = true
 	u.a.record(ctx, ledger.KindCommit, ref, submission.ManifestKey(kind, ref), data)
-	if err := u.a.store.Delete(context.WithoutCancel(ctx), submission.InflightKey(ref)); err != nil {
-		u.a.log.Warn("in-flight record not removed; the janitor will", "ref", ref, "err", err)
+	for _, k := range []string{submission.InflightKey(ref), submission.ClaimKey(ref)} {
+		if err := u.a.store.Delete(context.WithoutCancel(ctx), k); err != nil {
+			u.a.log.Warn("in-flight record not removed; the janitor will", "key", k, "err", err)
+		}
 	}
 	return m, token, nil
+}
+
+// commitTimeout bounds a commit from its claim to its manifest, so that a
+// claim older than staleClaim is surely one whose commit died: the janitor
+// may then sweep its upload.
+const (
+	commitTimeout = time.Minute
+	staleClaim    = 10 * commitTimeout
+)
+
+// ErrSwept: the janitor swept the upload as interrupted (it stalled past
+// JanitorAfter) before it could be committed; nothing of it is kept.
+var ErrSwept = errors.New("the upload stalled too long and was cleared as interrupted")
+
+// claim writes the upload's claim (see submission.ClaimKey) for what;
+// another claim already there (the janitor's) gives ErrSwept.
+func (u *Upload) claim(ctx context.Context, what string) error {
+	err := u.a.putClaim(ctx, u.inflight.Reference, what)
+	switch {
+	case err == nil:
+		u.claimed = true
+		return nil
+	case errors.Is(err, storage.ErrExists):
+		return fmt.Errorf("commit %s: %w", u.inflight.Reference, ErrSwept)
+	default:
+		return fmt.Errorf("commit %s: claim: %w", u.inflight.Reference, err)
+	}
+}
+
+// allStored checks that every file is in the store with its size: an
+// upload swept and then continued has lost its earlier files.
+func (a *Archive) allStored(ctx context.Context, files []submission.File) error {
+	if len(files) == 0 {
+		return nil
+	}
+	prefix := files[0].Key[:strings.LastIndex(files[0].Key, "/")+1]
+	infos, err := a.store.List(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	size := map[string]int64{}
+	for _, in := range infos {
+		size[in.Key] = in.Size
+	}
+	for _, f := range files {
+		if n, ok := size[f.Key]; !ok || n != f.Size {
+			return fmt.Errorf("file %s is gone: %w", f.Key, ErrSwept)
+		}
+	}
+	return nil
 }
 
 // record appends the ledger entry of an object just written (data: its
@@ -221,6 +286,12 @@ func (u *Upload) Discard() {
 	}
 	if err := u.a.store.Delete(ctx, submission.InflightKey(u.inflight.Reference)); err != nil {
 		u.a.log.Warn("cleanup of in-flight record failed; the janitor will retry", "ref", u.inflight.Reference, "err", err)
+		return
+	}
+	if u.claimed {
+		if err := u.a.store.Delete(ctx, submission.ClaimKey(u.inflight.Reference)); err != nil {
+			u.a.log.Warn("cleanup of the claim failed; the janitor will retry", "ref", u.inflight.Reference, "err", err)
+		}
 	}
 }
 
@@ -234,4 +305,27 @@ func (a *Archive) abortIncomplete(ctx context.Context, key string) {
 			a.log.Warn("abort incomplete upload failed; the janitor will retry", "key", key, "err", err)
 		}
 	}
+}
+
+// putClaim writes a claim (see submission.ClaimKey), only if absent: who
+// claims, and when by the archive's clock.
+func (a *Archive) putClaim(ctx context.Context, ref, what string) error {
+	body := what + " " + a.now().UTC().Format(time.RFC3339Nano)
+	_, err := a.store.Put(ctx, submission.ClaimKey(ref), strings.NewReader(body), storage.PutOptions{IfAbsent: true, ContentType: "text/plain"})
+	return err
+}
+
+// claimAge is how long ago the claim was written, by the archive's clock;
+// an unreadable claim counts as new.
+func (a *Archive) claimAge(ctx context.Context, ref string) time.Duration {
+	data, err := a.read(ctx, submission.ClaimKey(ref))
+	if err != nil {
+		return 0
+	}
+	_, at, _ := strings.Cut(strings.TrimSpace(string(data)), " ")
+	t, err := time.Parse(time.RFC3339Nano, at)
+	if err != nil {
+		return 0
+	}
+	return a.now().Sub(t)
 }
