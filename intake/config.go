@@ -2,9 +2,8 @@ package intake
 
 import (
 	"fmt"
+	"math"
 	"net/url"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/zhongmou/award/internal/archive"
@@ -128,62 +127,24 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	if err := c.Config.ApplyEnv(getenv); err != nil {
 		return err
 	}
-	str := func(name string, dst *string) {
-		if v := getenv(name); v != "" {
-			*dst = v
-		}
-	}
-	flag := func(name string, dst *bool) {
-		if v := getenv(name); v != "" {
-			*dst = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
-		}
-	}
-	str("AWARD_MANIFEST", &c.Manifest)
-	str("AWARD_HOLIDAYS", &c.Holidays)
-	str("AWARD_BASE_PATH", &c.BasePath)
-	str("AWARD_TOWNSHIPS", &c.Townships)
-	str("AWARD_RATE_SUBMIT", &c.RateLimits.Submit)
-	str("AWARD_RATE_RECEIPT", &c.RateLimits.Receipt)
-	if v := getenv("AWARD_RATE_MAX_CLIENTS"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 {
-			return fmt.Errorf("AWARD_RATE_MAX_CLIENTS=%q: not a positive number", v)
-		}
-		c.RateLimits.MaxClients = n
-	}
-	flag("AWARD_TRUST_PROXY", &c.TrustProxy)
-	str("AWARD_PUBLIC_ORIGIN", &c.PublicOrigin)
-	str("AWARD_CSRF_KEY", &c.CSRFKey)
-	for name, dst := range map[string]*int64{"AWARD_MAX_FILE_BYTES": &c.Limits.MaxFileBytes, "AWARD_MAX_REQUEST_BYTES": &c.Limits.MaxRequestBytes,
-		"AWARD_APPLICATION_MAX_REQUEST_BYTES": &c.Limits.ApplicationMaxRequestBytes} {
-		if v := getenv(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil {
-				return fmt.Errorf("%s=%q: not a number of bytes", name, v)
-			}
-			*dst = n
-		}
-	}
-	for name, dst := range map[string]*time.Duration{"AWARD_STALL_TIMEOUT": &c.StallTimeout} {
-		if v := getenv(name); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("%s=%q: not a duration such as 10m or 2h", name, v)
-			}
-			*dst = d
-		}
-	}
-	if err := c.applyGuardEnv(getenv); err != nil {
-		return err
-	}
-	if v := getenv("AWARD_MAX_FILES"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			return fmt.Errorf("AWARD_MAX_FILES=%q: not a number", v)
-		}
-		c.Limits.MaxFiles = n
-	}
-	return nil
+	env := archive.Env{Getenv: getenv}
+	env.Str("AWARD_MANIFEST", &c.Manifest)
+	env.Str("AWARD_HOLIDAYS", &c.Holidays)
+	env.Str("AWARD_BASE_PATH", &c.BasePath)
+	env.Str("AWARD_TOWNSHIPS", &c.Townships)
+	env.Str("AWARD_RATE_SUBMIT", &c.RateLimits.Submit)
+	env.Str("AWARD_RATE_RECEIPT", &c.RateLimits.Receipt)
+	env.Int("AWARD_RATE_MAX_CLIENTS", &c.RateLimits.MaxClients, 1, "a positive number")
+	env.Flag("AWARD_TRUST_PROXY", &c.TrustProxy)
+	env.Str("AWARD_PUBLIC_ORIGIN", &c.PublicOrigin)
+	env.Str("AWARD_CSRF_KEY", &c.CSRFKey)
+	env.Bytes("AWARD_MAX_FILE_BYTES", &c.Limits.MaxFileBytes, math.MinInt64)
+	env.Bytes("AWARD_MAX_REQUEST_BYTES", &c.Limits.MaxRequestBytes, math.MinInt64)
+	env.Bytes("AWARD_APPLICATION_MAX_REQUEST_BYTES", &c.Limits.ApplicationMaxRequestBytes, math.MinInt64)
+	env.Duration("AWARD_STALL_TIMEOUT", &c.StallTimeout, "10m or 2h")
+	c.applyGuardEnv(&env)
+	env.Int("AWARD_MAX_FILES", &c.Limits.MaxFiles, math.MinInt, "a number")
+	return env.Err
 }
 
 func (c *Config) check() error {

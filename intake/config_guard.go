@@ -2,8 +2,9 @@ package intake
 
 import (
 	"fmt"
-	"strconv"
 	"time"
+
+	"github.com/zhongmou/award/internal/archive"
 )
 
 // Connections bound the connections of the listener that serves the site
@@ -58,40 +59,18 @@ func DefaultMemory() Memory {
 	return Memory{SmallBuffers: 32 << 20, PartBuffers: 128 << 20, FormText: 16 << 20, Wait: 10 * time.Second, SoftLimit: 240 << 20}
 }
 
-func (c *Config) applyGuardEnv(getenv func(string) string) error {
-	ints := map[string]*int{"AWARD_MAX_CONNS": &c.Connections.Max, "AWARD_MAX_CONNS_PER_CLIENT": &c.Connections.PerClient,
-		"AWARD_CLIENT_IPV6_PREFIX": &c.ClientIPv6Prefix}
-	for name, dst := range ints {
-		if v := getenv(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				return fmt.Errorf("%s=%q: not a number", name, v)
-			}
-			*dst = n
-		}
-	}
-	sizes := map[string]*int64{"AWARD_MEM_SMALL_BUFFERS": &c.Memory.SmallBuffers, "AWARD_MEM_PART_BUFFERS": &c.Memory.PartBuffers,
-		"AWARD_MEM_FORM_TEXT": &c.Memory.FormText, "AWARD_MEM_SOFT_LIMIT": &c.Memory.SoftLimit,
-		"AWARD_MAX_FORM_TEXT_BYTES": &c.Limits.MaxFormTextBytes}
-	for name, dst := range sizes {
-		if v := getenv(name); v != "" {
-			n, err := strconv.ParseInt(v, 10, 64)
-			if err != nil || n < 0 {
-				return fmt.Errorf("%s=%q: not a number of bytes", name, v)
-			}
-			*dst = n
-		}
-	}
-	for name, dst := range map[string]*time.Duration{"AWARD_BODY_TIMEOUT": &c.Connections.BodyTimeout, "AWARD_MEM_WAIT": &c.Memory.Wait} {
-		if v := getenv(name); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("%s=%q: not a duration such as 30s or 2m", name, v)
-			}
-			*dst = d
-		}
-	}
-	return nil
+// applyGuardEnv reads the connection and memory settings' AWARD_* variables.
+func (c *Config) applyGuardEnv(env *archive.Env) {
+	env.Int("AWARD_MAX_CONNS", &c.Connections.Max, 0, "a number")
+	env.Int("AWARD_MAX_CONNS_PER_CLIENT", &c.Connections.PerClient, 0, "a number")
+	env.Int("AWARD_CLIENT_IPV6_PREFIX", &c.ClientIPv6Prefix, 0, "a number")
+	env.Bytes("AWARD_MEM_SMALL_BUFFERS", &c.Memory.SmallBuffers, 0)
+	env.Bytes("AWARD_MEM_PART_BUFFERS", &c.Memory.PartBuffers, 0)
+	env.Bytes("AWARD_MEM_FORM_TEXT", &c.Memory.FormText, 0)
+	env.Bytes("AWARD_MEM_SOFT_LIMIT", &c.Memory.SoftLimit, 0)
+	env.Bytes("AWARD_MAX_FORM_TEXT_BYTES", &c.Limits.MaxFormTextBytes, 0)
+	env.Duration("AWARD_BODY_TIMEOUT", &c.Connections.BodyTimeout, "30s or 2m")
+	env.Duration("AWARD_MEM_WAIT", &c.Memory.Wait, "30s or 2m")
 }
 
 func (c *Config) checkGuards() error {

@@ -50,7 +50,6 @@ type intakeForm struct {
 // server's but its share of the form-text budget, given back by release.
 type received struct {
 	up     *archive.Upload
-	kind   string
 	values url.Values
 	files  []submission.File
 	// textBytes counts the request's text field bytes; held is what it
@@ -97,7 +96,7 @@ func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem)
 	if err != nil {
 		return nil, asProblem(s.log, err)
 	}
-	rc := &received{up: up, kind: form.kind, values: url.Values{}, formText: s.formText, headers: headers}
+	rc := &received{up: up, values: url.Values{}, formText: s.formText, headers: headers}
 	if p := s.readParts(r.Context(), rc, mr, form); p != nil {
 		rc.discard()
 		return rc, p // the values read so far, to show the form again
@@ -258,7 +257,7 @@ func (s *Server) storeFile(ctx context.Context, rc *received, part *multipart.Pa
 	}
 	rc.files = append(rc.files, submission.File{Field: field, Name: display, Key: stored.Key, Size: stored.Size,
 		SHA256: stored.SHA256, Type: typ})
-	s.metrics.bytes.WithLabelValues(rc.kind).Add(float64(stored.Size))
+	s.metrics.bytes.WithLabelValues(rc.up.Kind()).Add(float64(stored.Size))
 	return nil
 }
 

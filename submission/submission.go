@@ -28,6 +28,9 @@ const (
 	KindApplication = "application"
 )
 
+// Kinds are the kinds of submission, in the order they are looked up.
+var Kinds = []string{KindObjection, KindApplication}
+
 // Manifest records one committed submission.
 type Manifest struct {
 	Version    int       `json:"version"`

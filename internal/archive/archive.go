@@ -96,7 +96,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := OpenStore(ctx, cfg)
+	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -141,12 +141,9 @@ func (a *Archive) Signer() *submission.Signer { return a.ledger.Signer() }
 // Config is the archive's configuration.
 func (a *Archive) Config() Config { return a.cfg }
 
-// ErrSSENotConfirmed: the store was asked to encrypt and did not confirm.
-var ErrSSENotConfirmed = storage.ErrSSENotConfirmed
-
-// OpenStore opens the configured storage: S3 when S3.Endpoint is set,
+// openStore opens the configured storage: S3 when S3.Endpoint is set,
 // else the local directory.
-func OpenStore(ctx context.Context, cfg Config) (storage.Store, error) {
+func openStore(ctx context.Context, cfg Config) (storage.Store, error) {
 	if cfg.S3.Endpoint != "" {
 		s, err := storage.NewS3Store(ctx, cfg.S3)
 		if errors.Is(err, storage.ErrSSENotConfirmed) {
@@ -154,13 +151,13 @@ func OpenStore(ctx context.Context, cfg Config) (storage.Store, error) {
 				"请在存储服务上配置加密（MinIO：设置 KMS 密钥，如 MINIO_KMS_SECRET_KEY），或在确认存储另有加密措施后关闭 AWARD_S3_SSE。详情：%w", cfg.S3.Endpoint, err)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("open S3 storage %s: %w", cfg.S3.Endpoint, err)
+			return nil, fmt.Errorf("无法连接存储服务 %s：%w", cfg.S3.Endpoint, err)
 		}
 		return s, nil
 	}
 	s, err := storage.NewDirStore(cfg.DataDir)
 	if err != nil {
-		return nil, fmt.Errorf("open storage %s: %w", cfg.DataDir, err)
+		return nil, fmt.Errorf("无法打开存储目录 %s：%w", cfg.DataDir, err)
 	}
 	return s, nil
 }

@@ -2,6 +2,7 @@ package archive
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
@@ -108,28 +109,19 @@ func ReadConfigFile(file string, cfg any, strict bool) error {
 
 // ApplyEnv sets what the AWARD_* environment variables say.
 func (c *Config) ApplyEnv(getenv func(string) string) error {
-	str := func(name string, dst *string) {
-		if v := getenv(name); v != "" {
-			*dst = v
-		}
-	}
-	flag := func(name string, dst *bool) {
-		if v := getenv(name); v != "" {
-			*dst = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
-		}
-	}
-	str("AWARD_DATA_DIR", &c.DataDir)
-	str("AWARD_S3_ENDPOINT", &c.S3.Endpoint)
-	str("AWARD_S3_BUCKET", &c.S3.Bucket)
-	str("AWARD_S3_ACCESS_KEY", &c.S3.AccessKey)
-	str("AWARD_S3_SECRET_KEY", &c.S3.SecretKey)
-	str("AWARD_S3_REGION", &c.S3.Region)
-	flag("AWARD_S3_INSECURE", &c.S3.Insecure)
-	flag("AWARD_S3_SSE", &c.S3.SSE)
-	str("AWARD_IDENTITY_KEY", &c.IdentityKey)
-	str("AWARD_IDENTITY_KEY_FILE", &c.IdentityKeyFile)
-	str("AWARD_RECORD_KEY", &c.RecordKey)
-	str("AWARD_RECORD_KEY_FILE", &c.RecordKeyFile)
+	env := Env{Getenv: getenv}
+	env.Str("AWARD_DATA_DIR", &c.DataDir)
+	env.Str("AWARD_S3_ENDPOINT", &c.S3.Endpoint)
+	env.Str("AWARD_S3_BUCKET", &c.S3.Bucket)
+	env.Str("AWARD_S3_ACCESS_KEY", &c.S3.AccessKey)
+	env.Str("AWARD_S3_SECRET_KEY", &c.S3.SecretKey)
+	env.Str("AWARD_S3_REGION", &c.S3.Region)
+	env.Flag("AWARD_S3_INSECURE", &c.S3.Insecure)
+	env.Flag("AWARD_S3_SSE", &c.S3.SSE)
+	env.Str("AWARD_IDENTITY_KEY", &c.IdentityKey)
+	env.Str("AWARD_IDENTITY_KEY_FILE", &c.IdentityKeyFile)
+	env.Str("AWARD_RECORD_KEY", &c.RecordKey)
+	env.Str("AWARD_RECORD_KEY_FILE", &c.RecordKeyFile)
 	if v := getenv("AWARD_RECORD_KEYS_OLD"); v != "" {
 		c.RecordKeysOld = nil
 		for _, f := range strings.Split(v, ",") {
@@ -138,35 +130,88 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			}
 		}
 	}
-	if v := getenv("AWARD_RETENTION_DAYS"); v != "" {
+	env.Int("AWARD_RETENTION_DAYS", &c.RetentionDays, 0, "a number of days")
+	env.Duration("AWARD_JANITOR_EVERY", &c.JanitorEvery, "10m or 2h")
+	env.Duration("AWARD_JANITOR_AFTER", &c.JanitorAfter, "10m or 2h")
+	return env.Err
+}
+
+// Env reads AWARD_* settings: an unset or empty variable leaves its
+// setting alone. Err is the first value that could not be read; later
+// variables are then not read.
+type Env struct {
+	Getenv func(string) string
+	Err    error
+}
+
+func (e *Env) get(name string) (string, bool) {
+	if e.Err != nil {
+		return "", false
+	}
+	v := e.Getenv(name)
+	return v, v != ""
+}
+
+// Str sets a string.
+func (e *Env) Str(name string, dst *string) {
+	if v, ok := e.get(name); ok {
+		*dst = v
+	}
+}
+
+// Flag sets a boolean: 1, true or yes is true, anything else false.
+func (e *Env) Flag(name string, dst *bool) {
+	if v, ok := e.get(name); ok {
+		*dst = v == "1" || strings.EqualFold(v, "true") || strings.EqualFold(v, "yes")
+	}
+}
+
+// Int sets a whole number of at least least; what names it in the error.
+func (e *Env) Int(name string, dst *int, least int, what string) {
+	if v, ok := e.get(name); ok {
 		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 {
-			return fmt.Errorf("AWARD_RETENTION_DAYS=%q: not a number of days", v)
+		if err != nil || n < least {
+			e.Err = fmt.Errorf("%s=%q: not %s", name, v, what)
+			return
 		}
-		c.RetentionDays = n
+		*dst = n
 	}
-	for name, dst := range map[string]*time.Duration{"AWARD_JANITOR_EVERY": &c.JanitorEvery, "AWARD_JANITOR_AFTER": &c.JanitorAfter} {
-		if v := getenv(name); v != "" {
-			d, err := time.ParseDuration(v)
-			if err != nil || d <= 0 {
-				return fmt.Errorf("%s=%q: not a duration such as 10m or 2h", name, v)
-			}
-			*dst = d
+}
+
+// Bytes sets a number of bytes of at least least.
+func (e *Env) Bytes(name string, dst *int64, least int64) {
+	if v, ok := e.get(name); ok {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil || n < least {
+			e.Err = fmt.Errorf("%s=%q: not a number of bytes", name, v)
+			return
 		}
+		*dst = n
 	}
-	return nil
+}
+
+// Duration sets a positive duration; example shows one in the error.
+func (e *Env) Duration(name string, dst *time.Duration, example string) {
+	if v, ok := e.get(name); ok {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			e.Err = fmt.Errorf("%s=%q: not a duration such as %s", name, v, example)
+			return
+		}
+		*dst = d
+	}
 }
 
 // Check refuses settings the archive cannot work with.
 func (c *Config) Check() error {
 	if c.S3.Endpoint != "" && (c.S3.Bucket == "" || c.S3.AccessKey == "" || c.S3.SecretKey == "") {
-		return fmt.Errorf("config: AWARD_S3_ENDPOINT is set; AWARD_S3_BUCKET, AWARD_S3_ACCESS_KEY and AWARD_S3_SECRET_KEY are needed too")
+		return errors.New("配置有误：设置了 AWARD_S3_ENDPOINT，还需要设置 AWARD_S3_BUCKET、AWARD_S3_ACCESS_KEY 和 AWARD_S3_SECRET_KEY")
 	}
 	if c.S3.Endpoint == "" && c.DataDir == "" {
-		return fmt.Errorf("config: set dataDir (AWARD_DATA_DIR) or S3 storage (AWARD_S3_ENDPOINT)")
+		return errors.New("配置有误：请设置存储目录 dataDir（AWARD_DATA_DIR）或 S3 存储（AWARD_S3_ENDPOINT）")
 	}
 	if c.RetentionDays < 0 || c.JanitorEvery <= 0 || c.JanitorAfter <= 0 {
-		return fmt.Errorf("config: retentionDays must not be negative, janitorEvery and janitorAfter must be positive")
+		return errors.New("配置有误：retentionDays 不能为负数，janitorEvery 和 janitorAfter 必须大于 0")
 	}
 	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 	"time"
 
@@ -104,7 +103,7 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 		rep.Inflight++
 		a.log.Info("sweep: removed interrupted submission", "reference", rec.Reference, "files", len(rec.Keys), "committed", committed)
 	}
-	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
+	for _, kind := range submission.Kinds {
 		n, err := a.sweepOrphans(ctx, kind+"s/", cutoff, live)
 		rep.Objects += n
 		if err != nil {
@@ -150,7 +149,7 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 	}
 	cutoff := a.now().AddDate(0, 0, -a.cfg.RetentionDays)
 	n := 0
-	for _, kind := range []string{submission.KindObjection, submission.KindApplication} {
+	for _, kind := range submission.Kinds {
 		objs, err := a.store.List(ctx, kind+"s/")
 		if err != nil {
 			return n, fmt.Errorf("purge: list: %w", err)
@@ -159,7 +158,7 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 			if !strings.HasSuffix(o.Key, "/manifest.json") {
 				continue
 			}
-			data, err := a.readObject(ctx, o.Key)
+			data, err := a.read(ctx, o.Key)
 			if err != nil {
 				a.log.Warn("purge: unreadable manifest", "key", o.Key, "err", err)
 				continue
@@ -239,22 +238,13 @@ func (a *Archive) exists(ctx context.Context, key string) (bool, error) {
 	return true, nil
 }
 
+// readJSON decodes a small object (see read) into v.
 func (a *Archive) readJSON(ctx context.Context, key string, v any) error {
-	data, err := a.readObject(ctx, key)
+	data, err := a.read(ctx, key)
 	if err != nil {
 		return err
 	}
 	return json.Unmarshal(data, v)
-}
-
-// readObject reads a small object (at most 1 MiB of it).
-func (a *Archive) readObject(ctx context.Context, key string) ([]byte, error) {
-	rd, _, err := a.store.Get(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	return io.ReadAll(io.LimitReader(rd, 1<<20))
 }
 
 // RunJanitor sweeps at start and then every interval until ctx is done;

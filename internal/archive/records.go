@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/storage"
@@ -19,13 +18,10 @@ var ErrNotFound = errors.New("没有这个受理编号的申报或异议")
 // maxRecordBytes bounds how much of a manifest or status record is read.
 const maxRecordBytes = 1 << 20
 
-// Kinds are the kinds of submission, in the order they are looked up.
-var Kinds = []string{submission.KindObjection, submission.KindApplication}
-
 // Find reads the committed submission with the reference, of any kind. An
 // unknown reference gives an error matching ErrNotFound.
 func (a *Archive) Find(ctx context.Context, ref string) (*submission.Manifest, error) {
-	for _, kind := range Kinds {
+	for _, kind := range submission.Kinds {
 		data, err := a.read(ctx, submission.ManifestKey(kind, ref))
 		if errors.Is(err, storage.ErrNotFound) {
 			continue
@@ -51,11 +47,8 @@ func (a *Archive) Statuses(ctx context.Context, ref string) ([]submission.Status
 	}
 	var out []submission.Status
 	for i := len(infos) - 1; i >= 0; i-- {
-		data, err := a.read(ctx, infos[i].Key)
 		var st submission.Status
-		if err == nil {
-			err = json.Unmarshal(data, &st)
-		}
+		err := a.readJSON(ctx, infos[i].Key, &st)
 		if err != nil || !submission.ValidState(st.State) {
 			a.log.Warn("status record unreadable, passed over", "key", infos[i].Key, "err", err)
 			continue
@@ -92,17 +85,5 @@ func (a *Archive) AppendStatus(ctx context.Context, st submission.Status) (strin
 
 // read returns a small object's bytes (at most maxRecordBytes).
 func (a *Archive) read(ctx context.Context, key string) ([]byte, error) {
-	rd, _, err := a.store.Get(ctx, key)
-	if err != nil {
-		return nil, err
-	}
-	defer rd.Close()
-	data, err := io.ReadAll(io.LimitReader(rd, maxRecordBytes+1))
-	if err != nil {
-		return nil, err
-	}
-	if len(data) > maxRecordBytes {
-		return nil, fmt.Errorf("%s: larger than any record (%d bytes)", key, maxRecordBytes)
-	}
-	return data, nil
+	return ledger.ReadObject(ctx, a.store, key, maxRecordBytes)
 }

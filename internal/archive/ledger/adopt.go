@@ -30,7 +30,7 @@ func (l *Ledger) Adoptable(ctx context.Context, st *State) ([]Entry, error) {
 		if _, ok := st.Purged[key]; ok {
 			continue
 		}
-		data, err := readObject(ctx, l.store, key, maxRecordBytes)
+		data, err := ReadObject(ctx, l.store, key, maxRecordBytes)
 		if err != nil {
 			if errors.Is(err, errTooLarge) {
 				continue

@@ -217,10 +217,12 @@ func (l *Ledger) findHead(ctx context.Context) error {
 
 // read returns an object's bytes, at most limit.
 func (l *Ledger) read(ctx context.Context, key string) ([]byte, error) {
-	return readObject(ctx, l.store, key, maxEntryBytes)
+	return ReadObject(ctx, l.store, key, maxEntryBytes)
 }
 
-func readObject(ctx context.Context, store storage.Store, key string, limit int64) ([]byte, error) {
+// ReadObject returns a small object's bytes; one larger than limit is an
+// error.
+func ReadObject(ctx context.Context, store storage.Store, key string, limit int64) ([]byte, error) {
 	rc, _, err := store.Get(ctx, key)
 	if err != nil {
 		return nil, err

@@ -179,10 +179,6 @@ func (r *Report) Count(k FindingKind) int {
 // maxRecordBytes bounds how much of a manifest or status record is read.
 const maxRecordBytes = 16 << 20
 
-// submissionKinds are the kinds of submission, whose manifests lie under
-// <kind>s/.
-var submissionKinds = []string{submission.KindObjection, submission.KindApplication}
-
 // record is a manifest or status record found in storage.
 type record struct {
 	info   storage.Info
@@ -194,7 +190,7 @@ type record struct {
 // records lists the manifests and status records in storage, by key.
 func (l *Ledger) records(ctx context.Context) ([]record, error) {
 	var out []record
-	for _, kind := range submissionKinds {
+	for _, kind := range submission.Kinds {
 		infos, err := l.store.List(ctx, kind+"s/")
 		if err != nil {
 			return nil, fmt.Errorf("列出存储中的受理记录出错：%w", err)
@@ -222,7 +218,7 @@ func (l *Ledger) records(ctx context.Context) ([]record, error) {
 // gives the kind and the reference (upper case, with its dash); ok is false
 // for any other key.
 func ManifestOf(key string) (kind, reference string, ok bool) {
-	for _, kind := range submissionKinds {
+	for _, kind := range submission.Kinds {
 		rest, found := strings.CutPrefix(key, kind+"s/")
 		elem, isManifest := strings.CutSuffix(rest, "/manifest.json")
 		if found && isManifest && elem != "" && !strings.Contains(elem, "/") {
@@ -264,7 +260,7 @@ func (l *Ledger) Verify(ctx context.Context, o VerifyOptions) (*Report, error) {
 	}
 	seen := map[string]bool{}
 	for _, r := range recs {
-		data, err := readObject(ctx, l.store, r.info.Key, maxRecordBytes)
+		data, err := ReadObject(ctx, l.store, r.info.Key, maxRecordBytes)
 		if errors.Is(err, storage.ErrNotFound) {
 			continue // removed since the listing
 		}
@@ -486,7 +482,7 @@ func (l *Ledger) Recover(ctx context.Context, st *State, cutoff time.Time) ([]En
 		if _, ok := st.Purged[key]; ok {
 			continue
 		}
-		data, err := readObject(ctx, l.store, key, maxRecordBytes)
+		data, err := ReadObject(ctx, l.store, key, maxRecordBytes)
 		if err != nil {
 			continue
 		}
