@@ -39,7 +39,15 @@ lint:
 	@# but scripts that say what runs them (#!), and no compiled program or
 	@# object file (ELF, PE, Mach-O, ar; *.o *.a *.so *.test *.exe) outside
 	@# testdata/, where the hostile-upload corpus keeps renamed programs.
-	@bad=$$(git ls-files -s | awk '$$1 == "100755" {print $$4}' | while read -r f; do 	  [ "$$(head -c 2 "$$f")" = "#!" ] || echo "$$f (executable)"; done; 	  git ls-files | grep -v '/testdata/' | while read -r f; do 	  case "$$f" in *.o|*.a|*.so|*.test|*.exe) echo "$$f (object file)"; continue;; esac; 	  magic=$$(head -c 4 "$$f" 2>/dev/null | od -An -tx1 | tr -d ' \n'); 	  case "$$magic" in 7f454c46*|4d5a*|cffaedfe*|cefaedfe*|213c6172*) echo "$$f (compiled program)";; esac; done); 	if [ -n "$$bad" ]; then echo "build output is tracked by git; remove it (git rm --cached) and ignore it:"; echo "$$bad"; exit 1; fi
+	@bad=$$(git ls-files -s | awk '$$1 == "100755" {print $$4}' | while read -r f; do \
+	  [ "$$(head -c 2 "$$f")" = "#!" ] || echo "$$f (executable)"; \
+	done; \
+	git ls-files | grep -v '/testdata/' | while read -r f; do \
+	  case "$$f" in *.o|*.a|*.so|*.test|*.exe) echo "$$f (object file)"; continue;; esac; \
+	  magic=$$(head -c 4 "$$f" 2>/dev/null | od -An -tx1 | tr -d ' \n'); \
+	  case "$$magic" in 7f454c46*|4d5a*|cffaedfe*|cefaedfe*|213c6172*) echo "$$f (compiled program)";; esac; \
+	done); \
+	if [ -n "$$bad" ]; then echo "build output is tracked by git; remove it (git rm --cached) and ignore it:"; echo "$$bad"; exit 1; fi
 
 unit: $(BIN)/minio chromium nginx $(AXE)
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) test -race -count=1 ./...

@@ -86,8 +86,7 @@ func parseRate(s string) (rateSpec, error) {
 // limiterSet holds a token bucket per client, forgetting clients idle long
 // enough for their bucket to be full again (so forgetting loses nothing),
 // and at most max clients: past that the least recently seen is forgotten,
-// so that a flood of new addresses costs bounded memory (about 250 bytes a
-// client).
+// so that a flood of new addresses costs bounded memory.
 type limiterSet struct {
 	spec    rateSpec
 	idle    time.Duration

@@ -120,7 +120,15 @@ func TestS3MemoryBudget(t *testing.T) {
 	case <-time.After(5 * time.Second):
 		t.Fatal("third Put blocked past the budget's wait")
 	}
-	time.Sleep(300 * time.Millisecond)
+	// Let the slow Puts go on only once one was refused its part buffers
+	// (not after a fixed sleep, which a slow machine could outrun).
+	for deadline := time.Now().Add(10 * time.Second); parts.Stats().Busy == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			close(release)
+			wg.Wait()
+			t.Fatalf("no slow Put was refused its part buffers: %+v, errors %v", parts.Stats(), errs)
+		}
+	}
 	close(release)
 	wg.Wait()
 	busy := 0

@@ -13,6 +13,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"github.com/zhongmou/award/bench/intakeproc"
 	"github.com/zhongmou/award/submission"
 )
 
@@ -55,7 +56,7 @@ func (b *bench) application(ctx context.Context) error {
 		return fmt.Errorf("application through the intake: %w", err)
 	}
 	through := time.Since(start)
-	hwm, err := peakRSS(b.intake.Process.Pid)
+	hwm, err := intakeproc.PeakRSS(b.intake.Process.Pid)
 	if err != nil {
 		return err
 	}

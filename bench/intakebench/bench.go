@@ -12,7 +12,6 @@ import (
 	"io"
 	mrand "math/rand/v2"
 	"mime/multipart"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -25,6 +24,7 @@ import (
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
 
+	"github.com/zhongmou/award/bench/intakeproc"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage/miniotest"
 	"github.com/zhongmou/award/workday"
@@ -84,7 +84,7 @@ func (b *bench) run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	hwm, err := peakRSS(b.intake.Process.Pid)
+	hwm, err := intakeproc.PeakRSS(b.intake.Process.Pid)
 	if err != nil {
 		return err
 	}
@@ -93,19 +93,12 @@ func (b *bench) run(ctx context.Context) error {
 	fmt.Printf("  direct minio-go PutObject   %7.2fs  %7.1f MiB/s\n", direct.Seconds(), mib/direct.Seconds())
 	fmt.Printf("  through the intake          %7.2fs  %7.1f MiB/s  (multipart/form-data, SHA-256, sniffing, streamed to S3)\n", through.Seconds(), mib/through.Seconds())
 	ratio := direct.Seconds() / through.Seconds()
-	fmt.Printf("  throughput ratio intake/direct: %.2f (goal ≥ 0.85: %s)\n", ratio, met(ratio >= 0.85))
-	fmt.Printf("  intake peak RSS (VmHWM, whole process since start): %.1f MiB (goal ≤ 64 MiB: %s)\n", float64(hwm)/(1<<10), met(hwm <= 64<<10))
+	fmt.Printf("  throughput ratio intake/direct: %.2f (goal ≥ 0.85: %s)\n", ratio, intakeproc.Met(ratio >= 0.85))
+	fmt.Printf("  intake peak RSS (VmHWM, whole process since start): %.1f MiB (goal ≤ 64 MiB: %s)\n", float64(hwm)/(1<<10), intakeproc.Met(hwm <= 64<<10))
 	if err := b.application(ctx); err != nil {
 		return err
 	}
 	return b.concurrent(ctx)
-}
-
-func met(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "NOT met"
 }
 
 // makeBigFile writes a PDF-headed file of random bytes and its SHA-256.
@@ -165,14 +158,9 @@ func (b *bench) direct(ctx context.Context) (time.Duration, error) {
 // startIntake runs award intake against the MinIO server with a manifest
 // whose publicity is open now.
 func (b *bench) startIntake(ctx context.Context) error {
-	bin := b.o.award
-	if bin == "" {
-		bin = filepath.Join(b.dir, "award")
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/award")
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("build award: %w", err)
-		}
+	bin, err := intakeproc.Binary(ctx, b.o.award, b.dir)
+	if err != nil {
+		return err
 	}
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	today := workday.DateOf(time.Now().In(loc))
@@ -190,12 +178,9 @@ func (b *bench) startIntake(ctx context.Context) error {
 	if err := os.WriteFile(manifest, data, 0o644); err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
+	if b.addr, err = intakeproc.FreeAddr(); err != nil {
 		return err
 	}
-	b.addr = ln.Addr().String()
-	ln.Close()
 	key, recordKey := make([]byte, 32), make([]byte, 32)
 	rand.Read(key)
 	rand.Read(recordKey)
@@ -310,22 +295,6 @@ func (b *bench) throughIntake(ctx context.Context) (time.Duration, error) {
 		return 0, fmt.Errorf("upload through the intake: %w", err)
 	}
 	return time.Since(start), nil
-}
-
-// peakRSS reads a process's high-water resident set size, in KiB.
-func peakRSS(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0, err
-	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			var kb int64
-			_, err := fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d kB", &kb)
-			return kb, err
-		}
-	}
-	return 0, fmt.Errorf("no VmHWM for pid %d", pid)
 }
 
 // evidence returns n bytes of PDF-headed random data and their SHA-256.

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/zhongmou/award/bench/intakeproc"
 )
 
 // concurrent sends o.requests objections, o.concurrency at a time.
@@ -66,7 +68,7 @@ func (b *bench) concurrent(ctx context.Context) error {
 	fmt.Printf("  %.1f objections/s, %.1f MiB/s of evidence, in %.2fs\n", float64(len(lat))/elapsed.Seconds(), float64(len(lat))*mib/elapsed.Seconds(), elapsed.Seconds())
 	fmt.Printf("  latency p50 %s, p99 %s, max %s\n", pct(0.50).Round(time.Millisecond), pct(0.99).Round(time.Millisecond), pct(1).Round(time.Millisecond))
 	fmt.Printf("  errors: %d (goal: none)\n", errs)
-	if hwm, err := peakRSS(b.intake.Process.Pid); err == nil {
+	if hwm, err := intakeproc.PeakRSS(b.intake.Process.Pid); err == nil {
 		fmt.Printf("  intake peak RSS so far: %.1f MiB\n", float64(hwm)/(1<<10))
 	}
 	if firstErr != nil {

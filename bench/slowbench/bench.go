@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/zhongmou/award/bench/intakeproc"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage/miniotest"
 	"github.com/zhongmou/award/workday"
@@ -50,14 +51,9 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 	}
 	b := &bench{o: o, dir: dir, bin: o.award}
 	fmt.Printf("slowbench: %s linux/%s, %d CPUs, %s\n", runtime.Version(), runtime.GOARCH, runtime.NumCPU(), time.Now().Format(time.RFC3339))
-	if b.bin == "" {
-		b.bin = filepath.Join(dir, "award")
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", b.bin, "./cmd/award")
-		cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-		if err := cmd.Run(); err != nil {
-			b.close()
-			return nil, fmt.Errorf("build award: %w", err)
-		}
+	if b.bin, err = intakeproc.Binary(ctx, o.award, dir); err != nil {
+		b.close()
+		return nil, err
 	}
 	if b.srv, b.stopS3, err = miniotest.StartMain(); err != nil {
 		b.close()
@@ -118,12 +114,10 @@ type child struct {
 // start runs award intake with the file-descriptor limit of a default
 // Debian session, on S3 storage or the directory store.
 func (b *bench) start(ctx context.Context, name string, s3 bool, extra ...string) (*child, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	addr, err := intakeproc.FreeAddr()
 	if err != nil {
 		return nil, err
 	}
-	addr := ln.Addr().String()
-	ln.Close()
 	key := make([]byte, 32)
 	rand.Read(key)
 	root, err := os.Getwd()
@@ -183,20 +177,14 @@ func (c *child) stop() {
 	}
 }
 
-// peakRSS is the child's high-water resident set size, in MiB.
+// peakRSS is the child's high-water resident set size, in MiB, or -1
+// when it cannot be read.
 func (c *child) peakRSS() float64 {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
+	kb, err := intakeproc.PeakRSS(c.cmd.Process.Pid)
 	if err != nil {
 		return -1
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			var kb int64
-			fmt.Sscanf(strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), "%d kB", &kb)
-			return float64(kb) / 1024
-		}
-	}
-	return -1
+	return float64(kb) / 1024
 }
 
 // openFiles is the number of descriptors the child holds.
@@ -440,13 +428,6 @@ func (b *bench) load(ctx context.Context, name string, s3 bool, size int, pause 
 	wg.Wait()
 	rss := c.peakRSS()
 	fmt.Printf("  %d %s, %.0fs: intake peak RSS %.1f MiB (goal ≤ 256 MiB: %s); answers: %s\n",
-		b.o.clients, what, time.Since(start).Seconds(), rss, met(rss <= 256), &ans)
+		b.o.clients, what, time.Since(start).Seconds(), rss, intakeproc.Met(rss <= 256), &ans)
 	return nil
-}
-
-func met(ok bool) string {
-	if ok {
-		return "met"
-	}
-	return "NOT met"
 }

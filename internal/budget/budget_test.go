@@ -3,7 +3,6 @@ package budget
 import (
 	"context"
 	"errors"
-	"sync"
 	"testing"
 	"time"
 )
@@ -43,14 +42,15 @@ func TestPoolWaiterGetsReleasedShare(t *testing.T) {
 	if err := p.Acquire(ctx, 8); err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	wg.Add(1)
-	var err error
-	go func() { defer wg.Done(); err = p.Acquire(ctx, 5) }()
-	time.Sleep(20 * time.Millisecond)
+	done := make(chan error, 1)
+	go func() { done <- p.Acquire(ctx, 5) }()
+	select {
+	case err := <-done:
+		t.Fatalf("got 5 bytes while all 8 were taken (err %v)", err)
+	case <-time.After(20 * time.Millisecond):
+	}
 	p.Release(8)
-	wg.Wait()
-	if err != nil {
+	if err := <-done; err != nil {
 		t.Fatalf("waiter: %v", err)
 	}
 }

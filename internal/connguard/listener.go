@@ -6,10 +6,10 @@
 package connguard
 
 import (
-	"fmt"
 	"io"
 	"net"
 	"net/netip"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -31,14 +31,14 @@ type Limits struct {
 	IPv6Prefix int
 }
 
+const refusalText = "同时打开的连接过多，本次请求没有处理。请关闭多余的页面，稍等片刻后再试。\n"
+
 // refusal is what a connection over a limit is told before it is closed.
-const refusal = "HTTP/1.1 503 Service Unavailable\r\n" +
+var refusal = []byte("HTTP/1.1 503 Service Unavailable\r\n" +
 	"Content-Type: text/plain; charset=utf-8\r\n" +
 	"Retry-After: 30\r\n" +
 	"Connection: close\r\n" +
-	"Content-Length: %d\r\n\r\n%s"
-
-const refusalText = "同时打开的连接过多，本次请求没有处理。请关闭多余的页面，稍等片刻后再试。\n"
+	"Content-Length: " + strconv.Itoa(len(refusalText)) + "\r\n\r\n" + refusalText)
 
 // Listener wraps a net.Listener and refuses connections over its limits:
 // each is answered with a short 503 and closed at once, so that neither the
@@ -134,8 +134,7 @@ func (l *Listener) Refused() int64 { return l.refused.Load() }
 // refuse tells a connection over a limit so, briefly, and closes it.
 func refuse(c net.Conn) {
 	_ = c.SetWriteDeadline(time.Now().Add(time.Second))
-	body := refusalText
-	_, _ = fmt.Fprintf(c, refusal, len(body), body)
+	_, _ = c.Write(refusal)
 	if tc, ok := c.(*net.TCPConn); ok {
 		_ = tc.CloseWrite()
 	}

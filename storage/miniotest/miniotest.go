@@ -43,22 +43,21 @@ type Server struct {
 // Start starts a server for the test and stops it when the test ends.
 func Start(t testing.TB) Server {
 	t.Helper()
-	s, stop, err := StartMain()
-	if err != nil {
-		if errors.Is(err, ErrNoBinary) && os.Getenv("CI") != "true" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
-	}
-	t.Cleanup(stop)
-	return s
+	return startFor(t, true)
 }
 
 // StartWithoutKMS starts a server that has no KMS key, so that it refuses
 // requests for server-side encryption, and stops it when the test ends.
 func StartWithoutKMS(t testing.TB) Server {
 	t.Helper()
-	s, stop, err := start(false)
+	return startFor(t, false)
+}
+
+// startFor starts a server for the test, skipping it when the binary is
+// missing unless CI=true.
+func startFor(t testing.TB, kms bool) Server {
+	t.Helper()
+	s, stop, err := start(kms)
 	if err != nil {
 		if errors.Is(err, ErrNoBinary) && os.Getenv("CI") != "true" {
 			t.Skip(err)
