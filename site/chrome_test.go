@@ -1,14 +1,10 @@
 package site
 
 import (
-	"context"
-	"io/fs"
-	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
-	"time"
 
 	"github.com/zhongmou/award/internal/pagechrome"
 )
@@ -21,42 +17,14 @@ import (
 // Content-Security-Policy would refuse. A theme without the intake
 // partials writes no chrome file.
 func TestChromeOfDefaultTheme(t *testing.T) {
-	cfgText, err := os.ReadFile("../site.yaml")
+	cfg, err := repoConfig(t).WithBaseURL("https://www.zhongmou.gov.cn/zlj/")
 	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := ParseConfig(cfgText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if cfg, err = cfg.WithBaseURL("https://www.zhongmou.gov.cn/zlj/"); err != nil {
 		t.Fatal(err)
 	}
 	cfg.Footer.SiteCode, cfg.Footer.ICP, cfg.Footer.ICPLink = "4101220001", "豫ICP备00000000号-1", "https://beian.miit.gov.cn/"
 	cfg.Footer.PublicSec, cfg.Footer.PublicSecURL = "豫公网安备41012202000000号", "https://beian.mps.gov.cn/"
-	theme := fstest.MapFS{}
-	if err := fs.WalkDir(os.DirFS("../themes/default"), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(os.DirFS("../themes/default"), p)
-		theme[p] = &fstest.MapFile{Data: b}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	build := func() *MemOutput {
-		t.Helper()
-		out := NewMemOutput()
-		if _, err := Build(context.Background(), Options{
-			Content: os.DirFS("../content"), Theme: theme, Config: cfg, Output: out,
-			Now: time.Date(2026, 11, 25, 12, 0, 0, 0, cfg.Location()), Calendar: repoCalendar(t),
-		}); err != nil {
-			t.Fatal(err)
-		}
-		return out
-	}
-	out := build()
+	theme := defaultTheme(t)
+	_, out := buildRepo(t, cfg, theme)
 	data, ok := out.File(pagechrome.Name)
 	if !ok {
 		t.Fatalf("no %s", pagechrome.Name)
@@ -94,7 +62,7 @@ func TestChromeOfDefaultTheme(t *testing.T) {
 	}
 	delete(theme, "layouts/"+chromeHeader)
 	delete(theme, "layouts/"+chromeFooter)
-	if _, ok := build().File(pagechrome.Name); ok {
+	if _, out := buildRepo(t, cfg, theme); slices.Contains(out.Names(), pagechrome.Name) {
 		t.Errorf("a theme without the intake partials wrote %s", pagechrome.Name)
 	}
 }

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"io/fs"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/zhongmou/award/workday"
@@ -16,23 +18,7 @@ import (
 // TestRealContent builds the repository's own content with the default
 // theme: the site the public sees must build, with every link whole.
 func TestRealContent(t *testing.T) {
-	cfgText, err := os.ReadFile("../site.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := ParseConfig(cfgText)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := NewMemOutput()
-	rep, err := Build(context.Background(), Options{
-		Content: os.DirFS("../content"), Theme: os.DirFS("../themes/default"), Config: cfg, Output: out,
-		Now: time.Date(2026, 11, 25, 12, 0, 0, 0, cfg.Location()), ContentLabel: "content",
-		Calendar: repoCalendar(t),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	rep, out := buildRepo(t, repoConfig(t), os.DirFS("../themes/default"))
 	if rep.Pages < 15 {
 		t.Errorf("only %d pages published", rep.Pages)
 	}
@@ -55,6 +41,54 @@ func TestRealContent(t *testing.T) {
 	}
 }
 
+// repoConfig is the repository's site.yaml.
+func repoConfig(t testing.TB) Config {
+	t.Helper()
+	b, err := os.ReadFile("../site.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+// buildRepo builds the repository's content with cfg and theme, as the site
+// stands on 2026-11-25 at noon.
+func buildRepo(t testing.TB, cfg Config, theme fs.FS) (*Report, *MemOutput) {
+	t.Helper()
+	out := NewMemOutput()
+	rep, err := Build(context.Background(), Options{
+		Content: os.DirFS("../content"), Theme: theme, Config: cfg, Output: out,
+		Now: time.Date(2026, 11, 25, 12, 0, 0, 0, cfg.Location()), ContentLabel: "content",
+		Calendar: repoCalendar(t),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rep, out
+}
+
+// defaultTheme is a copy of the default theme that a test may edit.
+func defaultTheme(t testing.TB) fstest.MapFS {
+	t.Helper()
+	theme := fstest.MapFS{}
+	dir := os.DirFS("../themes/default")
+	if err := fs.WalkDir(dir, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(dir, p)
+		theme[p] = &fstest.MapFile{Data: b}
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return theme
+}
+
 // repoCalendar loads the repository's holiday schedule.
 func repoCalendar(t testing.TB) *workday.Calendar {
 	t.Helper()
@@ -70,15 +104,7 @@ func repoCalendar(t testing.TB) *workday.Calendar {
 // may block rendering (each is deferred or async, none inline) and every
 // image declares its size, so that nothing jumps as it loads.
 func TestPageWeight(t *testing.T) {
-	cfg, err := ParseConfig(mustRead(t, "../site.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := NewMemOutput()
-	if _, err := Build(context.Background(), Options{Content: os.DirFS("../content"), Theme: os.DirFS("../themes/default"),
-		Config: cfg, Output: out, Now: time.Date(2026, 11, 25, 12, 0, 0, 0, cfg.Location()), Calendar: repoCalendar(t)}); err != nil {
-		t.Fatal(err)
-	}
+	_, out := buildRepo(t, repoConfig(t), os.DirFS("../themes/default"))
 	css, _ := out.File("css/site.css")
 	cssSize := gzipSize(css)
 	pages := 0
@@ -122,13 +148,4 @@ func gzipSize(b []byte) int {
 	zw.Write(b)
 	zw.Close()
 	return buf.Len()
-}
-
-func mustRead(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -42,18 +41,7 @@ func runEquivalence(t *testing.T, seed uint64, steps int) {
 	for name, text := range windowPages {
 		content[name] = &fstest.MapFile{Data: []byte(text)}
 	}
-	theme := fstest.MapFS{}
-	err := fs.WalkDir(os.DirFS("../themes/default"), ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(os.DirFS("../themes/default"), p)
-		theme[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	theme := defaultTheme(t)
 	cfg, err := ParseConfig([]byte("paginate: 4\nfeedLimit: 5\nsummaryLength: 40\n"))
 	if err != nil {
 		t.Fatal(err)

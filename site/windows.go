@@ -79,9 +79,12 @@ func (b *builder) checkPublishTime(p *Page, fm []byte, ps *problems) {
 		key string
 		t   time.Time
 	}{{"date", p.Date}, {"publishDate", p.PublishDate}} {
+		if d.t.IsZero() || !d.t.After(opens) {
+			continue // in time
+		}
 		line := keyLine(fm, d.key)
-		if line == 1 || d.t.IsZero() || !d.t.After(opens) {
-			continue // not given, or in time
+		if line == 1 {
+			continue // not given: publishDate is then date's, reported as date
 		}
 		ps.add(b.contentName(p.File), line, "%s：%s的发布时间（%s: %s）晚于%s：%s。请把 %s 改为不晚于 %s 的时间（可写 %s 或更早），%s",
 			d.key, what, d.key, showTime(d.t, loc), window, accepts,

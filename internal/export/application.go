@@ -24,13 +24,6 @@ import (
 // export and "最新" means the latest received, not merely the latest in
 // this export.
 
-// SlotLabel is the Chinese label of an application's file slot
-// (submission.SlotLabel).
-func SlotLabel(name string) string { return submission.SlotLabel(name) }
-
-// slotOrder is a slot's place in the form; unknown slots come last.
-func slotOrder(name string) int { return submission.SlotIndex(name) }
-
 // Names in the application folders.
 const (
 	// LatestName is the file in an organisation's folder that names the
@@ -316,7 +309,7 @@ func missingSlots(list string) string {
 	var labels []string
 	for name := range strings.FieldsFuncSeq(list, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
 		if name = strings.TrimSpace(name); name != "" {
-			labels = append(labels, SlotLabel(name))
+			labels = append(labels, submission.SlotLabel(name))
 		}
 	}
 	if len(labels) == 0 {
@@ -339,11 +332,11 @@ func receivedSlots(files []submission.File) string {
 		return "无"
 	}
 	slices.SortStableFunc(names, func(a, b string) int {
-		return cmp.Or(cmp.Compare(slotOrder(a), slotOrder(b)), strings.Compare(a, b))
+		return cmp.Or(cmp.Compare(submission.SlotIndex(a), submission.SlotIndex(b)), strings.Compare(a, b))
 	})
 	lines := make([]string, len(names))
 	for i, n := range names {
-		lines[i] = fmt.Sprintf("%s %d 份", SlotLabel(n), count[n])
+		lines[i] = fmt.Sprintf("%s %d 份", submission.SlotLabel(n), count[n])
 	}
 	return strings.Join(lines, "\n")
 }

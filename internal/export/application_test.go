@@ -390,7 +390,4 @@ func TestApplicationCells(t *testing.T) {
 	if len(long) > maxNameBytes || !strings.HasPrefix(long, "某某") {
 		t.Errorf("long segment %d bytes", len(long))
 	}
-	if SlotLabel("license") != "营业执照或登记证书" || SlotLabel("other") != "other" {
-		t.Error("SlotLabel")
-	}
 }

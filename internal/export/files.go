@@ -85,7 +85,7 @@ func (e *exporter) exportOne(ctx context.Context, it *item) error {
 		}
 		slot := f.Field
 		if it.kind == submission.KindApplication {
-			slot = SlotLabel(f.Field)
+			slot = submission.SlotLabel(f.Field)
 		}
 		name := uniqueName(fileName(r.n, slot, f.Name), used)
 		size, sum, err := e.copyFile(ctx, f.Key, filepath.Join(dir, name))
