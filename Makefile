@@ -6,6 +6,7 @@ ADDR    ?= 127.0.0.1:8080
 BIN     := $(CURDIR)/bin
 HUGO_VERSION := v0.165.0
 MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
+MAILPIT_VERSION := v1.33.1
 PAGES   ?= 10000
 RUNS    ?= 3
 
@@ -49,8 +50,8 @@ lint:
 	done); \
 	if [ -n "$$bad" ]; then echo "build output is tracked by git; remove it (git rm --cached) and ignore it:"; echo "$$bad"; exit 1; fi
 
-unit: $(BIN)/minio chromium nginx $(AXE)
-	AWARD_MINIO_BIN=$(BIN)/minio $(GO) test -race -count=1 ./...
+unit: $(BIN)/minio $(BIN)/mailpit chromium nginx $(AXE)
+	AWARD_MINIO_BIN=$(BIN)/minio AWARD_MAILPIT_BIN=$(BIN)/mailpit $(GO) test -race -count=1 ./...
 
 # The browser tests drive Debian's Chromium; install it when missing (as root,
 # or with sudo). With CI=true a missing browser fails the run.
@@ -116,6 +117,10 @@ fuzz:
 
 $(BIN)/minio:
 	GOBIN=$(BIN) $(GO) install github.com/minio/minio@$(MINIO_VERSION)
+
+# Mailpit, the real SMTP server of the notification tests (internal/mailpittest).
+$(BIN)/mailpit:
+	GOBIN=$(BIN) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
 
 $(BIN)/hugo:
 	GOBIN=$(BIN) $(GO) install github.com/gohugoio/hugo@$(HUGO_VERSION)

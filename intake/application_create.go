@@ -16,8 +16,10 @@ type applicationResponse struct {
 	objectionResponse
 	// Slots is the 收件清单: every slot, received or not.
 	Slots []slotReceipt `json:"slots,omitempty"`
-	// Status is the secretariat's latest update (receipt lookups only).
-	Status *receiptStatus `json:"status,omitempty"`
+	// Status is the current stage of the handling, History the public
+	// events newest first, at most receiptHistory (receipt lookups only).
+	Status  *receiptStatus  `json:"status,omitempty"`
+	History []receiptStatus `json:"history,omitempty"`
 }
 
 type slotReceipt struct {

@@ -3,10 +3,8 @@ package intake
 import (
 	"fmt"
 	"net/http"
-	"net/mail"
 	"net/url"
 	"strconv"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -132,7 +130,7 @@ func (f *applicationForm) validate(c *schedule.Call, cal *workday.Calendar, town
 	case !mobilePattern.MatchString(f.Phone) && !landlinePattern.MatchString(f.Phone):
 		errs["phone"] = "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话，如 0371-62196035。"
 	}
-	if a, err := mail.ParseAddress(f.Email); err != nil || a.Address != f.Email || !strings.Contains(f.Email, ".") {
+	if !validEmail(f.Email) {
 		errs["email"] = "请填写有效的电子邮箱，如 zhiliang@example.com。"
 	}
 	need("recommender", f.Recommender, "请填写推荐单位：所在乡镇人民政府（街道办事处）或县级有关主管部门。", 2, 50)
@@ -207,14 +205,7 @@ func age(since, at workday.Date) (years, months int) {
 	return m / 12, m % 12
 }
 
-// applicantIdentity is what is sealed: the people of an application.
-type applicantIdentity struct {
-	LegalRepresentative string `json:"legalRepresentative"`
-	ContactName         string `json:"contactName"`
-	Phone               string `json:"phone"`
-	Email               string `json:"email"`
-}
-
-func (f *applicationForm) identity() applicantIdentity {
-	return applicantIdentity{LegalRepresentative: f.LegalRepresentative, ContactName: f.ContactName, Phone: f.Phone, Email: f.Email}
+// identity is what is sealed: the people of an application.
+func (f *applicationForm) identity() submission.ApplicantIdentity {
+	return submission.ApplicantIdentity{LegalRepresentative: f.LegalRepresentative, ContactName: f.ContactName, Phone: f.Phone, Email: f.Email}
 }

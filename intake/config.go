@@ -117,10 +117,17 @@ func LoadConfig(file string, getenv func(string) string) (Config, error) {
 	if err := archive.ReadConfigFile(file, &cfg, true); err != nil {
 		return Config{}, fmt.Errorf("intake %w", err)
 	}
-	if err := cfg.applyEnv(getenv); err != nil {
-		return Config{}, err
+	return cfg, cfg.Finish(getenv)
+}
+
+// Finish applies the environment over settings read from a file and checks
+// them: what LoadConfig does after reading, for a caller whose file holds
+// other services' settings beside the intake's (award serve: the console's).
+func (c *Config) Finish(getenv func(string) string) error {
+	if err := c.applyEnv(getenv); err != nil {
+		return err
 	}
-	return cfg, cfg.check()
+	return c.check()
 }
 
 func (c *Config) applyEnv(getenv func(string) string) error {

@@ -217,6 +217,7 @@ func runIntakeSuite(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("rejections leave nothing", func(t *testing.T) { testRejections(t, newStore) })
 	t.Run("client disconnects mid-upload", func(t *testing.T) { testDisconnect(t, newStore(t)) })
 	t.Run("sweep removes an interrupted submission", func(t *testing.T) { testSweep(t, newStore(t)) })
+	t.Run("receipt shows the stage", func(t *testing.T) { testReceiptStage(t, newStore(t)) })
 }
 
 func TestIntakeDirStore(t *testing.T) { runIntakeSuite(t, dirStore) }
@@ -266,7 +267,7 @@ func testGoodObjection(t *testing.T, store storage.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var id objectorIdentity
+	var id submission.ObjectorIdentity
 	if err := e.srv.archive.Sealer().Open(m.Reference, m.Identity, &id); err != nil || id.IDNumber != "11010519491231002X" || id.Name != "张三" {
 		t.Errorf("sealed identity: %v %+v", err, id)
 	}

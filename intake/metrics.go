@@ -54,3 +54,7 @@ func (m *metrics) countSweep(rep archive.SweepReport) {
 	m.janitor.WithLabelValues("purged").Add(float64(rep.Purged))
 	m.janitor.WithLabelValues("recorded").Add(float64(rep.Recorded))
 }
+
+// Registerer is the registry behind /metrics, for what runs beside the
+// intake in one process (the console's mail outbox) to add its metrics.
+func (s *Server) Registerer() prometheus.Registerer { return s.metrics.reg }

@@ -3,6 +3,7 @@ package intake
 import (
 	"fmt"
 	"net/http"
+	"net/mail"
 	"net/url"
 	"regexp"
 	"strings"
@@ -11,12 +12,7 @@ import (
 
 	"github.com/zhongmou/award/ident"
 	"github.com/zhongmou/award/schedule"
-)
-
-// Objector types.
-const (
-	objectorIndividual   = "individual"
-	objectorOrganization = "organization"
+	"github.com/zhongmou/award/submission"
 )
 
 // objectionForm is an objection as submitted (multipart fields of
@@ -29,6 +25,7 @@ type objectionForm struct {
 	IDNumber     string // individual: 身份证号码
 	CreditCode   string // organisation: 统一社会信用代码
 	Phone        string
+	Email        string // optional: for news of the handling
 	Statement    string // the facts
 	Consent      string // "yes": the privacy notice is accepted
 }
@@ -38,7 +35,7 @@ func parseObjectionForm(v url.Values) objectionForm {
 		Publicity: trimmed(v, "publicity"), Candidate: trimmed(v, "candidate"),
 		ObjectorType: trimmed(v, "objectorType"), Name: trimmed(v, "name"),
 		IDNumber: ident.NormalizeIDNumber(v.Get("idNumber")), CreditCode: ident.NormalizeCreditCode(v.Get("creditCode")),
-		Phone: normalizePhone(v.Get("phone")), Statement: strings.TrimSpace(v.Get("statement")), Consent: trimmed(v, "consent"),
+		Phone: normalizePhone(v.Get("phone")), Email: trimmed(v, "email"), Statement: strings.TrimSpace(v.Get("statement")), Consent: trimmed(v, "consent"),
 	}
 }
 
@@ -87,7 +84,7 @@ func normalizePhone(s string) string {
 func (f *objectionForm) validate(lim Limits, today time.Time) map[string]string {
 	errs := map[string]string{}
 	switch f.ObjectorType {
-	case objectorIndividual:
+	case submission.ObjectorIndividual:
 		if n := utf8.RuneCountInString(f.Name); n < 2 || n > 50 {
 			errs["name"] = "请填写您的真实姓名（2至50个字）。"
 		}
@@ -96,7 +93,7 @@ func (f *objectionForm) validate(lim Limits, today time.Time) map[string]string 
 		} else if err := ident.CheckIDNumber(f.IDNumber, today); err != nil {
 			errs["idNumber"] = err.Error() + "。"
 		}
-	case objectorOrganization:
+	case submission.ObjectorOrganization:
 		if n := utf8.RuneCountInString(f.Name); n < 2 || n > 100 {
 			errs["name"] = "请填写单位全称（2至100个字）。"
 		}
@@ -114,6 +111,9 @@ func (f *objectionForm) validate(lim Limits, today time.Time) map[string]string 
 	case !mobilePattern.MatchString(f.Phone) && !landlinePattern.MatchString(f.Phone):
 		errs["phone"] = "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话，如 0371-62196035。"
 	}
+	if f.Email != "" && !validEmail(f.Email) {
+		errs["email"] = "电子邮箱格式不正确，请核对，如 zhangsan@example.com；不需要接收通知的，可以不填。"
+	}
 	switch n := utf8.RuneCountInString(f.Statement); {
 	case n < lim.StatementMin:
 		errs["statement"] = fmt.Sprintf("请写明异议的具体事实和理由，至少%d个字（现为%d个字）。", lim.StatementMin, n)
@@ -130,20 +130,22 @@ func (f *objectionForm) validate(lim Limits, today time.Time) map[string]string 
 }
 
 // identity is what is sealed: the objector's personal identifiers.
-type objectorIdentity struct {
-	Type       string `json:"type"`
-	Name       string `json:"name"`
-	IDNumber   string `json:"idNumber,omitempty"`
-	CreditCode string `json:"creditCode,omitempty"`
-	Phone      string `json:"phone"`
-}
-
-func (f *objectionForm) identity() objectorIdentity {
-	id := objectorIdentity{Type: f.ObjectorType, Name: f.Name, Phone: f.Phone}
-	if f.ObjectorType == objectorIndividual {
+func (f *objectionForm) identity() submission.ObjectorIdentity {
+	id := submission.ObjectorIdentity{Type: f.ObjectorType, Name: f.Name, Phone: f.Phone, Email: f.Email}
+	if f.ObjectorType == submission.ObjectorIndividual {
 		id.IDNumber = f.IDNumber
 	} else {
 		id.CreditCode = f.CreditCode
 	}
 	return id
+}
+
+// maxEmail bounds an email address (the forms' maxlength).
+const maxEmail = 100
+
+// validEmail reports whether s is one plain address (user@host.tld), as
+// mail.ParseAddress reads it, with nothing around it.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && len(s) <= maxEmail && strings.Contains(s[strings.LastIndex(s, "@")+1:], ".")
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/zhongmou/award/internal/pagechrome"
+	"github.com/zhongmou/award/submission"
 )
 
 //go:embed templates/*.html
@@ -19,7 +20,7 @@ var templateFS embed.FS
 
 // noticeVersion names the privacy notice shown with the forms; the manifest
 // records which one a person accepted.
-const noticeVersion = "2026-11"
+const noticeVersion = "2026-12"
 
 // pages renders the intake's HTML pages.
 type pages struct {
@@ -61,15 +62,7 @@ func loadPages(cfg Config) (*pages, error) {
 			t = t.In(loc)
 			return fmt.Sprintf("%d年%d月%d日 %02d:%02d:%02d", t.Year(), int(t.Month()), t.Day(), t.Hour(), t.Minute(), t.Second())
 		},
-		"size": func(n int64) string {
-			switch {
-			case n >= 1<<20:
-				return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-			case n >= 1<<10:
-				return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-			}
-			return fmt.Sprintf("%d 字节", n)
-		},
+		"size":     submission.FileSize,
 		"sizeText": sizeText,
 		"add":      func(a, b int) int { return a + b },
 		"site":     func(p string) string { return strings.TrimSuffix(cfg.BasePath, "/") + p },

@@ -4,7 +4,6 @@ import (
 	"container/list"
 	"fmt"
 	"math"
-	"net"
 	"net/http"
 	"net/netip"
 	"strconv"
@@ -165,29 +164,9 @@ func (l *limiterSet) size() int {
 	return l.recent.Len()
 }
 
-// clientIP is the client's address: the connection's peer, or, when the
-// intake sits behind a proxy it trusts (TrustProxy), the address the proxy
-// reports in X-Real-IP (nginx: proxy_set_header X-Real-IP $remote_addr) or
-// else the last hop of X-Forwarded-For. Without TrustProxy these headers
-// are ignored, since any client can send them.
-func (s *Server) clientIP(r *http.Request) string {
-	if s.cfg.TrustProxy {
-		if v := strings.TrimSpace(r.Header.Get("X-Real-IP")); v != "" && net.ParseIP(v) != nil {
-			return v
-		}
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			hops := strings.Split(xff, ",")
-			if v := strings.TrimSpace(hops[len(hops)-1]); net.ParseIP(v) != nil {
-				return v
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
+// clientIP is the client's address (connguard.ClientIP, trusting the
+// proxy's headers only with Config.TrustProxy).
+func (s *Server) clientIP(r *http.Request) string { return connguard.ClientIP(r, s.cfg.TrustProxy) }
 
 // clientKey is the client a request counts against: its address, an
 // IPv6 one cut to its prefix of ClientIPv6Prefix bits (so that the many

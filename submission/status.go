@@ -4,22 +4,39 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
-// States a submission goes through after it is received, as the
-// secretariat records them. A submission without a status record is 已受理.
-var States = []string{"已受理", "核实中", "需补正", "已办结"}
-
-// Status is one status record of a submission, written by the secretariat.
-// Records are never changed or removed: each update is a new object, and
-// the newest is the submission's status.
+// Status is one event in the handling of a submission, recorded by the
+// secretariat: the stage it moved to (see Stages), with a note. Records are
+// never changed or removed: each event is a new object, and the newest is
+// the submission's current stage.
+//
+// Events are numbered 1, 2, … per submission (Seq) and stored under
+// EventKey, written only if absent, so that two clerks (or two replicas)
+// recording the next event at once cannot both succeed. Records from before
+// stages (StatusKey: keyed by time, no Seq and no Stage) stay readable: their
+// State is read as a stage (ParseStage), and they come before every
+// numbered event.
 type Status struct {
-	Reference string    `json:"reference"`
-	State     string    `json:"state"` // one of States
-	Note      string    `json:"note,omitempty"`
-	Operator  string    `json:"operator"`
-	At        time.Time `json:"at"`
+	Reference string `json:"reference"`
+	// State is the stage's label (已受理 …), so that readers that know only
+	// states still read new records; old records hold one of 已受理,
+	// 核实中, 需补正, 已办结.
+	State string `json:"state"`
+	// Note is for the submitter, on the receipt, unless Internal.
+	Note     string    `json:"note,omitempty"`
+	Operator string    `json:"operator"`
+	At       time.Time `json:"at"`
+	// Seq is the event's number (1 for the first); 0 for an old record.
+	Seq int `json:"seq,omitempty"`
+	// Stage is the stage's code (accepted …); "" for an old record.
+	Stage string `json:"stage,omitempty"`
+	// Internal marks the note as for the secretariat only: it is never
+	// shown to the submitter. The stage itself is always shown.
+	Internal bool `json:"internal,omitempty"`
 	// Signed is the record's MAC under the record key (see Signer).
 	Signed
 }
@@ -30,19 +47,38 @@ const statusTimeLayout = "2006-01-02t15-04-05.000000000z"
 // StatusPrefix is where a submission's status records are kept.
 func StatusPrefix(reference string) string { return "status/" + keyRef(reference) + "/" }
 
-// StatusKey is a fresh key for a status record written at t.
+// EventKey is where a submission's event seq (1, 2, …) is stored:
+// status/<ref>/<seq, 6 digits or more>.json.
+func EventKey(reference string, seq int) string {
+	return fmt.Sprintf("%s%06d.json", StatusPrefix(reference), seq)
+}
+
+// StatusKey is a fresh key for a status record written at t, in the layout
+// of the records from before numbered events (status/<ref>/<time>-<random>.json).
+// Nothing writes that layout any more; it is kept to read and test such
+// records.
 func StatusKey(reference string, t time.Time) string {
 	var b [4]byte
 	rand.Read(b[:])
 	return fmt.Sprintf("%s%s-%s.json", StatusPrefix(reference), t.UTC().Format(statusTimeLayout), hex.EncodeToString(b[:]))
 }
 
-// ValidState reports whether s is one of States.
-func ValidState(s string) bool {
-	for _, st := range States {
-		if st == s {
-			return true
-		}
+// EventSeq reads the event number from a status record's key: seq > 0 and
+// ok for EventKey's layout, 0 and ok for an old record's (StatusKey), ok
+// false for any other key.
+func EventSeq(key string) (seq int, ok bool) {
+	rest, found := strings.CutPrefix(key, "status/")
+	_, name, two := strings.Cut(rest, "/")
+	name, json := strings.CutSuffix(name, ".json")
+	if !found || !two || !json || name == "" || strings.Contains(name, "/") {
+		return 0, false
 	}
-	return false
+	if len(name) >= 6 && strings.Trim(name, "0123456789") == "" {
+		n, err := strconv.Atoi(name)
+		return n, err == nil && n > 0
+	}
+	if _, err := time.Parse(statusTimeLayout, name[:min(len(name), len(statusTimeLayout))]); err == nil {
+		return 0, true
+	}
+	return 0, false
 }

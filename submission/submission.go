@@ -45,6 +45,10 @@ type Manifest struct {
 	// phone …), sealed; only the secretariat's export opens it.
 	Identity *Sealed `json:"identity,omitempty"`
 	Files    []File  `json:"files"`
+	// ReceiptToken is the receipt token sealed like the identity (bound to
+	// "receipt-token:" and the reference), kept only for a submission with an
+	// identity, so that mail about its stages can carry the receipt link.
+	ReceiptToken *Sealed `json:"receiptToken,omitempty"`
 	// Signed is the manifest's MAC under the record key (see Signer),
 	// set by the intake when it commits.
 	Signed

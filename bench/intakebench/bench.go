@@ -188,7 +188,7 @@ func (b *bench) startIntake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(bin, "intake", "-addr", b.addr, "-intake-config", filepath.Join(b.dir, "none.yaml"))
+	cmd := exec.Command(bin, "intake", "-addr", b.addr, "-staff-addr", "127.0.0.1:0", "-intake-config", filepath.Join(b.dir, "none.yaml"))
 	cmd.Dir = root // for holidays.yaml and townships.yaml
 	cmd.Env = append(os.Environ(),
 		"AWARD_S3_ENDPOINT="+b.srv.Endpoint, "AWARD_S3_BUCKET=intake", "AWARD_S3_ACCESS_KEY="+b.srv.AccessKey,

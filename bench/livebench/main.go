@@ -120,7 +120,7 @@ func (b *bench) measure(ctx context.Context, tool string) (map[string][]time.Dur
 		if err := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/award").Run(); err != nil {
 			return nil, fmt.Errorf("build award: %w", err)
 		}
-		cmd = exec.CommandContext(ctx, bin, "serve", "-addr", addr, "-content", content, "-theme", theme, "-out", out,
+		cmd = exec.CommandContext(ctx, bin, "serve", "-addr", addr, "-staff-addr", "127.0.0.1:0", "-content", content, "-theme", theme, "-out", out,
 			"-config", filepath.Join(b.root, "bench/site.yaml"), "-holidays", filepath.Join(b.root, "holidays.yaml"),
 			"-intake-config", filepath.Join(site, "none.yaml"))
 		cmd.Env = append(os.Environ(), "AWARD_DATA_DIR="+filepath.Join(site, "data"), "AWARD_IDENTITY_KEY_FILE="+filepath.Join(site, "id.key"),

@@ -215,7 +215,7 @@ func serve(bin, dir, now string, extra ...string) (url string, stop func(), err 
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	args := append([]string{"serve", "-addr", addr, "-no-watch", "-now", now, "-out", filepath.Join(dir, "public"),
+	args := append([]string{"serve", "-addr", addr, "-staff-addr", "127.0.0.1:0", "-no-watch", "-now", now, "-out", filepath.Join(dir, "public"),
 		"-intake-config", filepath.Join(dir, "none.yaml")}, extra...)
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "AWARD_DATA_DIR="+filepath.Join(dir, "data"),

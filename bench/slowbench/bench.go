@@ -124,7 +124,7 @@ func (b *bench) start(ctx context.Context, name string, s3 bool, extra ...string
 	if err != nil {
 		return nil, err
 	}
-	cmd := exec.Command("sh", "-c", `ulimit -n 1024 && exec "$@"`, "sh", b.bin, "intake", "-addr", addr, "-intake-config", filepath.Join(b.dir, "none.yaml"))
+	cmd := exec.Command("sh", "-c", `ulimit -n 1024 && exec "$@"`, "sh", b.bin, "intake", "-addr", addr, "-staff-addr", "127.0.0.1:0", "-intake-config", filepath.Join(b.dir, "none.yaml"))
 	cmd.Dir = root // holidays.yaml and townships.yaml
 	keys := filepath.Join(b.dir, name+"-keys")
 	if err := os.MkdirAll(keys, 0o700); err != nil {

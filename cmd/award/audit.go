@@ -18,7 +18,7 @@ const auditUsage = `用法：award audit <子命令> [参数]
 
 子命令：
   verify  核验存储中的记录：受理记录（manifest）、文件、办理状态是否被改动或删除，
-          账本（ledger/）是否完整；只读，不改动存储
+          账本（ledger/）和审计日志（audit/log/）是否完整；只读，不改动存储
   adopt   把升级前保存的、没有校验码的受理记录和办理状态按现状登记入账（升级后做一次）
 
 运行 award audit verify -h 查看参数。
@@ -55,8 +55,10 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		fmt.Fprint(fs.Output(), `用法：award audit verify [参数]
 
 用记录密钥核验存储中的全部记录，逐条列出发现的问题（受理记录被改动、文件被替换或缺失、
-整件被删除、未入账、办理状态被改动或删除、账本被改动、缺失或顺序被打乱），最后一行给出
-统计和账本最新位置。发现问题时以非零状态结束。按保存期限删除的件不算问题。
+整件被删除、未入账、办理状态被改动或删除、账本被改动、缺失或顺序被打乱；审计记录被改动、
+缺失或顺序被打乱，并指出审计日志从哪一条起断开），然后给出统计，最后两行是账本和审计日志的
+最新位置。发现问题时以非零状态结束。按保存期限删除的件不算问题。
+审计日志只增不删，清理任务从不删除审计记录（至少保存六个月，《网络安全法》第二十一条）。
 需要存储的访问权和记录密钥（与 award export 相同的环境变量），不需要身份密钥。
 
 参数：
@@ -66,7 +68,8 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	var inf intakeFlags
 	inf.register(fs)
 	noFiles := fs.Bool("no-files", false, "不重新读取文件内容（快，但查不出被替换的文件）")
-	head := fs.String("head", "", "上次核验时登记的账本位置 `条目号:SHA-256`（上次输出的最后一行），用来发现账本被截短")
+	head := fs.String("head", "", "上次核验时登记的账本位置 `条目号:SHA-256`（上次输出的倒数第二行），用来发现账本被截短")
+	auditHead := fs.String("audit-head", "", "上次核验时登记的审计日志位置 `条目号:SHA-256`（上次输出的最后一行），用来发现审计日志被截短")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -81,25 +84,41 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 		}
 		o.Head = h
 	}
-	l, err := openLedger(ctx, inf.config, stderr)
+	var ao archive.AuditVerifyOptions
+	if *auditHead != "" {
+		h, err := ledger.ParseHead(*auditHead)
+		if err != nil {
+			return fmt.Errorf("-audit-head：%w", err)
+		}
+		ao.Head = h
+	}
+	a, err := openVerifier(ctx, inf.config, stderr)
 	if err != nil {
 		return err
 	}
-	rep, err := l.Verify(ctx, o)
+	rep, err := a.Ledger().Verify(ctx, o)
 	if err != nil {
 		return fmt.Errorf("核验没有完成（没有得出结论，请排除故障后重新核验）：%w", err)
 	}
-	printAuditReport(stdout, rep, o.Files)
-	if n := len(rep.Findings); n > 0 {
+	arep, err := a.VerifyAudit(ctx, ao)
+	if err != nil {
+		return fmt.Errorf("审计日志核验没有完成（没有得出结论，请排除故障后重新核验）：%w", err)
+	}
+	printAuditReport(stdout, rep, arep, o.Files)
+	if n := len(rep.Findings) + len(arep.Findings); n > 0 {
 		return fmt.Errorf("核验发现 %d 处问题（见上）：请保存以上输出，不要改动存储，按运维手册“防篡改核验”处理", n)
 	}
 	return nil
 }
 
-// printAuditReport prints the findings, one per line, then the summary and
-// the ledger's head.
-func printAuditReport(w io.Writer, rep *ledger.Report, files bool) {
+// printAuditReport prints the findings, one per line (the ledger's, then
+// the audit log's), then a summary of each, then the ledger's head and the
+// audit log's.
+func printAuditReport(w io.Writer, rep *ledger.Report, arep *archive.AuditReport, files bool) {
 	for _, f := range rep.Findings {
+		fmt.Fprintln(w, f.String())
+	}
+	for _, f := range arep.Findings {
 		fmt.Fprintln(w, f.String())
 	}
 	fileText := fmt.Sprintf("文件 %d 个", rep.Files)
@@ -123,25 +142,50 @@ func printAuditReport(w io.Writer, rep *ledger.Report, files bool) {
 		}
 	}
 	fmt.Fprintln(w, summary)
+	fmt.Fprintln(w, auditSummary(arep))
 	if rep.Head.Seq == 0 {
 		fmt.Fprintln(w, "账本为空（还没有受理过任何提交）。")
-		return
+	} else {
+		fmt.Fprintf(w, "账本最新位置：%s（请登记在台账上；下次核验时加 -head %s，可发现账本被截短）\n", rep.Head, rep.Head)
 	}
-	fmt.Fprintf(w, "账本最新位置：%s（请登记在台账上；下次核验时加 -head %s，可发现账本被截短）\n", rep.Head, rep.Head)
+	if arep.Head.Seq == 0 {
+		fmt.Fprintln(w, "审计日志为空（还没有记录过任何操作）。")
+	} else {
+		fmt.Fprintf(w, "审计日志最新位置：%s（请一并登记；下次核验时加 -audit-head %s，可发现审计日志被截短）\n", arep.Head, arep.Head)
+	}
 }
 
-// openLedger opens the configured storage's ledger with the record keys;
-// it never creates a key.
-func openLedger(ctx context.Context, config string, stderr io.Writer) (*ledger.Ledger, error) {
+// auditSummary is the audit log's summary line: the records checked and,
+// when the chain is broken, the counts and the first broken link.
+func auditSummary(arep *archive.AuditReport) string {
+	s := fmt.Sprintf("审计日志：核验 %d 条", arep.Records)
+	if arep.Legacy > 0 {
+		s += fmt.Sprintf("（另有升级前保存、未入链的 %d 条，无法核验）", arep.Legacy)
+	}
+	if len(arep.Findings) == 0 {
+		return s + "；未发现问题。"
+	}
+	var counts []string
+	for _, k := range []archive.AuditFindingKind{archive.AuditChanged, archive.AuditMissing, archive.AuditReordered} {
+		if n := arep.Count(k); n > 0 {
+			counts = append(counts, fmt.Sprintf("%s %d 处", k.Label(), n))
+		}
+	}
+	s += fmt.Sprintf("；发现问题 %d 处：%s。", len(arep.Findings), strings.Join(counts, "，"))
+	if f, ok := arep.First(); ok && arep.FirstBroken > 0 {
+		s += fmt.Sprintf("审计日志从第 %d 条起断开：%s。", arep.FirstBroken, f.Detail)
+	}
+	return s
+}
+
+// openVerifier opens the configured storage with the record keys, without
+// the identity key; it never creates a key.
+func openVerifier(ctx context.Context, config string, stderr io.Writer) (*archive.Archive, error) {
 	cfg, err := archive.LoadConfig(config, os.Getenv)
 	if err != nil {
 		return nil, err
 	}
-	a, err := archive.Open(ctx, cfg, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: true})
-	if err != nil {
-		return nil, err
-	}
-	return a.Ledger(), nil
+	return archive.Open(ctx, cfg, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: true})
 }
 
 // runAuditAdopt records in the ledger, as they are, the manifests and
@@ -175,10 +219,11 @@ func runAuditAdopt(ctx context.Context, args []string, stdout, stderr io.Writer)
 	if strings.TrimSpace(*operator) == "" && !*dryRun {
 		return errors.New("请用 -operator 注明登记人")
 	}
-	l, err := openLedger(ctx, inf.config, stderr)
+	a, err := openVerifier(ctx, inf.config, stderr)
 	if err != nil {
 		return err
 	}
+	l := a.Ledger()
 	st, err := l.State(ctx)
 	if err != nil {
 		return err

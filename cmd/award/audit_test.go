@@ -11,9 +11,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
 	"github.com/zhongmou/award/internal/export"
+	"github.com/zhongmou/award/storage"
 )
 
 // auditEnv points the award command at a store (the backend's environment)
@@ -59,8 +61,8 @@ func TestAuditVerify(t *testing.T) {
 					var out bytes.Buffer
 					err := run(context.Background(), append([]string{"audit", "verify"}, cfgArgs...), &out, io.Discard)
 					lines := strings.Split(strings.TrimSpace(out.String()), "\n")
-					if len(lines) != len(c.Want)+2 {
-						t.Fatalf("%d lines, want %d findings, the summary and the head:\n%s", len(lines), len(c.Want), out.String())
+					if len(lines) != len(c.Want)+4 {
+						t.Fatalf("%d lines, want %d findings, the two summaries and the two heads:\n%s", len(lines), len(c.Want), out.String())
 					}
 					for i, w := range c.Want {
 						found := false
@@ -79,8 +81,9 @@ func TestAuditVerify(t *testing.T) {
 					} else if err == nil || !strings.Contains(summary, fmt.Sprintf("发现问题 %d 处", len(c.Want))) {
 						t.Errorf("tampered: error %v\n%s", err, out.String())
 					}
-					if !strings.HasPrefix(lines[len(lines)-1], "账本最新位置：") {
-						t.Errorf("no head line:\n%s", out.String())
+					if !strings.HasPrefix(lines[len(c.Want)+1], "审计日志：核验 0 条；未发现问题。") ||
+						!strings.HasPrefix(lines[len(lines)-2], "账本最新位置：") || !strings.HasPrefix(lines[len(lines)-1], "审计日志为空") {
+						t.Errorf("no audit summary or head lines:\n%s", out.String())
 					}
 
 					out.Reset()
@@ -122,7 +125,7 @@ func TestAuditVerifyHead(t *testing.T) {
 		t.Errorf("-no-files not said:\n%s", out.String())
 	}
 	last := strings.Split(strings.TrimSpace(out.String()), "\n")
-	head, _, _ := strings.Cut(strings.TrimPrefix(last[len(last)-1], "账本最新位置："), "（")
+	head, _, _ := strings.Cut(strings.TrimPrefix(last[len(last)-2], "账本最新位置："), "（")
 	// The newest entry (the purge of ledgertest.Purged) removed.
 	ledgertest.Delete(t, fx.Store, ledger.Key(6))
 	out.Reset()
@@ -180,5 +183,86 @@ func TestAuditAdopt(t *testing.T) {
 	out.Reset()
 	if err := run(context.Background(), append([]string{"audit", "verify"}, cfg...), &out, io.Discard); err != nil {
 		t.Errorf("after adoption: %v\n%s", err, out.String())
+	}
+}
+
+// TestAuditVerifyAuditLog: award audit verify also walks the audit log's
+// chain and names, in Chinese, the first broken link of a record changed,
+// deleted or reordered directly in the store (a directory, and a real
+// MinIO); -audit-head shows the newest records cut off.
+func TestAuditVerifyAuditLog(t *testing.T) {
+	cases := []struct {
+		name   string
+		tamper func(t *testing.T, store storage.Store, keys []string)
+		want   []string
+	}{
+		{"untouched", func(*testing.T, storage.Store, []string) {}, []string{"审计日志：核验 5 条（另有升级前保存、未入链的 1 条，无法核验）；未发现问题。"}},
+		{"changed", func(t *testing.T, store storage.Store, keys []string) {
+			ledgertest.Put(t, store, keys[1], bytes.Replace(ledgertest.Get(t, store, keys[1]), []byte("王科员"), []byte("李科长"), 1))
+		}, []string{"审计记录被改动：audit/log/000000000002.json：第 2 条被改动：记录与其校验码不符", "审计日志从第 2 条起断开：第 2 条被改动"}},
+		{"deleted", func(t *testing.T, store storage.Store, keys []string) {
+			ledgertest.Delete(t, store, keys[2])
+		}, []string{"审计记录缺失：audit/log/000000000003.json：第 3 条不存在", "审计日志从第 3 条起断开：第 3 条不存在"}},
+		{"reordered", func(t *testing.T, store storage.Store, keys []string) {
+			second, third := ledgertest.Get(t, store, keys[1]), ledgertest.Get(t, store, keys[2])
+			ledgertest.Put(t, store, keys[1], third)
+			ledgertest.Put(t, store, keys[2], second)
+		}, []string{"审计记录顺序被打乱：audit/log/000000000002.json：第 2 条的位置上是第 3 条的内容", "审计日志从第 2 条起断开"}},
+	}
+	for _, b := range ledgertest.Backends(t) {
+		t.Run(b.Name, func(t *testing.T) {
+			for _, c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					store, env := b.New(t)
+					auditEnv(t, env)
+					ctx := context.Background()
+					if _, err := archive.WriteAudit(ctx, store, archive.AuditRecord{Operator: "旧记录", Action: "status"}); err != nil {
+						t.Fatal(err)
+					}
+					a := archive.New(store, nil, ledger.New(store, ledgertest.Signer(t), nil), archive.DefaultConfig(), archive.Options{})
+					var keys []string
+					for i := range 5 {
+						k, err := a.Audit(ctx, archive.AuditRecord{Operator: "王科员", Action: archive.ActionCaseView, From: "192.0.2.1", Reference: fmt.Sprintf("K7M2-QX9%d", i)})
+						if err != nil {
+							t.Fatal(err)
+						}
+						keys = append(keys, k)
+					}
+					c.tamper(t, store, keys)
+					cfg := []string{"-intake-config", filepath.Join(t.TempDir(), "none.yaml"), "-no-files"}
+					var out bytes.Buffer
+					err := run(ctx, append([]string{"audit", "verify"}, cfg...), &out, io.Discard)
+					for _, w := range c.want {
+						if !strings.Contains(out.String(), w) {
+							t.Errorf("%q not printed:\n%s", w, out.String())
+						}
+					}
+					if (err == nil) != (c.name == "untouched") {
+						t.Errorf("error %v:\n%s", err, out.String())
+					}
+					if c.name != "untouched" {
+						return
+					}
+					lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+					auditHead, _, _ := strings.Cut(strings.TrimPrefix(lines[len(lines)-1], "审计日志最新位置："), "（")
+					if _, err := ledger.ParseHead(auditHead); err != nil || !strings.HasPrefix(auditHead, "5:") {
+						t.Fatalf("audit head %q: %v\n%s", auditHead, err, out.String())
+					}
+					ledgertest.Delete(t, store, keys[4])
+					out.Reset()
+					if err := run(ctx, append([]string{"audit", "verify"}, cfg...), &out, io.Discard); err != nil {
+						t.Errorf("cut short, no head: %v\n%s", err, out.String())
+					}
+					out.Reset()
+					err = run(ctx, append([]string{"audit", "verify", "-audit-head", auditHead}, cfg...), &out, io.Discard)
+					if err == nil || !strings.Contains(out.String(), "审计记录缺失：audit/log/000000000005.json：登记的第 5 条不存在：审计日志被截短或删除") {
+						t.Errorf("cut short with -audit-head: %v\n%s", err, out.String())
+					}
+					if err := run(ctx, append([]string{"audit", "verify", "-audit-head", "5"}, cfg...), io.Discard, io.Discard); err == nil {
+						t.Error("bad -audit-head accepted")
+					}
+				})
+			}
+		})
 	}
 }

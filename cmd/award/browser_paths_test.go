@@ -37,7 +37,7 @@ func realSiteAt(t *testing.T, now string, extra ...string) string {
 	go func() {
 		args := append([]string{"-content", "../../content", "-theme", "../../themes/default", "-config", "../../site.yaml",
 			"-holidays", "../../holidays.yaml", "-static", filepath.Join(dir, "none"), "-out", filepath.Join(dir, "public"),
-			"-intake-config", filepath.Join(dir, "none.yaml"), "-addr", addr, "-no-watch", "-now", now}, extra...)
+			"-intake-config", filepath.Join(dir, "none.yaml"), "-addr", addr, "-staff-addr", "127.0.0.1:0", "-no-watch", "-now", now}, extra...)
 		done <- runServe(ctx, args, io.Discard, io.Discard)
 	}()
 	t.Cleanup(func() {

@@ -17,7 +17,8 @@ import (
 )
 
 // runExport exports the submissions for the secretariat: folders with the
-// files and decrypted identities, 汇总.xlsx, and a record in the audit log.
+// files and decrypted identities, 汇总.xlsx, 校验报告.txt, and a record in
+// the audit log.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	flags := flag.NewFlagSet("award export", flag.ContinueOnError)
 	flags.SetOutput(stderr)
@@ -71,7 +72,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	opts.Store, opts.Sealer, opts.Signer = a.Store(), a.Sealer(), a.Signer()
+	opts.Store, opts.Sealer, opts.Signer, opts.Statuses = a.Store(), a.Sealer(), a.Signer(), a.Statuses
 	rep, err := export.Run(ctx, opts)
 	if rep != nil {
 		printExportReport(stdout, rep, opts.Sealer)

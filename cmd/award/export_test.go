@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
@@ -112,8 +114,17 @@ func TestExportCommand(t *testing.T) {
 	if err != nil || json.Unmarshal(b, &id) != nil || id["idNumber"] != "11010519491231002X" {
 		t.Errorf("identity.json %s %v", b, err)
 	}
-	infos, err := store.List(context.Background(), export.AuditPrefix)
-	if err != nil || len(infos) != 1 {
+	// 办理阶段 from the archive's status records: none yet.
+	if v := summaryCell(t, filepath.Join(out, "汇总.xlsx"), "异议", "C2"); v != "已收件（待受理）" {
+		t.Errorf("办理阶段 %q", v)
+	}
+	if b, err := os.ReadFile(filepath.Join(out, export.ReportName)); err != nil || !strings.Contains(string(b), "导出人：秘书处王某") || strings.Contains(string(b), "张三") {
+		t.Errorf("%s: %v\n%s", export.ReportName, err, b)
+	}
+	// With the record key, the export's record is chained into the audit log.
+	infos, err := store.List(context.Background(), archive.AuditPrefix)
+	if err != nil || len(infos) != 1 || !strings.HasPrefix(infos[0].Key, archive.AuditLogPrefix) ||
+		!strings.Contains(stdout.String(), "导出记录："+infos[0].Key) {
 		t.Fatalf("audit %v %v", infos, err)
 	}
 	rc, _, _ := store.Get(context.Background(), infos[0].Key)
@@ -129,8 +140,12 @@ func TestExportCommand(t *testing.T) {
 		t.Fatalf("second export: %v", err)
 	}
 	stdout.Reset()
+	ledgertest.Status(t, ledger.New(store, ledgertest.Signer(t), nil), "K7M2-QX9D", "已受理", time.Date(2026, 11, 22, 1, 0, 0, 0, time.UTC))
 	if err := run(context.Background(), []string{"export", "-out", out, "-intake-config", config, "-operator", "王某", "-force", "-no-identity"}, &stdout, &stderr); err != nil {
 		t.Fatal(err)
+	}
+	if v := summaryCell(t, filepath.Join(out, "汇总.xlsx"), "异议", "C2"); v != "已受理" {
+		t.Errorf("办理阶段 after a status record: %q", v)
 	}
 	if !strings.Contains(stdout.String(), "身份信息未解密") {
 		t.Errorf("stdout:\n%s", stdout.String())
@@ -286,4 +301,19 @@ func TestExportCommandApplications(t *testing.T) {
 		!strings.Contains(stdout.String(), "校验不一致：APPL-3456 01 applicationForm.pdf：应为") {
 		t.Errorf("tampered: %v\n%s", err, stdout.String())
 	}
+}
+
+// summaryCell reads one cell of an exported 汇总.xlsx.
+func summaryCell(t *testing.T, name, sheet, cell string) string {
+	t.Helper()
+	f, err := excelize.OpenFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	v, err := f.GetCellValue(sheet, cell)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
 }

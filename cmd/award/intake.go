@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/zhongmou/award/console"
 	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/budget"
@@ -35,8 +36,10 @@ func (f *intakeFlags) register(fs *flag.FlagSet) {
 }
 
 // loadIntakeConfig reads the intake configuration file and environment.
+// The file may hold the console's and the mail relay's settings too.
 func loadIntakeConfig(file string) (intake.Config, error) {
-	return intake.LoadConfig(file, os.Getenv)
+	cfg, err := loadServiceConfig(file)
+	return cfg.Config, err
 }
 
 // openArchive opens the configured archive (storage and keys); create
@@ -119,13 +122,19 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		addr = env
 	}
 	fs.StringVar(&addr, "addr", addr, "listen `address` (env ADDR)")
+	var staffAddr string
+	fs.StringVar(&staffAddr, "staff-addr", "", "the secretariat's console's listen `address` (default: STAFF_ADDR, else intake.yaml's staff.addr, else "+console.DefaultAddr+")")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg, err := loadIntakeConfig(f.config)
+	scfg, err := loadServiceConfig(f.config)
 	if err != nil {
 		return err
 	}
+	if staffAddr != "" {
+		scfg.Staff.Addr = staffAddr
+	}
+	cfg := scfg.Config
 	log := slog.New(slog.NewJSONHandler(stderr, nil))
 	srv, arch, err := newIntake(ctx, cfg, log, false, time.Time{})
 	if err != nil {
@@ -135,10 +144,41 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return fmt.Errorf("无法在 %s 上监听：%w", addr, err)
 	}
-	fmt.Fprintf(stdout, "受理服务已在 http://%s 运行（按 Ctrl-C 停止）\n", ln.Addr())
+	defer ln.Close()
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	staffAddr, consoleDone, err := startConsole(ctx, scfg, arch, srv, log, nil, stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "受理服务已在 http://%s 运行；秘书处工作台在 http://%s/staff/（按 Ctrl-C 停止）\n", ln.Addr(), staffAddr)
 	go arch.RunJanitor(ctx, cfg.JanitorEvery, cfg.JanitorAfter)
 	setMemoryLimit(cfg, log)
-	return serveUntilDone(ctx, ln, srv, cfg)
+	return serveBoth(ctx, cancel, func() error { return serveUntilDone(ctx, ln, srv, cfg) }, consoleDone)
+}
+
+// serveBoth runs the public listener's serve until it ends, and ends the
+// console with it; an early end of the console ends both.
+func serveBoth(ctx context.Context, cancel context.CancelFunc, serve func() error, consoleDone <-chan error) error {
+	errc := make(chan error, 1)
+	go func() { errc <- serve() }()
+	var err error
+	select {
+	case err = <-errc:
+		cancel()
+		if cerr := <-consoleDone; err == nil {
+			err = cerr
+		}
+	case err = <-consoleDone:
+		cancel()
+		if serr := <-errc; err == nil {
+			err = serr
+		}
+		if err == nil && ctx.Err() == nil {
+			err = fmt.Errorf("秘书处工作台已停止")
+		}
+	}
+	return err
 }
 
 // maxHeaderBytes bounds a request's header.

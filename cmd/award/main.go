@@ -4,8 +4,9 @@
 //	award serve [flags]   build, then serve the site and the intake on ADDR (default 127.0.0.1:8080)
 //	award intake [flags]  run the intake alone
 //	award export [flags]  export submissions for the secretariat
-//	award status [flags]  record a submission's state, shown on its receipt
+//	award status [flags]  record a submission's next stage, shown on its receipt
 //	award audit verify    verify the stored record (MACs, files, the ledger)
+//	award staff add|passwd|disable|list  manage the console's accounts
 //
 // Run "award <command> -h" for a command's flags.
 package main
@@ -40,8 +41,9 @@ commands:
   serve   build the site and serve it with the intake (default http://127.0.0.1:8080, env ADDR)
   intake  run the intake alone (objections; needs public/windows.json from a build)
   export  download submissions for the secretariat, verify them, write 汇总.xlsx
-  status  record a submission's state (核实中, 需补正, 已办结), shown on its receipt
+  status  record a submission's next stage (已受理, 核查中 …), shown on its receipt
   audit   verify the stored record: award audit verify (核验记录是否被改动、删除或遗漏)
+  staff   manage the console's accounts: award staff add|passwd|disable|list (管理工作人员账号)
 `
 
 // run dispatches a command line; it is main without the process around it.
@@ -63,6 +65,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runStatus(ctx, args[1:], stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args[1:], stdout, stderr)
+	case "staff":
+		return runStaff(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/console"
 	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/schedule"
 )
@@ -32,6 +33,8 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		addr = env
 	}
 	fs.StringVar(&addr, "addr", addr, "listen `address` (env ADDR)")
+	var staffAddr string
+	fs.StringVar(&staffAddr, "staff-addr", "", "the secretariat's console's listen `address` (default: STAFF_ADDR, else intake.yaml's staff.addr, else "+console.DefaultAddr+")")
 	var noWatch bool
 	fs.BoolVar(&noWatch, "no-watch", false, "do not watch the sources for changes")
 	var fixedNow string
@@ -63,14 +66,31 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err := dev.start(ctx); err != nil {
 		return err
 	}
-	icfg, err := loadIntakeConfig(inf.config)
+	scfg, err := loadServiceConfig(inf.config)
 	if err != nil {
 		return err
 	}
+	if staffAddr != "" {
+		scfg.Staff.Addr = staffAddr
+	}
+	if scfg.Staff.PublicURL == "" {
+		scfg.Staff.PublicURL = local.BaseURL // receipt links in mail point here
+	}
+	icfg := scfg.Config
 	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg.Holidays = f.holidays
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
 	in, arch, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true, dev.now)
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var now func() time.Time
+	if !dev.now.IsZero() {
+		now = func() time.Time { return dev.now }
+	}
+	staffAddr, consoleDone, err := startConsole(ctx, scfg, arch, in, slog.New(slog.NewJSONHandler(stderr, nil)), now, stdout)
 	if err != nil {
 		return err
 	}
@@ -80,10 +100,12 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行（按 Ctrl-C 停止）；修改 content/、主题或配置后自动重新生成，浏览器自动刷新\n", local.BaseURL)
+	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行；秘书处工作台在 http://%s/staff/（按 Ctrl-C 停止）；修改 content/、主题或配置后自动重新生成，浏览器自动刷新\n", local.BaseURL, staffAddr)
 	h := oneOrigin(siteHeaders(siteHandler(f.out, local.BasePath(), local.BasePath()+"_award/live.js")), in, local.BasePath())
 	setMemoryLimit(icfg, slog.New(slog.NewJSONHandler(stderr, nil)))
-	return serveUntilDone(ctx, ln, endStreams(ctx, dev.routes(h, local.BasePath())), icfg)
+	return serveBoth(ctx, cancel, func() error {
+		return serveUntilDone(ctx, ln, endStreams(ctx, dev.routes(h, local.BasePath())), icfg)
+	}, consoleDone)
 }
 
 // endStreams ends event streams (the pages' live-reload connections) when
@@ -106,6 +128,17 @@ func endStreams(ctx context.Context, next http.Handler) http.Handler {
 func oneOrigin(site, intake http.Handler, basePath string) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("/", site)
+	// The console has its own listener (STAFF_ADDR): never here, whatever
+	// the site holds.
+	notHere := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.Clone(r.Context())
+		r.URL.Path = basePath + "_award/staff-is-not-here" // the site's own 404 page
+		site.ServeHTTP(w, r)
+	})
+	mux.Handle("/staff/", notHere)
+	if basePath != "/" {
+		mux.Handle(basePath+"staff/", notHere)
+	}
 	prefix := strings.TrimSuffix(basePath, "/")
 	mux.Handle(basePath+"api/", http.StripPrefix(prefix, intake))
 	for _, p := range []string{"/healthz", "/readyz", "/metrics"} {

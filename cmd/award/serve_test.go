@@ -32,7 +32,7 @@ func devSite(t *testing.T) (root, url string) {
 	ln.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	args := append(buildArgs(root)[1:], "-addr", addr, "-intake-config", filepath.Join(root, "none.yaml"))
+	args := append(buildArgs(root)[1:], "-addr", addr, "-staff-addr", "127.0.0.1:0", "-intake-config", filepath.Join(root, "none.yaml"))
 	t.Setenv("AWARD_DATA_DIR", filepath.Join(root, "data"))
 	t.Setenv("AWARD_IDENTITY_KEY_FILE", filepath.Join(root, "data", "identity.key"))
 	t.Setenv("AWARD_TOWNSHIPS", "../../townships.yaml")

@@ -15,18 +15,22 @@ import (
 	"github.com/zhongmou/award/submission"
 )
 
-// runStatus records the secretariat's update of a submission's status
-// (核实中, 需补正, 已办结), which its receipt then shows, and writes an audit
-// record. Like export, it needs the storage credentials.
+// runStatus records the next stage of a submission's handling (an event:
+// submission.Stages), which its receipt then shows, and writes an audit
+// record. -stage takes a stage's code or label; -state, its old name, is
+// the same flag. Like export, it needs the storage credentials.
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("award status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var inf intakeFlags
 	inf.register(fs)
 	ref := fs.String("ref", "", "受理`编号`，如 K7M2-QX9D（必填）")
-	state := fs.String("state", "", "新的办理`状态`："+strings.Join(submission.States[1:], "、")+"（必填）")
+	var stage string
+	fs.StringVar(&stage, "stage", "", "新的办理`阶段`：代码或名称，如 accepted 或 已受理（必填；不填时列出可选的阶段）")
+	fs.StringVar(&stage, "state", "", "同 -stage（旧名）")
 	note := fs.String("note", "", "回执上给提交人看的`说明`（不要写个人信息）")
-	operator := fs.String("operator", os.Getenv("USER"), "更新人`姓名`，记入操作记录（默认 $USER）")
+	internal := fs.Bool("internal", false, "说明仅供秘书处内部查看，不在回执上显示")
+	operator := fs.String("operator", os.Getenv("USER"), "办理人`姓名`，记入办理记录和操作记录（默认 $USER）")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -34,8 +38,6 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	switch {
 	case reference == "":
 		return errors.New("请用 -ref 给出受理编号，如 K7M2-QX9D")
-	case !submission.ValidState(*state) || *state == submission.States[0]:
-		return fmt.Errorf("请用 -state 给出新的办理状态：%s", strings.Join(submission.States[1:], "、"))
 	case strings.TrimSpace(*operator) == "":
 		return errors.New("请用 -operator 注明办理人")
 	}
@@ -47,18 +49,58 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	st := submission.Status{Reference: reference, State: *state, Note: strings.TrimSpace(*note), Operator: strings.TrimSpace(*operator), At: time.Now()}
-	key, err := a.AppendStatus(ctx, st)
+	c, err := a.Case(ctx, reference)
 	if errors.Is(err, archive.ErrNotFound) {
 		return fmt.Errorf("没有受理编号为 %s 的申报或异议，请核对", reference)
 	}
 	if err != nil {
-		return fmt.Errorf("保存办理状态出错：%w", err)
+		return fmt.Errorf("读取办理记录出错：%w", err)
 	}
-	if _, err := a.Audit(ctx, archive.AuditRecord{Time: st.At, Operator: st.Operator, Action: "status", Reference: reference,
-		Details: map[string]string{"state": st.State, "record": key}}); err != nil {
-		return fmt.Errorf("办理状态已保存，但审计记录写入失败：%w", err)
+	if strings.TrimSpace(stage) == "" {
+		return fmt.Errorf("请用 -stage 给出新的办理阶段：%s目前是“%s”，%s", reference, c.Current.Label, movesHint(c))
 	}
-	fmt.Fprintf(stdout, "已将 %s 的办理状态更新为“%s”；回执页面即时显示。\n", reference, st.State)
+	st := submission.Status{Reference: reference, Stage: strings.TrimSpace(stage), Note: *note, Internal: *internal,
+		Operator: strings.TrimSpace(*operator), At: time.Now()}
+	if to, ok := submission.ParseStage(c.Manifest.Kind, st.Stage); ok {
+		st.Stage = to.Code
+	}
+	st, err = a.AppendEvent(ctx, st, c.Seq)
+	switch {
+	case errors.Is(err, archive.ErrStage):
+		return fmt.Errorf("%s：%w", reference, err)
+	case errors.Is(err, archive.ErrConflict):
+		return fmt.Errorf("%s 的办理记录刚被他人更新，请重新执行本命令：%w", reference, err)
+	case err != nil:
+		return fmt.Errorf("保存办理阶段出错：%w", err)
+	}
+	if _, err := a.Audit(ctx, archive.AuditRecord{Time: st.At, Operator: st.Operator, Action: "stage", Reference: reference,
+		Details: map[string]string{"via": "award status", "from": c.Current.Code, "stage": st.Stage, "seq": fmt.Sprint(st.Seq),
+			"record": submission.EventKey(reference, st.Seq)}}); err != nil {
+		return fmt.Errorf("办理阶段已保存，但审计记录写入失败：%w", err)
+	}
+	shown := "回执页面即时显示"
+	if st.Internal && st.Note != "" {
+		shown += "（说明仅内部可见，回执上不显示）"
+	}
+	fmt.Fprintf(stdout, "已将 %s 的办理阶段由“%s”改为“%s”（第 %d 条办理记录）；%s。\n", reference, c.Current.Label, st.State, st.Seq, shown)
 	return nil
+}
+
+// movesHint lists the stages a case may move to, code and label, for the
+// command line.
+func movesHint(c *archive.Case) string {
+	next := c.Next()
+	if len(next) == 0 {
+		return "这是办理结果，不能再改。"
+	}
+	var b strings.Builder
+	b.WriteString("可以改为：")
+	for i, s := range next {
+		if i > 0 {
+			b.WriteString("、")
+		}
+		fmt.Fprintf(&b, "%s（%s）", s.Label, s.Code)
+	}
+	b.WriteString("。")
+	return b.String()
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"path/filepath"
 	"strings"
@@ -26,41 +27,94 @@ func TestStatusCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// An objection as the intake commits it: signed, then in the ledger.
 	m := &submission.Manifest{Version: submission.Version, Kind: submission.KindObjection, Reference: "K7M2-QX9D",
-		TokenHash: submission.HashToken("tok"), ReceivedAt: time.Now()}
+		TokenHash: submission.HashToken("tok"), ReceivedAt: time.Now(), Files: []submission.File{}}
+	if err := ledgertest.Signer(t).Sign(m); err != nil {
+		t.Fatal(err)
+	}
 	data, _ := m.Encode()
-	if _, err := store.Put(context.Background(), submission.ManifestKey(m.Kind, m.Reference), bytes.NewReader(data), storage.PutOptions{}); err != nil {
+	key := submission.ManifestKey(m.Kind, m.Reference)
+	if _, err := store.Put(context.Background(), key, bytes.NewReader(data), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ledger.New(store, ledgertest.Signer(t), nil).Record(context.Background(), ledger.KindCommit, m.Reference, key, data); err != nil {
 		t.Fatal(err)
 	}
 	cfgArgs := []string{"-intake-config", filepath.Join(dir, "none.yaml")}
-	bad := [][]string{
-		{"-ref", "K7M2-QX9D", "-state", "已受理", "-operator", "王科员"},
-		{"-ref", "K7M2-QX9D", "-state", "不存在的状态", "-operator", "王科员"},
-		{"-ref", "ZZZZ-ZZZZ", "-state", "核实中", "-operator", "王科员"},
-		{"-state", "核实中", "-operator", "王科员"},
+	status := func(args ...string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append(append([]string{"status"}, cfgArgs...), args...), &out, io.Discard)
+		return out.String(), err
 	}
-	for _, args := range bad {
-		if err := run(context.Background(), append(append([]string{"status"}, cfgArgs...), args...), io.Discard, io.Discard); err == nil {
-			t.Errorf("status %v accepted", args)
+	bad := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-ref", "K7M2-QX9D", "-stage", "不存在的阶段", "-operator", "王科员"}, "没有“不存在的阶段”这个办理阶段"},
+		{[]string{"-ref", "K7M2-QX9D", "-stage", "查实", "-operator", "王科员"}, "不能从“已收件”改为“查实”"},
+		{[]string{"-ref", "K7M2-QX9D", "-operator", "王科员"}, "可以改为：已受理（accepted）、不予受理（not-accepted）"},
+		{[]string{"-ref", "ZZZZ-ZZZZ", "-stage", "accepted", "-operator", "王科员"}, "没有受理编号为 ZZZZ-ZZZZ"},
+		{[]string{"-stage", "accepted", "-operator", "王科员"}, "-ref"},
+		{[]string{"-ref", "K7M2-QX9D", "-stage", "accepted", "-operator", " "}, "-operator"},
+	}
+	for _, c := range bad {
+		if _, err := status(c.args...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("status %v: %v, want an error saying %q", c.args, err, c.want)
 		}
 	}
-	var out bytes.Buffer
-	if err := run(context.Background(), append(append([]string{"status"}, cfgArgs...), "-ref", "k7m2qx9d", "-state", "核实中",
-		"-note", "已转县市场监管局核实", "-operator", "王科员"), &out, io.Discard); err != nil {
-		t.Fatal(err)
+	// A code, then -state (the old flag) with an old state's name, then a
+	// label with an internal note.
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-stage", "accepted", "-note", "材料齐全，予以受理"}, "由“已收件”改为“已受理”（第 1 条办理记录）"},
+		{[]string{"-state", "核实中", "-note", "已转县市场监管局核实"}, "由“已受理”改为“核查中”（第 2 条办理记录）"},
+		{[]string{"-stage", "不属实", "-note", "经核查与事实不符", "-internal"}, "说明仅内部可见"},
 	}
-	if !strings.Contains(out.String(), "核实中") {
-		t.Errorf("output %q", out.String())
+	for _, c := range steps {
+		out, err := status(append([]string{"-ref", "k7m2qx9d", "-operator", "王科员"}, c.args...)...)
+		if err != nil || !strings.Contains(out, c.want) {
+			t.Fatalf("status %v: %q %v; want %q", c.args, out, err, c.want)
+		}
+	}
+	if _, err := status("-ref", "K7M2-QX9D", "-stage", "查实", "-operator", "王科员"); err == nil || !strings.Contains(err.Error(), "不能再改") {
+		t.Errorf("a move from a final stage: %v", err)
 	}
 	recs, _ := store.List(context.Background(), submission.StatusPrefix("K7M2-QX9D"))
-	audit, _ := store.List(context.Background(), "audit/status/")
-	if len(recs) != 1 || len(audit) != 1 {
-		t.Fatalf("status records %d, audit records %d; want 1 and 1", len(recs), len(audit))
+	if len(recs) != 3 || recs[0].Key != submission.EventKey("K7M2-QX9D", 1) || recs[2].Key != submission.EventKey("K7M2-QX9D", 3) {
+		t.Fatalf("status records %+v; want events 1 to 3", recs)
 	}
-	// The record is signed and in the ledger: deleting it shows.
+	var last submission.Status
+	if err := json.Unmarshal(ledgertest.Get(t, store, recs[2].Key), &last); err != nil || last.Stage != submission.StageUnsubstantiated ||
+		last.State != "不属实" || !last.Internal || last.Operator != "王科员" || last.Seq != 3 {
+		t.Errorf("last record %+v %v", last, err)
+	}
+	// One audit record per change, whatever the audit log's layout.
+	audits, _ := store.List(context.Background(), "audit/")
+	stages := 0
+	for _, a := range audits {
+		if data := ledgertest.Get(t, store, a.Key); bytes.Contains(data, []byte(`"action":"stage"`)) && bytes.Contains(data, []byte("K7M2-QX9D")) {
+			stages++
+		}
+	}
+	if stages != 3 {
+		t.Errorf("%d audit records of stage changes, want 3", stages)
+	}
+	// The records are signed and in the ledger, and award audit verify
+	// finds nothing wrong; deleting one shows.
 	rep, err := ledger.New(store, ledgertest.Signer(t), nil).Verify(context.Background(), ledger.VerifyOptions{})
-	if err != nil || rep.Statuses != 1 || rep.Head.Seq != 1 || rep.Count(ledger.StatusUnrecorded)+rep.Count(ledger.StatusChanged) != 0 {
-		t.Errorf("after award status: %+v %v; want the record signed and recorded", rep, err)
+	if err != nil || rep.Statuses != 3 || rep.Head.Seq != 4 || len(rep.Findings) != 0 {
+		t.Errorf("after award status: %+v %v; want the records signed and recorded", rep, err)
+	}
+	verify := func() (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), append([]string{"audit", "verify"}, cfgArgs...), &out, io.Discard)
+		return out.String(), err
+	}
+	if out, err := verify(); err != nil {
+		t.Errorf("award audit verify after award status: %v\n%s", err, out)
 	}
 	if err := store.Delete(context.Background(), recs[0].Key); err != nil {
 		t.Fatal(err)
@@ -69,10 +123,13 @@ func TestStatusCommand(t *testing.T) {
 	if rep.Count(ledger.StatusDeleted) != 1 {
 		t.Errorf("deleted status record not reported: %v", rep.Findings)
 	}
+	if out, err := verify(); err == nil || !strings.Contains(out, "000001.json") {
+		t.Errorf("award audit verify after a record was deleted: %v\n%s", err, out)
+	}
 	// Without the record key, award status refuses.
 	t.Setenv("AWARD_RECORD_KEY", "")
 	t.Setenv("AWARD_RECORD_KEY_FILE", filepath.Join(dir, "none.key"))
-	err = run(context.Background(), append(append([]string{"status"}, cfgArgs...), "-ref", "K7M2-QX9D", "-state", "已办结", "-operator", "王科员"), io.Discard, io.Discard)
+	_, err = status("-ref", "K7M2-QX9D", "-stage", "查实", "-operator", "王科员")
 	if err == nil || !strings.Contains(err.Error(), "记录密钥") {
 		t.Errorf("status without a record key: %v", err)
 	}

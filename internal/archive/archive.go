@@ -24,11 +24,16 @@
 //     and nothing is half-stored.
 //   - Upload.Discard removes everything the upload wrote, even when the
 //     client has gone; what it cannot remove the janitor does.
-//   - Find reads a committed submission by reference; Statuses lists its
-//     status records, latest first; AppendStatus adds one (signed, never
-//     overwriting, recorded in the ledger). Audit appends a record of what
-//     a member of the secretariat did, in one record type and one time
-//     layout.
+//   - Find reads a committed submission by reference; Case reads it with
+//     its handling: its events (status records) oldest first, its current
+//     stage (submission.Stages) and the number of its latest event;
+//     Statuses lists the events latest first. AppendEvent adds the next
+//     event, numbered, written only if absent under
+//     status/<ref>/<seq>.json, and only from the latest event the caller
+//     saw (else ErrConflict) and along a move the stage allows (else
+//     ErrStage); signed and recorded in the ledger; Options.OnEvent hears
+//     of it. OpenIdentity decrypts a submitter's identity into its type.
+//     Audit appends a record of what a member of the secretariat did.
 //   - Sweep (the janitor, RunJanitor) removes what interrupted uploads
 //     left, records in the ledger what a crash left unrecorded, and purges
 //     submissions past RetentionDays, recording each purge first; it never
@@ -62,6 +67,7 @@ type Archive struct {
 	loc    *time.Location // of the dates in the janitor's log
 	// OnSweep, when set, is told what each janitor sweep did (metrics).
 	OnSweep func(SweepReport)
+	onEvent func(context.Context, *submission.Manifest, submission.Status)
 }
 
 // Options modify Open and New.
@@ -77,6 +83,13 @@ type Options struct {
 	WithoutIdentityKey bool
 	// Location is the time zone of dates in the log; nil: Asia/Shanghai.
 	Location *time.Location
+	// OnEvent, when set, is called by AppendEvent after each event is
+	// stored and entered in the ledger, with the submission's manifest and
+	// the event as stored, before AppendEvent returns (the console queues
+	// the notifications of a stage change). It runs in the caller's
+	// goroutine with its context; what it does cannot undo the event, so it
+	// reports its own failures (logs them).
+	OnEvent func(ctx context.Context, m *submission.Manifest, st submission.Status)
 }
 
 // Open opens the configured store and keys.
@@ -106,7 +119,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*Archive, error) {
 // New is an Archive over parts opened by the caller.
 func New(store storage.Store, sealer *submission.Sealer, lg *ledger.Ledger, cfg Config, o Options) *Archive {
 	o = o.withDefaults()
-	return &Archive{store: store, sealer: sealer, ledger: lg, cfg: cfg, log: o.Log, now: o.Now, loc: o.Location}
+	return &Archive{store: store, sealer: sealer, ledger: lg, cfg: cfg, log: o.Log, now: o.Now, loc: o.Location, onEvent: o.OnEvent}
 }
 
 func (o Options) withDefaults() Options {

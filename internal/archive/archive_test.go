@@ -98,24 +98,24 @@ func runLife(t *testing.T, store storage.Store) {
 		t.Errorf("unknown reference: %v", err)
 	}
 
-	// Statuses, latest first; an unknown reference gets none.
-	for i, state := range []string{"核实中", "已办结"} {
+	// Events, numbered, latest first; an unknown reference gets none.
+	for i, stage := range []string{submission.StageAccepted, submission.StageInvestigating} {
 		at = at.Add(time.Duration(i+1) * time.Minute)
-		if _, err := a.AppendStatus(ctx, submission.Status{Reference: ref, State: state, Operator: "王科员"}); err != nil {
+		if _, err := a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: stage, Operator: "王科员"}, i); err != nil {
 			t.Fatal(err)
 		}
 	}
 	sts, err := a.Statuses(ctx, ref)
-	if err != nil || len(sts) != 2 || sts[0].State != "已办结" || sts[1].State != "核实中" {
+	if err != nil || len(sts) != 2 || sts[0].State != "核查中" || sts[0].Seq != 2 || sts[1].State != "已受理" {
 		t.Fatalf("statuses %+v %v", sts, err)
 	}
-	if _, err := a.AppendStatus(ctx, submission.Status{Reference: "ZZZZ-ZZZZ", State: "核实中"}); !errors.Is(err, archive.ErrNotFound) {
-		t.Errorf("status of an unknown reference: %v", err)
+	if _, err := a.AppendEvent(ctx, submission.Status{Reference: "ZZZZ-ZZZZ", Stage: submission.StageAccepted, Operator: "王科员"}, 0); !errors.Is(err, archive.ErrNotFound) {
+		t.Errorf("event of an unknown reference: %v", err)
 	}
 
 	// The audit log, and the ledger: every record verifies.
 	key, err := a.Audit(ctx, archive.AuditRecord{Operator: "王科员", Action: "status", Reference: ref, Details: map[string]string{"state": "已办结"}})
-	if err != nil || !strings.HasPrefix(key, "audit/status/2026-11-25t02-03-00.000000000z-") {
+	if err != nil || key != archive.AuditLogPrefix+"000000000001.json" {
 		t.Fatalf("audit %q %v", key, err)
 	}
 	rep, err := a.Ledger().Verify(ctx, ledger.VerifyOptions{Files: true})

@@ -171,6 +171,11 @@ func (u *Upload) Commit(ctx context.Context, c Commitment) (*submission.Manifest
 			return nil, "", fmt.Errorf("commit: %w", err)
 		}
 		m.Identity = sealed
+		// The token sealed too, so that the mail telling the submitter of
+		// a stage change can carry the receipt link (ReceiptToken).
+		if m.ReceiptToken, err = u.a.sealer.Seal(receiptTokenBinding(ref), token); err != nil {
+			return nil, "", fmt.Errorf("commit: %w", err)
+		}
 	}
 	if err := u.a.Signer().Sign(m); err != nil {
 		return nil, "", fmt.Errorf("commit: %w", err)

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"fmt"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -185,7 +184,7 @@ func (e *exporter) writeLatestNotes() error {
 			text = e.versionName(latest) + "\n" +
 				fmt.Sprintf("（第%d版不在本次导出范围内；本次导出中最新的是 %s）\n", latest.n, path.Base(newest.it.dir))
 		}
-		if err := writeNew(filepath.Join(e.out, filepath.FromSlash(g.dir), LatestName), []byte(text)); err != nil {
+		if err := writeWhole(e.sink, g.dir+"/"+LatestName, []byte(text)); err != nil {
 			return err
 		}
 	}
@@ -228,10 +227,12 @@ func (e *exporter) applicationColumns() []column {
 	field := func(get func(submission.ApplicationFields) string) func(*item) any {
 		return func(it *item) any { return get(it.m.Application()) }
 	}
-	return []column{
+	cols := []column{
 		{"受理编号", 12, func(it *item) any { return it.ref }},
 		{"版本", 14, func(it *item) any { return versionText(it) }},
 		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
+	}
+	return append(append(cols, e.stageColumn()...), []column{
 		{"申报通知", 30, field(func(f submission.ApplicationFields) string { return titleAndID(f.CallTitle, f.Call) })},
 		{"组织名称", 30, field(func(f submission.ApplicationFields) string { return f.OrgName })},
 		{"统一社会信用代码", 22, field(func(f submission.ApplicationFields) string { return f.CreditCode })},
@@ -240,17 +241,18 @@ func (e *exporter) applicationColumns() []column {
 		{"专精特新“小巨人”", 10, field(func(f submission.ApplicationFields) string { return yesNo(f.LittleGiant) })},
 		{"所属行业", 16, field(func(f submission.ApplicationFields) string { return f.Industry })},
 		{"所在乡镇（街道）", 16, field(func(f submission.ApplicationFields) string { return f.Township })},
+		{"地址", 30, field(func(f submission.ApplicationFields) string { return f.Address })},
 		{"推荐单位", 24, field(func(f submission.ApplicationFields) string { return f.Recommender })},
 		{"卓越绩效实施起始", 12, field(func(f submission.ApplicationFields) string { return f.ExcellenceSince })},
 		{"内部公示", 26, field(internalPublicity)},
 		{"资格审核", 40, field(func(f submission.ApplicationFields) string { return f.Eligibility })},
-		{"未提交的材料", 24, field(func(f submission.ApplicationFields) string { return missingSlots(f.MissingSlots) })},
-		{"收到的材料", 28, func(it *item) any { return receivedSlots(it.m.Files) }},
+		{"申报材料", 34, func(it *item) any { return slotsText(it.m.Application(), it.m.Files) }},
+		{"法定代表人", 12, func(it *item) any { return identityField(it, "legalRepresentative") }},
 		{"联系人", 12, func(it *item) any { return identityField(it, "contactName") }},
 		{"电话", 16, func(it *item) any { return identityField(it, "phone") }},
 		{"邮箱", 24, func(it *item) any { return identityField(it, "email") }},
 		{"校验结果", 30, func(it *item) any { return checkText(it) }},
-	}
+	}...)
 }
 
 // versionText is the 版本 cell: 第2版（最新）, 第1版, or for the latest
@@ -303,40 +305,53 @@ func internalPublicity(f submission.ApplicationFields) string {
 	return s
 }
 
-// missingSlots translates the comma-separated slot names into labels, or
-// says 无.
-func missingSlots(list string) string {
-	var labels []string
-	for name := range strings.FieldsFuncSeq(list, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
-		if name = strings.TrimSpace(name); name != "" {
-			labels = append(labels, submission.SlotLabel(name))
-		}
-	}
-	if len(labels) == 0 {
-		return "无"
-	}
-	return strings.Join(labels, "、")
-}
+// Texts of the 申报材料 cell for a slot without files.
+const (
+	// textNotApplicable: the organisation did not have to give any (an
+	// optional slot, or 专精特新“小巨人”证书 of one that does not claim to be
+	// a 小巨人 enterprise).
+	textNotApplicable = "不适用"
+	// textMissing: a slot it had to give, without files (the intake
+	// refuses such an application: only a damaged or hand-made record).
+	textMissing = "未提交"
+)
 
-// receivedSlots counts the files by slot, one line each, in form order.
-func receivedSlots(files []submission.File) string {
+// slotsText is the 申报材料 cell: every slot of the form in order, one a
+// line, with the number of files received, or 不适用 for a slot the
+// organisation did not need — one the intake recorded in MissingSlots
+// (optional slots not given), or one its rule (Slot.RequiredFor, given
+// the 小巨人 answer) does not require — or 未提交 for one it needed. Files
+// of fields that are no slot follow, with their counts.
+func slotsText(f submission.ApplicationFields, files []submission.File) string {
 	count := map[string]int{}
-	var names []string
-	for _, f := range files {
-		if count[f.Field] == 0 {
-			names = append(names, f.Field)
+	var others []string
+	for _, file := range files {
+		if _, ok := submission.SlotByName(file.Field); !ok && count[file.Field] == 0 {
+			others = append(others, file.Field)
 		}
-		count[f.Field]++
+		count[file.Field]++
 	}
-	if len(names) == 0 {
-		return "无"
+	optional := map[string]bool{}
+	for name := range strings.FieldsFuncSeq(f.MissingSlots, func(r rune) bool { return r == ',' || r == '，' || r == '、' }) {
+		optional[strings.TrimSpace(name)] = true
 	}
-	slices.SortStableFunc(names, func(a, b string) int {
-		return cmp.Or(cmp.Compare(submission.SlotIndex(a), submission.SlotIndex(b)), strings.Compare(a, b))
-	})
-	lines := make([]string, len(names))
-	for i, n := range names {
-		lines[i] = fmt.Sprintf("%s %d 份", submission.SlotLabel(n), count[n])
+	littleGiant := strings.EqualFold(strings.TrimSpace(f.LittleGiant), "yes")
+	var lines []string
+	for _, sl := range submission.ApplicationSlots() {
+		var v string
+		switch n := count[sl.Name]; {
+		case n > 0:
+			v = fmt.Sprintf("%d 份", n)
+		case optional[sl.Name] || !sl.RequiredFor(littleGiant):
+			v = textNotApplicable
+		default:
+			v = textMissing
+		}
+		lines = append(lines, sl.Label+"："+v)
+	}
+	slices.Sort(others)
+	for _, name := range others {
+		lines = append(lines, fmt.Sprintf("%s：%d 份", name, count[name]))
 	}
 	return strings.Join(lines, "\n")
 }

@@ -25,9 +25,9 @@ const (
 )
 
 // applicationHeader is the header of the 申报 and 申报-最新 sheets.
-var applicationHeader = []string{"受理编号", "版本", "收到时间", "申报通知", "组织名称", "统一社会信用代码", "组织类型", "成立日期",
-	"专精特新“小巨人”", "所属行业", "所在乡镇（街道）", "推荐单位", "卓越绩效实施起始", "内部公示", "资格审核", "未提交的材料",
-	"收到的材料", "联系人", "电话", "邮箱", "校验结果"}
+var applicationHeader = []string{"受理编号", "版本", "收到时间", "办理阶段", "申报通知", "组织名称", "统一社会信用代码", "组织类型", "成立日期",
+	"专精特新“小巨人”", "所属行业", "所在乡镇（街道）", "地址", "推荐单位", "卓越绩效实施起始", "内部公示", "资格审核", "申报材料",
+	"法定代表人", "联系人", "电话", "邮箱", "校验结果"}
 
 // applicationFields are the fields the intake stores for an application.
 func applicationFields(call, creditCode, orgName, missing string) map[string]string {
@@ -159,22 +159,31 @@ func TestExportApplications(t *testing.T) {
 		t.Errorf("rows %q, want %q", got, want)
 	}
 	v1 := rows[4]
-	wantV1 := []string{"APPL-2345", "第1版", "2026-11-22 10:00:00", "2026年度中牟县县长质量奖申报通知（2026-apply）", "郑州市某某食品有限公司",
-		codeA, "企业", "2018-03-15", "否", "食品制造业", "韩寺镇", "韩寺镇人民政府", "2024-01-01", "2026-10-08 至 2026-10-14，5个工作日",
-		"运营满3年（8年7个月）；实施卓越绩效模式满1年；已获推荐：韩寺镇人民政府", "专精特新“小巨人”证书、信用报告",
-		"自评报告 1 份\n营业执照或登记证书 1 份", "赵六", "13700000000", "contact@example.cn", "一致"}
+	wantV1 := []string{"APPL-2345", "第1版", "2026-11-22 10:00:00", "初审通过（已推荐）", "2026年度中牟县县长质量奖申报通知（2026-apply）", "郑州市某某食品有限公司",
+		codeA, "企业", "2018-03-15", "否", "食品制造业", "韩寺镇", "中牟县韩寺镇工业园区8号", "韩寺镇人民政府", "2024-01-01", "2026-10-08 至 2026-10-14，5个工作日",
+		"运营满3年（8年7个月）；实施卓越绩效模式满1年；已获推荐：韩寺镇人民政府",
+		// Only the license and the self-assessment came; the standard
+		// fixture's missingSlots names the 小巨人 certificate and the
+		// credit report as optional for this organisation.
+		"申报表：未提交\n自评报告：1 份\n推荐意见：未提交\n内部公示证明：未提交\n营业执照或登记证书：1 份\n承诺书：未提交\n财务报表（近3年）：未提交\n" +
+			"信用报告：不适用\n专精特新“小巨人”证书：不适用\n证实性材料：不适用",
+		"法人赵六", "赵六", "13700000000", "contact@example.cn", "一致"}
 	if !slices.Equal(v1, wantV1) {
 		t.Errorf("version 1 row\n got %q\nwant %q", v1, wantV1)
 	}
-	if r := rows[3]; r[4] != "郑州市某某食品股份有限公司" || r[15] != "无" || r[16] != "申报表 1 份\n自评报告 1 份\n营业执照或登记证书 1 份\n信用报告 1 份\n专精特新“小巨人”证书 1 份" {
+	if r := rows[3]; r[3] != "已收件（待受理）" || r[5] != "郑州市某某食品股份有限公司" || r[17] != "申报表：1 份\n自评报告：1 份\n推荐意见：未提交\n内部公示证明：未提交\n"+
+		"营业执照或登记证书：1 份\n承诺书：未提交\n财务报表（近3年）：未提交\n信用报告：1 份\n专精特新“小巨人”证书：1 份\n证实性材料：不适用" {
 		t.Errorf("version 2 row %q", r)
 	}
-	if r := rows[2]; r[4] != "中牟县某某/农业合作社" || r[5] != codeB || r[6] != "社会组织" || r[8] != "是" || r[15] != "财务报表（近3年）" ||
-		r[16] != "申报表 1 份\n证实性材料 2 份" || r[17] != "钱七" || r[18] != "0371-62190000" {
+	// B claims to be a 小巨人: its certificate is needed, not 不适用.
+	if r := rows[2]; r[5] != "中牟县某某/农业合作社" || r[6] != codeB || r[7] != "社会组织" || r[9] != "是" ||
+		r[17] != "申报表：1 份\n自评报告：未提交\n推荐意见：未提交\n内部公示证明：未提交\n营业执照或登记证书：未提交\n承诺书：未提交\n"+
+			"财务报表（近3年）：不适用\n信用报告：未提交\n专精特新“小巨人”证书：未提交\n证实性材料：2 份" ||
+		r[18] != "法人钱七" || r[19] != "钱七" || r[20] != "0371-62190000" {
 		t.Errorf("organisation B row %q", r)
 	}
 	// Credit codes are text, also when all digits.
-	for _, cell := range []string{"F2", "F4", "F5"} {
+	for _, cell := range []string{"G2", "G4", "G5"} {
 		typ, err := f.GetCellType("申报", cell)
 		if err != nil || typ != excelize.CellTypeSharedString {
 			t.Errorf("%s: type %v %v", cell, typ, err)
@@ -184,8 +193,8 @@ func TestExportApplications(t *testing.T) {
 			t.Errorf("%s: number format %+v %v", cell, st, err)
 		}
 	}
-	if v, _ := f.GetCellValue("申报", "F5", excelize.Options{RawCellValue: true}); v != codeA {
-		t.Errorf("raw F5 %q", v)
+	if v, _ := f.GetCellValue("申报", "G5", excelize.Options{RawCellValue: true}); v != codeA {
+		t.Errorf("raw G5 %q", v)
 	}
 
 	latest, err := f.GetRows("申报-最新")
@@ -290,7 +299,7 @@ func TestExportApplicationFilters(t *testing.T) {
 			t.Errorf("identity.json without a key: %v", err)
 		}
 		rows, _ := f.GetRows("申报")
-		if r := rows[1]; r[17] != "未解密" || r[18] != "未解密" || r[19] != "未解密" {
+		if r := rows[1]; r[18] != "未解密" || r[19] != "未解密" || r[20] != "未解密" || r[21] != "未解密" {
 			t.Errorf("row %q", r)
 		}
 	})
@@ -329,12 +338,12 @@ func TestExportApplicationMismatch(t *testing.T) {
 	for _, sheet := range []string{"申报", "申报-最新"} {
 		rows, _ := f.GetRows(sheet)
 		for _, r := range rows[1:] {
-			ok := r[20] == "一致"
+			ok := r[22] == "一致"
 			if r[0] == "APPL-3456" {
-				ok = strings.HasPrefix(r[20], "不一致：01 申报表.pdf 与受理时不符")
+				ok = strings.HasPrefix(r[22], "不一致：01 申报表.pdf 与受理时不符")
 			}
 			if !ok {
-				t.Errorf("%s %s: 校验结果 %q", sheet, r[0], r[20])
+				t.Errorf("%s %s: 校验结果 %q", sheet, r[0], r[22])
 			}
 		}
 	}
@@ -365,17 +374,41 @@ func TestGenericSheet(t *testing.T) {
 }
 
 func TestApplicationCells(t *testing.T) {
-	if got := missingSlots(" littleGiantCert，financials,unknownSlot ,"); got != "专精特新“小巨人”证书、财务报表（近3年）、unknownSlot" {
-		t.Errorf("missing %q", got)
+	// Every slot given: counts, in form order, then fields that are no slot.
+	var all []submission.File
+	for _, sl := range submission.ApplicationSlots() {
+		all = append(all, submission.File{Field: sl.Name})
 	}
-	if got := missingSlots(""); got != "无" {
-		t.Errorf("none missing %q", got)
+	all = append(all, submission.File{Field: "y"}, submission.File{Field: "x"}, submission.File{Field: "supporting"}, submission.File{Field: "x"})
+	got := slotsText(submission.ApplicationFields{LittleGiant: "yes"}, all)
+	if want := "申报表：1 份\n自评报告：1 份\n推荐意见：1 份\n内部公示证明：1 份\n营业执照或登记证书：1 份\n承诺书：1 份\n财务报表（近3年）：1 份\n" +
+		"信用报告：1 份\n专精特新“小巨人”证书：1 份\n证实性材料：2 份\nx：2 份\ny：1 份"; got != want {
+		t.Errorf("all given:\n got %q\nwant %q", got, want)
 	}
-	if got := receivedSlots(nil); got != "无" {
-		t.Errorf("none received %q", got)
+	// Not needed: optional slots, the certificate of a non-小巨人 (by the
+	// rule, also without missingSlots, and by missingSlots however
+	// separated); needed and absent: 未提交.
+	lines := func(f submission.ApplicationFields) map[string]string {
+		m := map[string]string{}
+		for l := range strings.SplitSeq(slotsText(f, nil), "\n") {
+			k, v, _ := strings.Cut(l, "：")
+			m[k] = v
+		}
+		return m
 	}
-	if got := receivedSlots([]submission.File{{Field: "x"}, {Field: "supporting"}, {Field: "applicationForm"}, {Field: "supporting"}}); got != "申报表 1 份\n证实性材料 2 份\nx 1 份" {
-		t.Errorf("received %q", got)
+	for _, c := range []struct {
+		f                    submission.ApplicationFields
+		cert, supporting, cr string
+	}{
+		{submission.ApplicationFields{LittleGiant: "no"}, "不适用", "不适用", "未提交"},
+		{submission.ApplicationFields{}, "不适用", "不适用", "未提交"},
+		{submission.ApplicationFields{LittleGiant: "yes"}, "未提交", "不适用", "未提交"},
+		{submission.ApplicationFields{LittleGiant: "yes", MissingSlots: " littleGiantCert，creditReport、supporting"}, "不适用", "不适用", "不适用"},
+	} {
+		m := lines(c.f)
+		if m["专精特新“小巨人”证书"] != c.cert || m["证实性材料"] != c.supporting || m["信用报告"] != c.cr || m["申报表"] != "未提交" || len(m) != 10 {
+			t.Errorf("%+v: %q", c.f, m)
+		}
 	}
 	if got := internalPublicity(submission.ApplicationFields{InternalPublicityStart: "2026-10-08"}); got != "2026-10-08 起" {
 		t.Errorf("publicity %q", got)

@@ -8,8 +8,10 @@ import (
 	"github.com/zhongmou/award/internal/archive"
 )
 
-// AuditPrefix is where the audit records of exports are kept (the
-// archive's audit log, action export).
+// AuditPrefix is where the audit records of exports made without a
+// Signer are kept (legacy, unchained records of action export); with a
+// Signer, as award export and the console have, the record is chained
+// into the audit log under archive.AuditLogPrefix.
 const AuditPrefix = archive.AuditPrefix + AuditAction + "/"
 
 // AuditAction is the action of an export's record in the audit log; the
@@ -44,8 +46,10 @@ type AuditOptions struct {
 	From      *time.Time `json:"from,omitempty"`
 	To        *time.Time `json:"to,omitempty"`
 	Out       string     `json:"out"`
-	Decrypt   bool       `json:"decrypt"` // a key to open identities was given
+	ZIP       bool       `json:"zip,omitempty"` // streamed as a ZIP (WriteZIP), not written to Out
+	Decrypt   bool       `json:"decrypt"`       // a key to open identities was given
 	Force     bool       `json:"force"`
+	Reason    string     `json:"reason,omitempty"` // Options.Reason
 }
 
 // AuditMismatch is a mismatch as recorded: by storage key, without the
@@ -74,8 +78,9 @@ func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
 	rep := e.rep
 	a := Audit{
 		Time: e.o.Now().UTC(), Operator: e.o.Operator,
-		Options: AuditOptions{Kind: e.o.Kind, Publicity: e.o.Publicity, Call: e.o.Call, Out: e.out, Decrypt: e.o.Sealer != nil, Force: e.o.Force},
-		Count:   len(rep.Submissions), References: []string{}, Files: rep.Files, Identities: rep.Identities,
+		Options: AuditOptions{Kind: e.o.Kind, Publicity: e.o.Publicity, Call: e.o.Call, Out: e.out, Decrypt: e.o.Sealer != nil, Force: e.o.Force,
+			ZIP: e.zip, Reason: e.o.Reason},
+		Count: len(rep.Submissions), References: []string{}, Files: rep.Files, Identities: rep.Identities,
 		Mismatches: []AuditMismatch{},
 	}
 	if !e.o.From.IsZero() {
@@ -102,7 +107,7 @@ func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
 		a.Error = runErr.Error()
 	}
 	rep.Audit = a
-	key, err := archive.WriteAudit(ctx, e.o.Store, archive.AuditRecord{Time: a.Time, Operator: a.Operator, Action: AuditAction, Details: a})
+	key, err := archive.AppendAudit(ctx, e.o.Store, e.o.Signer, archive.AuditRecord{Time: a.Time, Operator: a.Operator, Action: AuditAction, Details: a})
 	if err != nil {
 		return fmt.Errorf("导出记录未能写入存储（本次导出没有留下记录，请排除故障后重新导出）：%w", err)
 	}

@@ -2,8 +2,13 @@
 // received: for each objection or application a folder with its manifest,
 // its files (checked against the SHA-256 and size recorded when they were
 // received) and, when the identity key is given, the submitter's decrypted
-// identity; a spreadsheet 汇总.xlsx with one row per submission; and one
-// record per export in the storage's append-only audit log.
+// identity; a spreadsheet 汇总.xlsx with one row per submission; the
+// verification report 校验报告.txt; and one record per export in the
+// storage's append-only audit log.
+//
+// Run writes this into a directory (award export); WriteZIP streams the
+// same files, under the same names, as one ZIP (the staff console's
+// download). Both go through one path, the exporter writing into a sink.
 //
 // Objections go to objection/<date>_<reference>/. Applications are kept as
 // versions: an organisation (统一社会信用代码) may apply to a call again, each
@@ -13,7 +18,8 @@
 // version on the 申报 sheet and the latest ones on 申报-最新.
 //
 // The output holds personal information: files are created private to the
-// owner (0600, directories 0700). Identities never go to the audit log.
+// owner (0600, directories 0700). Identities never go to the audit log or
+// the report.
 package export
 
 import (
@@ -38,15 +44,23 @@ import (
 type Options struct {
 	Store storage.Store
 	// Sealer opens the sealed identities; nil leaves them sealed (the
-	// spreadsheet then says 未解密 and no identity.json is written).
+	// spreadsheet then says 未解密 and no identity.json is written). An
+	// export with identities is one that is given the Sealer: without it
+	// (the zero Options) none are included.
 	Sealer *submission.Sealer
 	// Signer holds the record keys: with it the export also verifies the
 	// stored record (MACs and ledger, package ledger) of what it exports and
 	// reports Findings. award export always gives it; nil skips the check.
 	Signer *submission.Signer
-	// Out is the directory to write into, created if missing. It must be
+	// Statuses lists a submission's status records, latest first, as
+	// (*archive.Archive).Statuses does: the 办理阶段 column shows the
+	// State of the first, or 已收件（待受理） when there is none. nil leaves
+	// the column out.
+	Statuses func(ctx context.Context, ref string) ([]submission.Status, error)
+	// Out is the directory Run writes into, created if missing. It must be
 	// empty unless Force is set; with Force, what an earlier export wrote
-	// there (the kind folders and 汇总.xlsx) is removed first, nothing else.
+	// there (the kind folders, 汇总.xlsx and 校验报告.txt) is removed first,
+	// nothing else. WriteZIP takes neither.
 	Out   string
 	Force bool
 	// Kind is "objection", "application" or "" for both.
@@ -67,6 +81,9 @@ type Options struct {
 	Now func() time.Time
 	// Operator is who exports, for the audit log. Required.
 	Operator string
+	// Reason is why, for the audit log and the report (the console asks
+	// for one when identities are included); optional.
+	Reason string
 	// Location is the time zone of the spreadsheet and the folder dates;
 	// nil means Asia/Shanghai.
 	Location *time.Location
@@ -75,8 +92,12 @@ type Options struct {
 // Kinds that can be exported, in the order they are written.
 var kinds = []string{submission.KindObjection, submission.KindApplication}
 
-// SummaryName is the spreadsheet's file name in Out.
+// SummaryName is the spreadsheet's file name at the export's root.
 const SummaryName = "汇总.xlsx"
+
+// ReportName is the verification report's file name at the export's root:
+// what was exported and what the checks found, in words.
+const ReportName = "校验报告.txt"
 
 // Errors Run returns, to match with errors.Is.
 var (
@@ -96,8 +117,9 @@ var (
 
 // Report says what an export did.
 type Report struct {
-	Out     string // absolute path of the export directory
-	Summary string // path of 汇总.xlsx
+	Out     string // absolute path of the export directory; "" for a ZIP
+	Summary string // path of 汇总.xlsx; in a ZIP, its entry name
+	Report  string // path of 校验报告.txt; in a ZIP, its entry name
 	// Submissions lists what was exported, by kind then receipt time.
 	Submissions []Exported
 	ByKind      map[string]int // number of submissions by kind
@@ -123,7 +145,7 @@ type Report struct {
 type Exported struct {
 	Kind      string
 	Reference string
-	Dir       string // folder, relative to Out (slash-separated)
+	Dir       string // folder, relative to the export's root (slash-separated)
 	Files     int
 }
 
@@ -148,17 +170,34 @@ type IdentityError struct {
 	Reason    string // 密钥不符 / 数据损坏
 }
 
-// Run exports the submissions Options select. It returns the report also
-// when err is non-nil, unless nothing was done. A mismatched or missing
-// file, an unreadable manifest, an identity that cannot be decrypted or a
-// finding of the record's verification is recorded and the export goes on;
-// Run then ends with an error matching ErrMismatch, ErrIdentity or
-// ErrRecords. Other failures (storage unavailable, disk
-// full) stop the export. Whenever Out was touched an audit record is
-// appended, also after a failure.
+// Run exports the submissions Options select into the directory Out. It
+// returns the report also when err is non-nil, unless nothing was done. A
+// mismatched or missing file, an unreadable manifest, an identity that
+// cannot be decrypted or a finding of the record's verification is
+// recorded and the export goes on; Run then ends with an error matching
+// ErrMismatch, ErrIdentity or ErrRecords. Other failures (storage
+// unavailable, disk full) stop the export. Whenever Out was touched an
+// audit record is appended, also after a failure.
 func Run(ctx context.Context, o Options) (*Report, error) {
-	if err := o.check(); err != nil {
+	if strings.TrimSpace(o.Out) == "" {
+		return nil, errors.New("请指定导出目录")
+	}
+	if err := o.prepare(); err != nil {
 		return nil, err
+	}
+	out, err := prepareOut(o.Out, o.Force)
+	if err != nil {
+		return nil, err
+	}
+	e := newExporter(o, dirSink{root: out}, out)
+	_, err = e.export(ctx)
+	return e.rep, err
+}
+
+// prepare checks the options and fills in the defaults.
+func (o *Options) prepare() error {
+	if err := o.check(); err != nil {
+		return err
 	}
 	if o.Now == nil {
 		o.Now = time.Now
@@ -167,15 +206,24 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 		o.Location = shanghai()
 	}
 	o.Operator = strings.TrimSpace(o.Operator)
-	out, err := prepareOut(o.Out, o.Force)
-	if err != nil {
-		return nil, err
-	}
-	e := &exporter{o: o, out: out, rep: &Report{Out: out, ByKind: map[string]int{}}, dirs: map[string]bool{}}
+	o.Reason = strings.TrimSpace(o.Reason)
+	return nil
+}
+
+func newExporter(o Options, s sink, out string) *exporter {
+	return &exporter{o: o, sink: s, out: out, rep: &Report{Out: out, ByKind: map[string]int{}}, dirs: map[string]bool{}}
+}
+
+// export runs the export into e's sink and appends its audit record.
+// stopped is why it stopped before the end or without a record (nil when
+// it ran to the end and the record was written); err is what Run and
+// WriteZIP return: stopped, or the problems recorded on the way.
+func (e *exporter) export(ctx context.Context) (stopped, err error) {
 	runErr := e.run(ctx)
 	auditErr := e.writeAudit(ctx, runErr)
 	if runErr != nil || auditErr != nil {
-		return e.rep, errors.Join(runErr, auditErr)
+		err := errors.Join(runErr, auditErr)
+		return err, err
 	}
 	var errs []error
 	if n := len(e.rep.Mismatches); n > 0 {
@@ -187,15 +235,12 @@ func Run(ctx context.Context, o Options) (*Report, error) {
 	if n := len(e.rep.Findings); n > 0 {
 		errs = append(errs, fmt.Errorf("%w：%d 处（其余内容已导出；处理办法见运维手册“防篡改核验”）", ErrRecords, n))
 	}
-	return e.rep, errors.Join(errs...)
+	return nil, errors.Join(errs...)
 }
 
 func (o *Options) check() error {
 	if o.Store == nil {
 		return errors.New("没有指定存储")
-	}
-	if strings.TrimSpace(o.Out) == "" {
-		return errors.New("请指定导出目录")
 	}
 	if strings.TrimSpace(o.Operator) == "" {
 		return errors.New("请注明导出人（用于导出记录）")
@@ -283,7 +328,7 @@ func prepareOut(dir string, force bool) (string, error) {
 	if !force {
 		return "", fmt.Errorf("%w：%s（请换一个目录，或确认后加 -force 覆盖上次导出的内容）", ErrOutNotEmpty, abs)
 	}
-	for _, name := range append(slices.Clone(kinds), SummaryName) {
+	for _, name := range append(slices.Clone(kinds), SummaryName, ReportName) {
 		if err := os.RemoveAll(filepath.Join(abs, name)); err != nil {
 			return "", fmt.Errorf("无法清除上次导出的内容：%w", err)
 		}
@@ -291,10 +336,12 @@ func prepareOut(dir string, force bool) (string, error) {
 	return abs, nil
 }
 
-// exporter is one run of Run.
+// exporter is one run of Run or WriteZIP.
 type exporter struct {
 	o    Options
-	out  string
+	sink sink
+	out  string // Run's directory, for the report and the audit record; "" for a ZIP
+	zip  bool   // WriteZIP's
 	rep  *Report
 	dirs map[string]bool // folder names used, lower-cased
 	subs []*item
@@ -308,7 +355,8 @@ type item struct {
 	ref      string // reference, from the key
 	raw      []byte // manifest as stored
 	m        *submission.Manifest
-	dir      string // relative to Out, slash-separated
+	dir      string // relative to the export's root, slash-separated
+	stage    string // 办理阶段, when Options.Statuses is given
 	files    []fileResult
 	identity identityResult
 	problems []string    // for 校验结果, besides the files'
@@ -348,7 +396,7 @@ func (e *exporter) run(ctx context.Context) error {
 		return err
 	}
 	e.rep.Summary = path
-	return nil
+	return e.writeReport()
 }
 
 // collect lists the manifests of one kind, reads them, keeps those the

@@ -37,8 +37,11 @@ type testFile struct{ field, name, data string }
 
 type fixture struct {
 	t      *testing.T
-	store  *storage.DirStore
+	store  storage.Store
 	sealer *submission.Sealer
+	// statuses are the status records Options.Statuses lists, latest
+	// first, by reference.
+	statuses map[string][]submission.Status
 }
 
 func newFixture(t *testing.T) *fixture {
@@ -47,11 +50,16 @@ func newFixture(t *testing.T) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newFixtureOn(t, store)
+}
+
+func newFixtureOn(t *testing.T, store storage.Store) *fixture {
+	t.Helper()
 	sealer, err := submission.NewSealer(bytes.Repeat([]byte{7}, 32))
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{t: t, store: store, sealer: sealer}
+	return &fixture{t: t, store: store, sealer: sealer, statuses: map[string][]submission.Status{}}
 }
 
 // add stores a submission as the intake commits it: files, then manifest.
@@ -89,7 +97,10 @@ func (fx *fixture) add(kind, ref string, at time.Time, fields map[string]string,
 
 func (fx *fixture) options(out string) Options {
 	return Options{Store: fx.store, Sealer: fx.sealer, Out: out, Operator: "李四",
-		Now: func() time.Time { return time.Date(2026, 11, 28, 1, 2, 3, 456, time.UTC) }}
+		Now: func() time.Time { return time.Date(2026, 11, 28, 1, 2, 3, 456, time.UTC) },
+		Statuses: func(_ context.Context, ref string) ([]submission.Status, error) {
+			return fx.statuses[ref], nil
+		}}
 }
 
 func objectionFields(pub, cand string) map[string]string {
@@ -110,6 +121,10 @@ func (fx *fixture) standard() {
 	fx.add(submission.KindObjection, "K7M2-QX9D", t1, objectionFields("p2026", "c01"),
 		identity{Type: "individual", Name: "张三", IDNumber: "11010519491231002X", Phone: "13812345678"},
 		testFile{"evidence", "证明材料.pdf", "%PDF-1 first"}, testFile{"evidence", "证明材料.pdf", "%PDF-1 second, same name"})
+	fx.statuses["K7M2-QX9D"] = []submission.Status{ // latest first
+		{Reference: "K7M2-QX9D", State: "核实中", Note: "已转县市场监管局核实", Operator: "王科员", At: t2},
+		{Reference: "K7M2-QX9D", State: "已受理", Operator: "王科员", At: t1.Add(time.Hour)},
+	}
 	org := objectionFields("p2026", "c02")
 	org["objectorType"] = "organization"
 	fx.add(submission.KindObjection, "A2B3-C4D5", t2, org,
@@ -121,6 +136,7 @@ func (fx *fixture) standard() {
 	fx.add(submission.KindApplication, "APPL-2345", t2, applicationFields("2026-apply", codeA, "郑州市某某食品有限公司", "littleGiantCert,creditReport"),
 		contact("赵六", "13700000000"),
 		testFile{"license", "营业执照.pdf", "license"}, testFile{"selfAssessment", "自评报告.pdf", "report"})
+	fx.statuses["APPL-2345"] = []submission.Status{{Reference: "APPL-2345", State: "初审通过（已推荐）", Operator: "王科员", At: t3}}
 }
 
 func readFile(t *testing.T, name string) string {
@@ -205,7 +221,7 @@ func TestExportAll(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	header := []string{"受理编号", "收到时间", "公示", "候选组织", "异议人类型", "姓名或单位", "证件号码", "联系电话", "事实和理由", "文件数", "文件（名称、大小、SHA-256）", "校验结果"}
+	header := []string{"受理编号", "收到时间", "办理阶段", "公示", "候选组织", "异议人类型", "姓名或单位", "证件号码", "联系电话", "事实和理由", "文件数", "文件（名称、大小、SHA-256）", "校验结果"}
 	if !slices.Equal(rows[0], header) {
 		t.Errorf("header %q", rows[0])
 	}
@@ -213,23 +229,23 @@ func TestExportAll(t *testing.T) {
 		t.Fatalf("%d rows", len(rows))
 	}
 	r := rows[1]
-	if r[0] != "K7M2-QX9D" || r[1] != "2026-11-21 00:30:00" || r[2] != "2026年度县长质量奖拟授奖名单公示（p2026）" ||
-		r[3] != "郑州市某某食品有限公司\n统一社会信用代码：91410122MA44ABCD1X" || r[4] != "个人" || r[5] != "张三" ||
-		r[6] != "11010519491231002X" || r[7] != "13812345678" || r[9] != "2" || r[11] != "一致" {
+	if r[0] != "K7M2-QX9D" || r[1] != "2026-11-21 00:30:00" || r[2] != "核实中" || r[3] != "2026年度县长质量奖拟授奖名单公示（p2026）" ||
+		r[4] != "郑州市某某食品有限公司\n统一社会信用代码：91410122MA44ABCD1X" || r[5] != "个人" || r[6] != "张三" ||
+		r[7] != "11010519491231002X" || r[8] != "13812345678" || r[10] != "2" || r[12] != "一致" {
 		t.Errorf("row 1: %q", r)
 	}
 	sum := sha256.Sum256([]byte("%PDF-1 first"))
-	if !strings.Contains(r[10], "01 证明材料.pdf，12 字节，SHA-256 "+hex.EncodeToString(sum[:])) || strings.Count(r[10], "\n") != 1 {
-		t.Errorf("files cell: %q", r[10])
+	if !strings.Contains(r[11], "01 证明材料.pdf，12 字节，SHA-256 "+hex.EncodeToString(sum[:])) || strings.Count(r[11], "\n") != 1 {
+		t.Errorf("files cell: %q", r[11])
 	}
-	if r := rows[2]; r[4] != "单位" || r[5] != "中牟县某某商会" || r[6] != "51410122MJ0000000X" || r[7] != "0371-62196035" {
+	if r := rows[2]; r[2] != "已收件（待受理）" || r[5] != "单位" || r[6] != "中牟县某某商会" || r[7] != "51410122MJ0000000X" || r[8] != "0371-62196035" {
 		t.Errorf("row 2: %q", r)
 	}
-	if r := rows[3]; r[0] != "ZZZZ-9999" || r[1] != "2026-11-26 23:59:59" || r[6] != "110105194912310029" {
+	if r := rows[3]; r[0] != "ZZZZ-9999" || r[1] != "2026-11-26 23:59:59" || r[7] != "110105194912310029" {
 		t.Errorf("row 3: %q", r)
 	}
 	// ID numbers are strings styled as text, also when they look like numbers.
-	for _, cell := range []string{"G2", "G3", "G4", "H3"} {
+	for _, cell := range []string{"H2", "H3", "H4", "I3"} {
 		typ, err := f.GetCellType("异议", cell)
 		if err != nil || typ != excelize.CellTypeSharedString {
 			t.Errorf("%s: type %v %v", cell, typ, err)
@@ -240,8 +256,8 @@ func TestExportAll(t *testing.T) {
 			t.Errorf("%s: number format %+v %v", cell, st, err)
 		}
 	}
-	if v, _ := f.GetCellValue("异议", "G4", excelize.Options{RawCellValue: true}); v != "110105194912310029" {
-		t.Errorf("raw G4 %q", v)
+	if v, _ := f.GetCellValue("异议", "H4", excelize.Options{RawCellValue: true}); v != "110105194912310029" {
+		t.Errorf("raw H4 %q", v)
 	}
 	styleID, _ := f.GetCellStyle("异议", "A1")
 	if st, err := f.GetStyle(styleID); err != nil || st.Font == nil || !st.Font.Bold {
@@ -250,14 +266,14 @@ func TestExportAll(t *testing.T) {
 	if panes, err := f.GetPanes("异议"); err != nil || !panes.Freeze || panes.YSplit != 1 {
 		t.Errorf("panes %+v %v", panes, err)
 	}
-	if w, _ := f.GetColWidth("异议", "I"); w < 40 {
+	if w, _ := f.GetColWidth("异议", "J"); w < 40 {
 		t.Errorf("statement column width %v", w)
 	}
 	apps, _ := f.GetRows("申报")
 	if !slices.Equal(apps[0], applicationHeader) {
 		t.Errorf("application header %q", apps[0])
 	}
-	if a := apps[1]; len(apps) != 2 || a[0] != "APPL-2345" || a[1] != "第1版（最新）" || a[5] != codeA || a[17] != "赵六" || a[20] != "一致" {
+	if a := apps[1]; len(apps) != 2 || a[0] != "APPL-2345" || a[1] != "第1版（最新）" || a[6] != codeA || a[19] != "赵六" || a[22] != "一致" {
 		t.Errorf("application rows %q", apps)
 	}
 
@@ -322,7 +338,7 @@ func TestExportWithoutSealer(t *testing.T) {
 		t.Errorf("sheets %q", got)
 	}
 	rows, _ := f.GetRows("异议")
-	if r := rows[1]; r[4] != "个人" || r[5] != "未解密" || r[6] != "未解密" || r[7] != "未解密" {
+	if r := rows[1]; r[5] != "个人" || r[6] != "未解密" || r[7] != "未解密" || r[8] != "未解密" {
 		t.Errorf("row %q", r)
 	}
 }
@@ -342,8 +358,8 @@ func TestExportWrongKey(t *testing.T) {
 	}
 	f, _ := excelize.OpenFile(rep.Summary)
 	defer f.Close()
-	if v, _ := f.GetCellValue("异议", "F2"); v != "无法解密（密钥不符）" {
-		t.Errorf("F2 %q", v)
+	if v, _ := f.GetCellValue("异议", "G2"); v != "无法解密（密钥不符）" {
+		t.Errorf("G2 %q", v)
 	}
 }
 
@@ -455,8 +471,8 @@ func TestExportMismatchAndMissing(t *testing.T) {
 	}
 	defer f.Close()
 	rows, _ := f.GetRows("异议")
-	if !strings.HasPrefix(rows[1][11], "不一致：02 证明材料.pdf 与受理时不符") || rows[2][11] != "不一致：01 扫描件.jpg 文件缺失" || rows[3][11] != "一致" {
-		t.Errorf("校验结果 %q / %q / %q", rows[1][11], rows[2][11], rows[3][11])
+	if !strings.HasPrefix(rows[1][12], "不一致：02 证明材料.pdf 与受理时不符") || rows[2][12] != "不一致：01 扫描件.jpg 文件缺失" || rows[3][12] != "一致" {
+		t.Errorf("校验结果 %q / %q / %q", rows[1][12], rows[2][12], rows[3][12])
 	}
 	if len(rep.Audit.Mismatches) != 2 || rep.AuditKey == "" || rep.Audit.Mismatches[1].Got != "文件缺失" {
 		t.Errorf("audit %+v", rep.Audit)
@@ -559,7 +575,7 @@ func TestFileNames(t *testing.T) {
 	}
 	f, _ := excelize.OpenFile(rep.Summary)
 	defer f.Close()
-	if v, _ := f.GetCellValue("异议", "F2"); v != "（无）" {
+	if v, _ := f.GetCellValue("异议", "G2"); v != "（无）" {
 		t.Errorf("no identity: %q", v)
 	}
 }
@@ -624,14 +640,14 @@ func TestFormulaLikeCells(t *testing.T) {
 	}
 	for i, text := range typed {
 		row := i + 2
-		check(fmt.Sprintf("F%d", row), text, true) // 姓名或单位
-		check(fmt.Sprintf("I%d", row), text, true) // 事实和理由
-		check(fmt.Sprintf("D%d", row), text+"\n统一社会信用代码：91410122MA44ABCD1X", true)
+		check(fmt.Sprintf("G%d", row), text, true) // 姓名或单位
+		check(fmt.Sprintf("J%d", row), text, true) // 事实和理由
+		check(fmt.Sprintf("E%d", row), text+"\n统一社会信用代码：91410122MA44ABCD1X", true)
 	}
 	plain := len(typed) + 2
-	check(fmt.Sprintf("F%d", plain), "张三", false)
-	check(fmt.Sprintf("H%d", plain), "0371-62196035", false)
-	check(fmt.Sprintf("I%d", plain), objectionFields("", "")["statement"], false)
+	check(fmt.Sprintf("G%d", plain), "张三", false)
+	check(fmt.Sprintf("I%d", plain), "0371-62196035", false)
+	check(fmt.Sprintf("J%d", plain), objectionFields("", "")["statement"], false)
 }
 
 // quotePrefixes reads the quotePrefix attribute of every cell style (xf of

@@ -9,9 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -61,14 +59,13 @@ type identityResult struct {
 func (e *exporter) exportOne(ctx context.Context, it *item) error {
 	m := it.m
 	it.dir = e.folder(it)
-	dir := filepath.Join(e.out, filepath.FromSlash(it.dir))
-	if err := os.MkdirAll(dir, dirMode); err != nil {
-		return fmt.Errorf("无法创建文件夹：%w", err)
-	}
-	if err := writeNew(filepath.Join(dir, "manifest.json"), it.raw); err != nil {
+	if err := writeWhole(e.sink, it.dir+"/manifest.json", it.raw); err != nil {
 		return err
 	}
-	if err := e.openIdentity(it, dir); err != nil {
+	if err := e.openIdentity(it); err != nil {
+		return err
+	}
+	if err := e.readStage(ctx, it); err != nil {
 		return err
 	}
 	prefix := strings.TrimSuffix(it.key, "manifest.json")
@@ -88,7 +85,7 @@ func (e *exporter) exportOne(ctx context.Context, it *item) error {
 			slot = submission.SlotLabel(f.Field)
 		}
 		name := uniqueName(fileName(r.n, slot, f.Name), used)
-		size, sum, err := e.copyFile(ctx, f.Key, filepath.Join(dir, name))
+		size, sum, err := e.copyFile(ctx, f.Key, it.dir+"/"+name)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 			r.missing = true
@@ -135,7 +132,7 @@ func (e *exporter) uniqueDir(rel string) string {
 
 // openIdentity decrypts the identity into identity.json when a Sealer is
 // given.
-func (e *exporter) openIdentity(it *item, dir string) error {
+func (e *exporter) openIdentity(it *item) error {
 	switch {
 	case it.m.Identity == nil:
 		it.identity.state = identityNone
@@ -161,7 +158,7 @@ func (e *exporter) openIdentity(it *item, dir string) error {
 		pretty.Write(raw)
 	}
 	pretty.WriteByte('\n')
-	if err := writeNew(filepath.Join(dir, "identity.json"), pretty.Bytes()); err != nil {
+	if err := writeWhole(e.sink, it.dir+"/identity.json", pretty.Bytes()); err != nil {
 		return err
 	}
 	it.identity = identityResult{state: identityOpen, raw: raw}
@@ -169,10 +166,10 @@ func (e *exporter) openIdentity(it *item, dir string) error {
 	return nil
 }
 
-// copyFile streams a stored object to a new file at dst, returning its size
-// and SHA-256. A missing object gives an error matching storage.ErrNotFound
-// and writes nothing.
-func (e *exporter) copyFile(ctx context.Context, key, dst string) (int64, string, error) {
+// copyFile streams a stored object to the new file rel of the export,
+// returning its size and SHA-256. A missing object gives an error matching
+// storage.ErrNotFound and writes nothing.
+func (e *exporter) copyFile(ctx context.Context, key, rel string) (int64, string, error) {
 	rc, _, err := e.o.Store.Get(ctx, key)
 	if err != nil {
 		if errors.Is(err, storage.ErrNotFound) {
@@ -181,29 +178,28 @@ func (e *exporter) copyFile(ctx context.Context, key, dst string) (int64, string
 		return 0, "", fmt.Errorf("读取文件 %s 出错：%w", key, err)
 	}
 	defer rc.Close()
-	f, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	f, err := e.sink.create(rel)
 	if err != nil {
-		return 0, "", fmt.Errorf("无法写入导出文件：%w", err)
+		return 0, "", err
 	}
 	h := sha256.New()
 	w := &writeErr{w: f}
 	n, err := io.Copy(io.MultiWriter(w, h), &ctxReader{ctx: ctx, r: rc})
-	if cerr := f.Close(); err == nil && cerr != nil {
-		err = cerr
-		w.err = cerr
-	}
 	if err != nil {
-		_ = os.Remove(dst)
+		f.discard()
 		if w.err != nil {
-			return 0, "", fmt.Errorf("无法写入导出文件 %s：%w", dst, err)
+			return 0, "", w.err // the sink's error says where
 		}
 		return 0, "", fmt.Errorf("读取文件 %s 出错：%w", key, err)
+	}
+	if err := f.Close(); err != nil {
+		return 0, "", err
 	}
 	return n, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// writeErr remembers a write failure, to tell the disk's failures from the
-// store's.
+// writeErr remembers a write failure, to tell the output's failures from
+// the store's.
 type writeErr struct {
 	w   io.Writer
 	err error
@@ -228,22 +224,6 @@ func (c *ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// writeNew writes a new private file.
-func writeNew(name string, data []byte) error {
-	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
-	if err != nil {
-		return fmt.Errorf("无法写入导出文件：%w", err)
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return fmt.Errorf("无法写入导出文件 %s：%w", name, err)
-	}
-	return nil
 }
 
 // fileName is an exported file's name: <NN>_<field>_<sanitised name>; for

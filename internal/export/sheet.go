@@ -3,8 +3,7 @@ package export
 import (
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
+	"math"
 	"slices"
 	"strings"
 	"unicode"
@@ -52,9 +51,11 @@ const (
 
 // objectionColumns are the columns of the 异议 sheet.
 func (e *exporter) objectionColumns() []column {
-	return []column{
+	cols := []column{
 		{"受理编号", 12, func(it *item) any { return it.ref }},
 		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
+	}
+	return append(append(cols, e.stageColumn()...), []column{
 		{"公示", 30, func(it *item) any { f := it.m.Objection(); return titleAndID(f.PublicityTitle, f.Publicity) }},
 		{"候选组织", 32, func(it *item) any { return candidate(it.m.Objection()) }},
 		{"异议人类型", 11, func(it *item) any { return objectorType(it) }},
@@ -70,7 +71,7 @@ func (e *exporter) objectionColumns() []column {
 		{"文件数", 8, func(it *item) any { return len(it.m.Files) }},
 		{"文件（名称、大小、SHA-256）", 70, func(it *item) any { return filesText(it, false) }},
 		{"校验结果", 30, func(it *item) any { return checkText(it) }},
-	}
+	}...)
 }
 
 // genericColumns are the columns of any other kind's sheet: its Fields by
@@ -80,6 +81,7 @@ func (e *exporter) genericColumns(items []*item) []column {
 		{"受理编号", 12, func(it *item) any { return it.ref }},
 		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
 	}
+	cols = append(cols, e.stageColumn()...)
 	var names []string
 	withIdentity := false
 	for _, it := range items {
@@ -157,20 +159,18 @@ func (e *exporter) writeSummary() (string, error) {
 		}
 	}
 	f.SetActiveSheet(0)
-	path := filepath.Join(e.out, SummaryName)
-	out, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, fileMode)
+	out, err := e.sink.create(SummaryName)
 	if err != nil {
 		return "", summaryError(err)
 	}
-	_, err = f.WriteTo(out)
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		_ = os.Remove(path)
+	if _, err := f.WriteTo(out); err != nil {
+		out.discard()
 		return "", summaryError(err)
 	}
-	return path, nil
+	if err := out.Close(); err != nil {
+		return "", summaryError(err)
+	}
+	return e.sink.display(SummaryName), nil
 }
 
 func summaryError(err error) error { return fmt.Errorf("无法写入汇总表：%w", err) }
@@ -252,9 +252,19 @@ func formulaLike(s string) bool {
 	return s != "" && strings.ContainsRune("=+-@", rune(s[0]))
 }
 
+// Rows and printing.
+const (
+	headerHeight = 30 // points
+	lineHeight   = 15 // points per line of 11-point text
+	// maxRowHeight is the tallest row Excel allows, in points.
+	maxRowHeight = 409
+)
+
 // writeSheet writes the header row of cols and a row per item: ints as
 // numbers, strings (through cellText) as string cells styled as text. No
-// cell is ever a formula.
+// cell is ever a formula. Rows are made tall enough for their wrapped
+// lines, and the sheet prints landscape on A4, fitted to one page wide,
+// the header repeated on every page.
 func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st sheetStyles) error {
 	widths := make([]float64, len(cols))
 	for c, col := range cols {
@@ -267,11 +277,29 @@ func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st
 			widths[c] = displayWidth(col.title) + 2
 		}
 	}
+	rows := make([][]any, len(items))
 	for r, it := range items {
+		rows[r] = make([]any, len(cols))
 		for c, col := range cols {
+			v := col.value(it)
+			if s, ok := v.(string); ok {
+				v = cellText(s)
+				if col.width == 0 {
+					widths[c] = max(widths[c], min(longestLine(v.(string))+2, maxWidth))
+				}
+			}
+			rows[r][c] = v
+		}
+	}
+	for c := range widths {
+		widths[c] = max(widths[c], minWidth)
+	}
+	for r, row := range rows {
+		lines := 1
+		for c, v := range row {
 			cell, _ := excelize.CoordinatesToCellName(c+1, r+2)
 			var err error
-			switch v := col.value(it).(type) {
+			switch v := v.(type) {
 			case int:
 				err = f.SetCellInt(sheet, cell, int64(v))
 				if err == nil {
@@ -280,25 +308,27 @@ func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st
 			case string:
 				// Set as a string, styled as text: ID numbers and credit
 				// codes are never turned into numbers.
-				v = cellText(v)
 				err = setText(f, sheet, cell, v, st.text, st.quotedText)
-				if col.width == 0 {
-					widths[c] = max(widths[c], min(longestLine(v)+2, maxWidth))
-				}
+				lines = max(lines, wrappedLines(v, widths[c]))
 			default:
-				err = fmt.Errorf("列“%s”的值类型 %T 无法写入汇总表", col.title, v)
+				err = fmt.Errorf("列“%s”的值类型 %T 无法写入汇总表", cols[c].title, v)
 			}
 			if err != nil {
 				return err
 			}
 		}
+		if lines > 1 {
+			if err := f.SetRowHeight(sheet, r+2, rowHeight(lines)); err != nil {
+				return err
+			}
+		}
 	}
-	if err := f.SetRowHeight(sheet, 1, 30); err != nil {
+	if err := f.SetRowHeight(sheet, 1, headerHeight); err != nil {
 		return err
 	}
 	for c, w := range widths {
 		name, _ := excelize.ColumnNumberToName(c + 1)
-		if err := f.SetColWidth(sheet, name, name, max(w, minWidth)); err != nil {
+		if err := f.SetColWidth(sheet, name, name, w); err != nil {
 			return err
 		}
 	}
@@ -307,7 +337,40 @@ func writeSheet(f *excelize.File, sheet string, cols []column, items []*item, st
 		return err
 	}
 	end, _ := excelize.CoordinatesToCellName(len(cols), len(items)+1)
-	return f.AutoFilter(sheet, "A1:"+end, nil)
+	if err := f.AutoFilter(sheet, "A1:"+end, nil); err != nil {
+		return err
+	}
+	return printSetup(f, sheet) // after AutoFilter, which replaces the sheet's properties
+}
+
+// printSetup makes the sheet print landscape on A4, as many pages high as
+// it takes and one page wide, with the header row on every page.
+func printSetup(f *excelize.File, sheet string) error {
+	landscape, a4, wide, high, fit := "landscape", 9, 1, 0, true
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &landscape, Size: &a4, FitToWidth: &wide, FitToHeight: &high}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
+}
+
+// wrappedLines estimates how many lines text takes in a wrapping cell of
+// width (Excel's character units): each line of it, wrapped at the width.
+func wrappedLines(text string, width float64) int {
+	usable := max(width-1, 1)
+	n := 0
+	for line := range strings.SplitSeq(text, "\n") {
+		n += max(1, int(math.Ceil(displayWidth(line)/usable)))
+	}
+	return n
+}
+
+// rowHeight is the height in points of a row of lines lines, at most
+// Excel's maximum (a longer cell then scrolls within its row).
+func rowHeight(lines int) float64 {
+	return min(float64(lines*lineHeight+4), maxRowHeight)
 }
 
 // setText writes text as a string cell (never a formula, whatever it looks
@@ -452,7 +515,7 @@ func filesText(it *item, withField bool) string {
 		if withField {
 			line += "[" + f.Field + "] "
 		}
-		line += submission.SanitizeFileName(f.Name) + "，" + humanSize(f.Size) + "，SHA-256 " + strings.ToLower(f.SHA256)
+		line += submission.SanitizeFileName(f.Name) + "，" + submission.FileSize(f.Size) + "，SHA-256 " + strings.ToLower(f.SHA256)
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
@@ -470,14 +533,4 @@ func checkText(it *item) string {
 		return "一致"
 	}
 	return "不一致：" + strings.Join(problems, "；")
-}
-
-func humanSize(n int64) string {
-	switch {
-	case n >= 1<<20:
-		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
-	case n >= 1<<10:
-		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
-	}
-	return fmt.Sprintf("%d 字节", n)
 }

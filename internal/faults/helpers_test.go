@@ -144,7 +144,7 @@ func startIntake(t *testing.T, dir string, env ...string) *intakeProc {
 	base = append(base, "AWARD_MANIFEST="+filepath.Join(dir, "windows.json"), "AWARD_IDENTITY_KEY="+identityKey, "AWARD_RECORD_KEY="+recordKey,
 		"AWARD_DATA_DIR="+filepath.Join(dir, "data"), "AWARD_MAX_FILE_BYTES=67108864", "AWARD_MAX_REQUEST_BYTES=134217728")
 	base = append(base, generousRates...)
-	cmd := exec.Command(awardBin, "intake", "-addr", addr, "-intake-config", filepath.Join(dir, "none.yaml"))
+	cmd := exec.Command(awardBin, "intake", "-addr", addr, "-staff-addr", "127.0.0.1:0", "-intake-config", filepath.Join(dir, "none.yaml"))
 	cmd.Dir = repoRoot
 	cmd.Env = append(base, env...)
 	logf, err := os.CreateTemp(dir, "intake-*.log")

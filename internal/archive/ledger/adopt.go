@@ -41,7 +41,7 @@ func (l *Ledger) Adoptable(ctx context.Context, st *State) ([]Entry, error) {
 		if r.status {
 			var s submission.Status
 			kind = KindStatus
-			unsigned = json.Unmarshal(data, &s) == nil && s.Reference == r.ref && errors.Is(l.signer.Verify(&s), submission.ErrUnsigned)
+			unsigned = json.Unmarshal(data, &s) == nil && statusInPlace(r, s) && errors.Is(l.signer.Verify(&s), submission.ErrUnsigned)
 		} else if m, err := submission.DecodeManifest(data); err == nil {
 			unsigned = m.Reference == r.ref && m.Kind == r.kind && errors.Is(l.signer.Verify(m), submission.ErrUnsigned)
 		}

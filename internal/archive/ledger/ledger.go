@@ -27,6 +27,10 @@
 // Adopt records them as they are (entries marked adopted, with the
 // operator); from then on they are held to those bytes.
 //
+// The chain itself — numbering, linking, the race between writers, the
+// walk that finds broken links — is Chain, which the archive's audit log
+// (audit/log/) shares.
+//
 // What storage alone cannot show: the newest entries removed together with
 // the objects they record leave a shorter, consistent ledger. Verify reports
 // the head (the last entry and its SHA-256); noting it elsewhere (the
@@ -35,7 +39,6 @@
 package ledger
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -43,8 +46,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -91,18 +92,6 @@ type Entry struct {
 // Key is the storage key of entry seq.
 func Key(seq int64) string { return fmt.Sprintf("%s%012d.json", Prefix, seq) }
 
-// seqOf reads the sequence number from an entry's key; ok is false for a
-// key that is not an entry's.
-func seqOf(key string) (int64, bool) {
-	s, found := strings.CutPrefix(key, Prefix)
-	s, json := strings.CutSuffix(s, ".json")
-	if !found || !json || len(s) != 12 {
-		return 0, false
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil && n > 0
-}
-
 // Sum is the SHA-256 of data, hex: what Entry.SHA256 and Entry.Prev hold.
 func Sum(data []byte) string {
 	h := sha256.Sum256(data)
@@ -122,10 +111,10 @@ type Ledger struct {
 	store  storage.Store
 	signer *submission.Signer
 	now    func() time.Time
+	chain  *Chain // the entries
 
-	mu   sync.Mutex
-	head int64  // hint: the last entry this Ledger wrote or read; 0 = unknown
-	prev string // SHA-256 of the entry at head
+	mu     sync.Mutex
+	chains map[string]*Chain // other chains in the store, by prefix (Chain)
 }
 
 // New returns the ledger of store, signing with signer. now is the clock of
@@ -134,7 +123,7 @@ func New(store storage.Store, signer *submission.Signer, now func() time.Time) *
 	if now == nil {
 		now = time.Now
 	}
-	return &Ledger{store: store, signer: signer, now: now}
+	return &Ledger{store: store, signer: signer, now: now, chain: NewChain(store, Prefix, "账本", maxEntryBytes)}
 }
 
 // Signer is the record key the ledger signs with, for the records it
@@ -144,12 +133,34 @@ func (l *Ledger) Signer() *submission.Signer { return l.signer }
 // Store is the store the ledger is kept in.
 func (l *Ledger) Store() storage.Store { return l.store }
 
+// Chain returns the hash chain kept under prefix in the ledger's store
+// (see NewChain), the same Chain each time for one prefix, so that its
+// head hint lasts as long as the Ledger: for the other append-only logs
+// kept beside the ledger and signed with its key (the archive's audit log).
+// name and limit are those of the first call for the prefix.
+func (l *Ledger) Chain(prefix, name string, limit int64) *Chain {
+	if prefix == Prefix {
+		return l.chain
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c, ok := l.chains[prefix]
+	if !ok {
+		if l.chains == nil {
+			l.chains = map[string]*Chain{}
+		}
+		c = NewChain(l.store, prefix, name, limit)
+		l.chains[prefix] = c
+	}
+	return c
+}
+
 // Append adds e as the next entry: it sets e's Seq, Prev, MAC and, when
 // zero, At, writes it IfAbsent under Key(Seq) and returns it as written.
 // The entry number starts from the last one this Ledger knows of (found by
 // listing the first time); if another writer has taken it (ErrExists),
 // Append reads that entry and tries the next, so that the chain has neither
-// gaps nor forks whatever the number of writers.
+// gaps nor forks whatever the number of writers (Chain.Append).
 func (l *Ledger) Append(ctx context.Context, e Entry) (Entry, error) {
 	if l.signer == nil {
 		return Entry{}, submission.ErrNoSigner
@@ -157,67 +168,17 @@ func (l *Ledger) Append(ctx context.Context, e Entry) (Entry, error) {
 	if e.At.IsZero() {
 		e.At = l.now()
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	if l.head == 0 {
-		if err := l.findHead(ctx); err != nil {
-			return Entry{}, err
-		}
-	}
-	for {
-		e.Seq, e.Prev, e.MAC = l.head+1, l.prev, nil
+	_, _, err := l.chain.Append(ctx, func(seq int64, prev string) ([]byte, error) {
+		e.Seq, e.Prev, e.MAC = seq, prev, nil
 		if err := l.signer.Sign(&e); err != nil {
-			return Entry{}, err
+			return nil, err
 		}
-		data, err := encode(e)
-		if err != nil {
-			return Entry{}, err
-		}
-		_, err = l.store.Put(ctx, Key(e.Seq), bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"})
-		if err == nil {
-			l.head, l.prev = e.Seq, Sum(data)
-			return e, nil
-		}
-		if !errors.Is(err, storage.ErrExists) {
-			return Entry{}, fmt.Errorf("写入账本第 %d 条出错：%w", e.Seq, err)
-		}
-		// Another writer took the number: chain onto its entry.
-		taken, err := l.read(ctx, Key(e.Seq))
-		if err != nil {
-			return Entry{}, fmt.Errorf("读取账本第 %d 条出错：%w", e.Seq, err)
-		}
-		l.head, l.prev = e.Seq, Sum(taken)
-	}
-}
-
-// findHead sets the hint from the last entry in storage (none: 0 and "").
-func (l *Ledger) findHead(ctx context.Context) error {
-	infos, err := l.store.List(ctx, Prefix)
+		return encode(e)
+	})
 	if err != nil {
-		return fmt.Errorf("列出账本出错：%w", err)
+		return Entry{}, err
 	}
-	for i := len(infos) - 1; i >= 0; i-- {
-		seq, ok := seqOf(infos[i].Key)
-		if !ok {
-			continue
-		}
-		data, err := l.read(ctx, infos[i].Key)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("读取账本第 %d 条出错：%w", seq, err)
-		}
-		l.head, l.prev = seq, Sum(data)
-		return nil
-	}
-	l.head, l.prev = 0, ""
-	return nil
-}
-
-// read returns an object's bytes, at most limit.
-func (l *Ledger) read(ctx context.Context, key string) ([]byte, error) {
-	return ReadObject(ctx, l.store, key, maxEntryBytes)
+	return e, nil
 }
 
 // ReadObject returns a small object's bytes; one larger than limit is an

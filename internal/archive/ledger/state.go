@@ -3,10 +3,6 @@ package ledger
 import (
 	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
-
-	"github.com/zhongmou/award/storage"
 )
 
 // walked is one entry as read from storage.
@@ -20,68 +16,41 @@ type walked struct {
 
 // walk reads every entry, in order, and the findings about the chain
 // itself: entries that are missing, changed (unreadable or failing their
-// MAC), out of place, or not linked to the entry before.
+// MAC), out of place, or not linked to the entry before (Chain.Walk).
 func (l *Ledger) walk(ctx context.Context) ([]walked, []Finding, error) {
-	infos, err := l.store.List(ctx, Prefix)
+	decoded := map[string]Entry{} // by key, as far as it decodes
+	links, breaks, err := l.chain.Walk(ctx, func(key string, data []byte) (int64, string, string) {
+		var e Entry
+		uerr := json.Unmarshal(data, &e)
+		decoded[key] = e
+		if uerr != nil {
+			return 0, "", "内容不是账本条目"
+		}
+		if verr := l.signer.Verify(&e); verr != nil {
+			return 0, "", verr.Error() + "，其中记载的内容不可信"
+		}
+		return e.Seq, e.Prev, ""
+	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("列出账本出错：%w", err)
+		return nil, nil, err
 	}
-	var out []walked
-	var findings []Finding
-	var prevSeq int64
-	prevOK := true // the previous position holds a valid entry, and there was no gap
-	var prevSum string
-	for _, info := range infos {
-		seq, ok := seqOf(info.Key)
-		if !ok {
-			findings = append(findings, Finding{Kind: LedgerChanged, Key: info.Key, Detail: "账本中有不是账本条目的对象"})
-			continue
+	out := make([]walked, 0, len(links))
+	for _, lk := range links {
+		out = append(out, walked{key: lk.Key, seq: lk.Seq, data: lk.Data, entry: decoded[lk.Key], valid: lk.Valid})
+	}
+	findings := make([]Finding, 0, len(breaks))
+	for _, b := range breaks {
+		f := Finding{Kind: LedgerChanged, Seq: b.Seq, Key: b.Key, Detail: b.Detail}
+		switch b.Kind {
+		case BreakMissing:
+			f.Kind = LedgerMissing
+		case BreakReordered:
+			f.Kind = LedgerReordered
 		}
-		data, err := l.read(ctx, info.Key)
-		if errors.Is(err, storage.ErrNotFound) {
-			continue // removed since the listing: seen as a gap
+		if b.Kind != BreakMissing {
+			f.Reference = decoded[b.Key].Reference
 		}
-		if err != nil && !errors.Is(err, errTooLarge) {
-			return nil, nil, fmt.Errorf("读取账本第 %d 条出错：%w", seq, err)
-		}
-		w := walked{key: info.Key, seq: seq, data: data}
-		if seq != prevSeq+1 {
-			detail := fmt.Sprintf("第 %d 条不存在", prevSeq+1)
-			if seq > prevSeq+2 {
-				detail = fmt.Sprintf("第 %d 至 %d 条不存在", prevSeq+1, seq-1)
-			}
-			findings = append(findings, Finding{Kind: LedgerMissing, Seq: prevSeq + 1, Key: Key(prevSeq + 1), Detail: detail})
-			prevOK = false
-		}
-		var why string
-		switch {
-		case err != nil:
-			why = "无法读取（" + err.Error() + "）"
-		case json.Unmarshal(data, &w.entry) != nil:
-			why = "内容不是账本条目"
-		default:
-			if verr := l.signer.Verify(&w.entry); verr != nil {
-				why = verr.Error() + "，其中记载的内容不可信"
-			}
-		}
-		switch {
-		case why != "":
-			findings = append(findings, Finding{Kind: LedgerChanged, Seq: seq, Key: info.Key, Reference: w.entry.Reference,
-				Detail: fmt.Sprintf("第 %d 条被改动：%s", seq, why)})
-		case w.entry.Seq != seq:
-			findings = append(findings, Finding{Kind: LedgerReordered, Seq: seq, Key: info.Key, Reference: w.entry.Reference,
-				Detail: fmt.Sprintf("第 %d 条的位置上是第 %d 条的内容", seq, w.entry.Seq)})
-			w.valid = true // authentic, only out of place: what it records stays recorded
-		case prevOK && w.entry.Prev != prevSum:
-			findings = append(findings, Finding{Kind: LedgerChanged, Seq: seq, Key: info.Key, Reference: w.entry.Reference,
-				Detail: fmt.Sprintf("第 %d 条与前一条的链接不符（前一条被替换）", seq)})
-			w.valid = true // its own content is authentic
-		default:
-			w.valid = true
-		}
-		prevOK = w.valid && w.entry.Seq == seq
-		prevSeq, prevSum = seq, Sum(data)
-		out = append(out, w)
+		findings = append(findings, f)
 	}
 	return out, findings, nil
 }

@@ -390,6 +390,14 @@ func macProblem(err error) string {
 	return err.Error()
 }
 
+// statusInPlace reports whether a status record lies where its reference
+// and its event number say (submission.EventKey; an old record: Seq 0 under
+// a key of submission.StatusKey's layout).
+func statusInPlace(r record, s submission.Status) bool {
+	seq, _ := submission.EventSeq(r.info.Key)
+	return s.Reference == r.ref && s.Seq == seq
+}
+
 // checkStatus reports a changed or unrecorded status record.
 func (rep *Report) checkStatus(signer *submission.Signer, st *State, r record, data []byte, readErr error) {
 	var reasons []string
@@ -405,6 +413,9 @@ func (rep *Report) checkStatus(signer *submission.Signer, st *State, r record, d
 		}
 		if s.Reference != r.ref {
 			reasons = append(reasons, "记载的编号 "+s.Reference+" 与存储位置不符")
+		}
+		if seq, _ := submission.EventSeq(r.info.Key); s.Seq != seq {
+			reasons = append(reasons, fmt.Sprintf("记载的序号（第 %d 条）与存储位置不符", s.Seq))
 		}
 	}
 	e, recorded := st.Recorded[r.info.Key]
@@ -489,7 +500,7 @@ func (l *Ledger) Recover(ctx context.Context, st *State, cutoff time.Time) ([]En
 		kind, valid := KindCommit, false
 		if r.status {
 			var s submission.Status
-			kind, valid = KindStatus, json.Unmarshal(data, &s) == nil && l.signer.Verify(&s) == nil && s.Reference == r.ref
+			kind, valid = KindStatus, json.Unmarshal(data, &s) == nil && l.signer.Verify(&s) == nil && statusInPlace(r, s)
 		} else {
 			_, reasons := manifestProblems(l.signer, st, key, data)
 			valid = len(reasons) == 0

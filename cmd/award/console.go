@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"time"
+
+	"github.com/zhongmou/award/console"
+	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/internal/notify"
+	"github.com/zhongmou/award/internal/staff"
+)
+
+// serviceConfig is intake.yaml: the intake's and the archive's settings at
+// the top level, the console's under staff:, the mail relay's under smtp:.
+type serviceConfig struct {
+	intake.Config `yaml:",inline"`
+	Staff         console.Config    `yaml:"staff"`
+	SMTP          notify.SMTPConfig `yaml:"smtp"`
+}
+
+// loadServiceConfig reads intake.yaml (a missing file is fine) over the
+// defaults, then the environment.
+func loadServiceConfig(file string) (serviceConfig, error) {
+	cfg := serviceConfig{Config: intake.DefaultConfig(), Staff: console.DefaultConfig()}
+	if err := archive.ReadConfigFile(file, &cfg, true); err != nil {
+		return serviceConfig{}, fmt.Errorf("intake %w", err)
+	}
+	if err := cfg.Config.Finish(os.Getenv); err != nil {
+		return serviceConfig{}, err
+	}
+	if err := cfg.Staff.ApplyEnv(os.Getenv); err != nil {
+		return serviceConfig{}, err
+	}
+	cfg.Staff.TrustProxy = cfg.Staff.TrustProxy || cfg.TrustProxy
+	if err := cfg.SMTP.ApplyEnv(os.Getenv); err != nil {
+		return serviceConfig{}, err
+	}
+	return cfg, nil
+}
+
+// startConsole starts the secretariat's console on its own listener
+// (cfg.Staff.Addr, STAFF_ADDR) beside the intake, over the same archive,
+// with the mail outbox (sending through cfg.SMTP when a relay is set;
+// otherwise messages wait in the outbox until one is). It returns the
+// console's address and a channel that gives the console's end.
+func startConsole(ctx context.Context, cfg serviceConfig, arch *archive.Archive, in *intake.Server, log *slog.Logger, now func() time.Time, stdout io.Writer) (string, <-chan error, error) {
+	ln, err := net.Listen("tcp", cfg.Staff.Addr)
+	if err != nil {
+		return "", nil, fmt.Errorf("秘书处工作台无法在 %s 上监听：%w（端口可能已被占用，可设置 STAFF_ADDR=127.0.0.1:8091 换一个）", cfg.Staff.Addr, err)
+	}
+	var sender notify.Notifier
+	if cfg.SMTP.Host != "" {
+		if err := cfg.SMTP.Check(); err != nil {
+			ln.Close()
+			return "", nil, err
+		}
+		smtp, err := notify.NewSMTP(cfg.SMTP)
+		if err != nil {
+			ln.Close()
+			return "", nil, err
+		}
+		sender = smtp
+	} else {
+		fmt.Fprintln(stdout, "未配置发信服务器（AWARD_SMTP_HOST）：通知邮件先存在发件箱里，配置后自动发出")
+	}
+	outbox := notify.NewOutbox(arch.Store(), arch.Sealer(), sender, now, log)
+	if in != nil {
+		if err := in.Registerer().Register(outbox); err != nil {
+			ln.Close()
+			return "", nil, fmt.Errorf("register mail metrics: %w", err)
+		}
+	}
+	srv, err := console.New(cfg.Staff, console.Deps{Archive: arch, Staff: staff.NewDirectory(arch.Store(), arch.Sealer(), now),
+		Outbox: outbox, Log: log, Now: now, Townships: mustTownships(cfg.Townships, log)})
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
+	if sender != nil {
+		go outbox.Run(ctx, cfg.Staff.MailEvery)
+	}
+	go srv.Run(ctx)
+	addr := ln.Addr().String()
+	done := make(chan error, 1)
+	go func() { done <- serveUntilDone(ctx, ln, srv, cfg.Config) }()
+	return addr, done, nil
+}
+
+// mustTownships is townships.yaml's list, or none (logged) when it cannot
+// be read: the console then offers no township filter.
+func mustTownships(file string, log *slog.Logger) []string {
+	t, err := loadTownships(file)
+	if err != nil {
+		log.Warn("townships not read; the inbox has no township filter", "err", err)
+	}
+	return t
+}

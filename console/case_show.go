@@ -1,0 +1,265 @@
+package console
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/gorilla/mux"
+
+	"github.com/zhongmou/award/internal/staff"
+	"github.com/zhongmou/award/submission"
+)
+
+// labelled is one field of a case as the page shows it.
+type labelled struct{ Label, Value string }
+
+// declaration is one of the nine Art. 14 situations and the answer.
+type declaration struct {
+	N            int
+	Text, Answer string
+}
+
+// caseFile is one stored file as the case page lists it.
+type caseFile struct {
+	N      int // 1-based, as in the download path
+	Slot   string
+	Name   string
+	Size   int64
+	Type   string
+	SHA256 string
+	Inline bool // PDF or picture: can be opened in the browser's sandboxed view
+}
+
+// caseView is the case page.
+type caseView struct {
+	Summary      caseSummary
+	Fields       []labelled
+	Declarations []declaration
+	Eligibility  string
+	Files        []caseFile
+	Versions     []caseSummary // the same organisation's other applications
+	Events       []submission.Status
+	Next         []submission.Stage
+	Seq          int
+	Assignees    []string
+	Reviewers    []string // accounts that could be assigned
+	// Identity is shown only after a reason was given (identityShow).
+	Identity     []labelled
+	IdentityNote string
+	// Can: what the person may do here.
+	CanIdentity, CanMove, CanAssign bool
+	Message, Info                   string
+	// Form keeps what the person typed when a move was refused.
+	Form eventForm
+}
+
+// caseShow shows one case to those who may see it; the view is audited.
+func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
+	me := whoOf(r)
+	v, err := s.caseView(r.Context(), me, mux.Vars(r)["reference"])
+	if err != nil {
+		s.fail(w, r, me, err)
+		return
+	}
+	switch r.URL.Query().Get("done") {
+	case "event":
+		v.Info = "办理阶段已更新为“" + v.Summary.Stage.Label + "”。"
+	case "assign":
+		v.Info = "已分配评审员。"
+	}
+	s.audit(r, me, "case-view", v.Summary.Reference, nil)
+	s.render(w, r, me, http.StatusOK, "case.html", v.Summary.KindLabel+" "+v.Summary.Reference, v)
+}
+
+// caseView reads the case ref as me may see it: errNoCase when it does not
+// exist or me may not see it (the two are not told apart).
+func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, error) {
+	ref = submission.NormalizeReference(ref)
+	if ref == "" {
+		return nil, errNoCase
+	}
+	c, err := s.archive.Case(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	m := c.Manifest
+	sum := summarize(m)
+	sum.Signed = s.archive.Signer().Verify(m) == nil
+	sum.Stage, sum.Seq = c.Current, c.Seq
+	if !s.canSee(ctx, me, sum) {
+		return nil, errNoCase
+	}
+	v := &caseView{Summary: *sum, Seq: c.Seq, Events: c.Events}
+	secretariat := me.Account.Role == staff.Secretariat
+	v.CanIdentity, v.CanMove, v.CanAssign = secretariat && m.Identity != nil, secretariat, secretariat
+	if me.Account.Role != staff.Secretariat {
+		v.Events = publicOrAll(c.Events, me)
+	}
+	v.Next = submission.Next(m.Kind, c.Current.Code)
+	for i, f := range m.Files {
+		v.Files = append(v.Files, caseFile{N: i + 1, Slot: slotLabel(m.Kind, f.Field), Name: f.Name, Size: f.Size, Type: f.Type,
+			SHA256: f.SHA256, Inline: inlineType(f.Type)})
+	}
+	if m.Kind == kindApplication {
+		f := m.Application()
+		v.Fields = applicationFields(f)
+		v.Eligibility = f.Eligibility
+		for i := range submission.Declarations {
+			v.Declarations = append(v.Declarations, declaration{N: i + 1, Text: f.DeclarationTexts[i], Answer: declarationAnswer(f.Declarations[i])})
+		}
+		if v.Versions, err = s.versions(ctx, me, sum); err != nil {
+			return nil, err
+		}
+	} else {
+		v.Fields = objectionFields(m.Objection())
+	}
+	if secretariat {
+		if v.Assignees, err = s.assignees(ctx, ref); err != nil {
+			return nil, err
+		}
+		accts, err := s.staff.List(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, a := range accts {
+			if a.Role == staff.Reviewer && !a.Disabled {
+				v.Reviewers = append(v.Reviewers, a.Name)
+			}
+		}
+	}
+	return v, nil
+}
+
+// publicOrAll are the events a non-secretariat role sees: all of them, the
+// internal notes too, for townships; reviewers the stages without notes
+// marked internal.
+func publicOrAll(events []submission.Status, me *who) []submission.Status {
+	if me.Account.Role != staff.Reviewer {
+		return events
+	}
+	out := make([]submission.Status, len(events))
+	for i, e := range events {
+		if e.Internal {
+			e.Note = ""
+		}
+		out[i] = e
+	}
+	return out
+}
+
+// versions are the other applications of the same organisation (credit
+// code) that the person may see, newest first.
+func (s *Server) versions(ctx context.Context, me *who, c *caseSummary) ([]caseSummary, error) {
+	if c.CreditCode == "" {
+		return nil, nil
+	}
+	all, err := s.cases.all(ctx)
+	if err != nil {
+		return nil, err
+	}
+	assigned, err := s.assignedTo(ctx, me)
+	if err != nil {
+		return nil, err
+	}
+	var out []caseSummary
+	for i := range all {
+		o := &all[i]
+		if o.Kind == kindApplication && o.CreditCode == c.CreditCode && o.Reference != c.Reference && s.visible(me, o, assigned) {
+			out = append(out, *o)
+		}
+	}
+	return out, nil
+}
+
+func slotLabel(kind, field string) string {
+	if kind == kindApplication {
+		if l := submission.SlotLabel(field); l != "" {
+			return l
+		}
+	}
+	if field == "evidence" {
+		return "证据材料"
+	}
+	return field
+}
+
+// inlineType reports whether a file of type t opens in the browser: PDF
+// and pictures, in a sandbox (see fileDownload).
+func inlineType(t string) bool {
+	return t == "application/pdf" || t == "image/png" || t == "image/jpeg"
+}
+
+func declarationAnswer(a string) string {
+	switch a {
+	case "none", "no":
+		return "不存在此情形"
+	case "yes":
+		return "存在此情形"
+	case "":
+		return "未作声明"
+	}
+	return a
+}
+
+func applicationFields(f submission.ApplicationFields) []labelled {
+	yesNo := map[string]string{"yes": "是", "no": "否"}
+	return nonEmpty([]labelled{
+		{"申报的征集", firstNonEmpty(f.CallTitle, f.Call)},
+		{"单位名称", f.OrgName},
+		{"统一社会信用代码", f.CreditCode},
+		{"单位类型", f.OrgKind},
+		{"成立日期", f.Established},
+		{"专精特新“小巨人”企业", firstNonEmpty(yesNo[f.LittleGiant], f.LittleGiant)},
+		{"所属行业", f.Industry},
+		{"所在乡镇（街道）", f.Township},
+		{"单位地址", f.Address},
+		{"推荐单位", f.Recommender},
+		{"导入卓越绩效管理模式时间", f.ExcellenceSince},
+		{"内部公示", publicity(f)},
+		{"未提交的选交材料", slotNames(f.MissingSlots)},
+	})
+}
+
+func publicity(f submission.ApplicationFields) string {
+	if f.InternalPublicityStart == "" {
+		return ""
+	}
+	s := f.InternalPublicityStart + " 至 " + f.InternalPublicityEnd
+	if f.InternalPublicityWorkingDays != "" {
+		s += "（" + f.InternalPublicityWorkingDays + " 个工作日）"
+	}
+	return s
+}
+
+func slotNames(list string) string {
+	if list == "" {
+		return ""
+	}
+	var out []string
+	for _, n := range strings.Split(list, ",") {
+		out = append(out, firstNonEmpty(submission.SlotLabel(n), n))
+	}
+	return strings.Join(out, "、")
+}
+
+func objectionFields(f submission.ObjectionFields) []labelled {
+	kinds := map[string]string{"individual": "个人", "organization": "单位"}
+	return nonEmpty([]labelled{
+		{"公示", firstNonEmpty(f.PublicityTitle, f.Publicity)},
+		{"被异议对象", f.CandidateName},
+		{"被异议对象统一社会信用代码", f.CandidateCreditCode},
+		{"异议人类型", firstNonEmpty(kinds[f.ObjectorType], f.ObjectorType)},
+		{"异议的事实和理由", f.Statement},
+	})
+}
+
+func nonEmpty(in []labelled) []labelled {
+	out := in[:0]
+	for _, l := range in {
+		if l.Value != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}

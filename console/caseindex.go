@@ -1,0 +1,180 @@
+package console
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/submission"
+)
+
+const (
+	kindApplication = submission.KindApplication
+	kindObjection   = submission.KindObjection
+)
+
+// caseSummary is what the inbox shows of a submission: never an identity.
+type caseSummary struct {
+	Reference  string
+	Kind       string
+	KindLabel  string
+	ReceivedAt time.Time
+	// Window is the call's or publicity's id, WindowTitle its title.
+	Window, WindowTitle string
+	// Org and CreditCode are the applicant (applications) or the
+	// candidate objected to (objections).
+	Org, CreditCode string
+	Township        string
+	Stage           submission.Stage
+	Seq             int
+	// Missing are the optional materials an application did not give.
+	Missing string
+	Files   int
+	// Signed: the manifest's MAC verifies under the record key.
+	Signed bool
+}
+
+// caseIndex lists the submissions for the inbox. Manifests never change
+// once written, so each is read once per process and kept; a case's stage
+// is read again only when its status records change (one listing of
+// status/ per inbox view tells). Nothing here is shared state: every
+// replica builds its own from the store.
+type caseIndex struct {
+	archive *archive.Archive
+	log     *slog.Logger
+
+	mu        sync.Mutex
+	manifests map[string]*caseSummary // by manifest key
+	stages    map[string]stageSeen    // by reference
+}
+
+type stageSeen struct {
+	keys  string // the status records' keys when read
+	stage submission.Stage
+	seq   int
+}
+
+func newCaseIndex(a *archive.Archive, log *slog.Logger) *caseIndex {
+	return &caseIndex{archive: a, log: log, manifests: map[string]*caseSummary{}, stages: map[string]stageSeen{}}
+}
+
+// all returns every committed submission, newest first.
+func (x *caseIndex) all(ctx context.Context) ([]caseSummary, error) {
+	store := x.archive.Store()
+	var keys []string
+	for _, kind := range submission.Kinds {
+		infos, err := store.List(ctx, kind+"s/")
+		if err != nil {
+			return nil, fmt.Errorf("list %ss: %w", kind, err)
+		}
+		for _, in := range infos {
+			if _, _, ok := ledger.ManifestOf(in.Key); ok {
+				keys = append(keys, in.Key)
+			}
+		}
+	}
+	statusKeys, err := x.statusKeys(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]caseSummary, 0, len(keys))
+	for _, key := range keys {
+		c, err := x.summary(ctx, key)
+		if err != nil {
+			x.log.Warn("manifest unreadable, left out of the inbox", "key", key, "err", err)
+			continue
+		}
+		cs := *c
+		if err := x.stage(ctx, &cs, statusKeys[strings.ToLower(cs.Reference)]); err != nil {
+			return nil, err
+		}
+		out = append(out, cs)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ReceivedAt.After(out[j].ReceivedAt) })
+	return out, nil
+}
+
+// statusKeys lists the status records' keys by reference (lower case).
+func (x *caseIndex) statusKeys(ctx context.Context) (map[string]string, error) {
+	infos, err := x.archive.Store().List(ctx, "status/")
+	if err != nil {
+		return nil, fmt.Errorf("list status records: %w", err)
+	}
+	by := map[string]string{}
+	for _, in := range infos {
+		rest := strings.TrimPrefix(in.Key, "status/")
+		ref, _, ok := strings.Cut(rest, "/")
+		if ok {
+			by[ref] += in.Key + "\n"
+		}
+	}
+	return by, nil
+}
+
+// summary reads (once) the manifest under key.
+func (x *caseIndex) summary(ctx context.Context, key string) (*caseSummary, error) {
+	x.mu.Lock()
+	c, ok := x.manifests[key]
+	x.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	_, ref, _ := ledger.ManifestOf(key)
+	m, err := x.archive.Find(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	c = summarize(m)
+	c.Signed = x.archive.Signer().Verify(m) == nil
+	x.mu.Lock()
+	x.manifests[key] = c
+	x.mu.Unlock()
+	return c, nil
+}
+
+// summarize is the inbox's view of a manifest.
+func summarize(m *submission.Manifest) *caseSummary {
+	c := &caseSummary{Reference: m.Reference, Kind: m.Kind, ReceivedAt: m.ReceivedAt, Files: len(m.Files)}
+	switch m.Kind {
+	case kindApplication:
+		f := m.Application()
+		c.KindLabel, c.Window, c.WindowTitle = "申报", f.Call, f.CallTitle
+		c.Org, c.CreditCode, c.Township, c.Missing = f.OrgName, f.CreditCode, f.Township, f.MissingSlots
+	default:
+		f := m.Objection()
+		c.KindLabel, c.Window, c.WindowTitle = "异议", f.Publicity, f.PublicityTitle
+		c.Org, c.CreditCode = f.CandidateName, f.CandidateCreditCode
+	}
+	return c
+}
+
+// stage sets c's current stage, reading it again only when the status
+// records' keys differ from the last reading.
+func (x *caseIndex) stage(ctx context.Context, c *caseSummary, keys string) error {
+	x.mu.Lock()
+	seen, ok := x.stages[c.Reference]
+	x.mu.Unlock()
+	if !ok || seen.keys != keys {
+		if keys == "" {
+			st, _ := submission.StageOf(c.Kind, submission.StageReceived)
+			seen = stageSeen{stage: st}
+		} else {
+			cs, err := x.archive.Case(ctx, c.Reference)
+			if err != nil {
+				return fmt.Errorf("stage of %s: %w", c.Reference, err)
+			}
+			seen = stageSeen{keys: keys, stage: cs.Current, seq: cs.Seq}
+		}
+		x.mu.Lock()
+		x.stages[c.Reference] = seen
+		x.mu.Unlock()
+	}
+	c.Stage, c.Seq = seen.stage, seen.seq
+	return nil
+}

@@ -1,0 +1,78 @@
+package console
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gorilla/mux"
+
+	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/submission"
+)
+
+// eventForm is the stage form as posted.
+type eventForm struct {
+	Stage    string
+	Note     string
+	Internal bool
+	After    int // the event the page showed last; the move follows it or nothing
+}
+
+// needsNote are the stages that refuse or end something: the note (the
+// reason) is required, since the applicant is told.
+var needsNote = map[string]bool{"not-accepted": true, "returned": true, "disqualified": true, "candidacy-revoked": true}
+
+// eventCreate moves a case to another stage, written conditionally after
+// the event the clerk's page showed: when someone else moved it meanwhile
+// (another clerk, another replica), nothing is written and the page says
+// to reload. The submitter is emailed when they gave an address.
+func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) {
+	me := whoOf(r)
+	ref := submission.NormalizeReference(mux.Vars(r)["reference"])
+	f := eventForm{Stage: r.PostForm.Get("stage"), Note: strings.TrimSpace(r.PostForm.Get("note")), Internal: r.PostForm.Get("internal") != ""}
+	f.After, _ = strconv.Atoi(r.PostForm.Get("after"))
+	v, err := s.caseView(r.Context(), me, ref)
+	if err != nil {
+		s.fail(w, r, me, err)
+		return
+	}
+	refuse := func(status int, msg string) {
+		v.Message, v.Form = msg, f
+		s.render(w, r, me, status, "case.html", v.Summary.KindLabel+" "+v.Summary.Reference, v)
+	}
+	st, ok := submission.StageOf(v.Summary.Kind, f.Stage)
+	switch {
+	case !ok:
+		refuse(http.StatusUnprocessableEntity, "请在“办理”一栏选择要进入的阶段，再点“确认办理”。")
+		return
+	case utf8.RuneCountInString(f.Note) > archive.MaxNoteRunes:
+		refuse(http.StatusUnprocessableEntity, "说明太长了：请写在 2000 字以内。")
+		return
+	case needsNote[st.Code] && f.Note == "":
+		refuse(http.StatusUnprocessableEntity, "“"+st.Label+"”须写明理由：请在“说明”里写清楚，申报人会在回执上看到（勾选“仅内部可见”的除外）。")
+		return
+	}
+	ev, err := s.archive.AppendEvent(r.Context(), submission.Status{Reference: ref, Stage: st.Code, Note: f.Note,
+		Internal: f.Internal, Operator: me.Account.Name, At: s.now()}, f.After)
+	switch {
+	case errors.Is(err, archive.ErrConflict):
+		if v, err = s.caseView(r.Context(), me, ref); err != nil {
+			s.fail(w, r, me, err)
+			return
+		}
+		refuse(http.StatusConflict, errConflict.Message)
+		return
+	case errors.Is(err, archive.ErrStage):
+		refuse(http.StatusUnprocessableEntity, "案件现在处于“"+v.Summary.Stage.Label+"”，不能直接进入“"+st.Label+"”。请从页面列出的下一步中选择。")
+		return
+	case err != nil:
+		s.fail(w, r, me, err)
+		return
+	}
+	s.audit(r, me, "stage", ref, map[string]any{"stage": st.Code, "label": st.Label, "seq": ev.Seq, "internal": f.Internal})
+	s.tellSubmitter(r.Context(), ref, ev)
+	http.Redirect(w, r, Prefix+"cases/"+ref+"?done=event", http.StatusSeeOther)
+}

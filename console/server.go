@@ -1,0 +1,118 @@
+package console
+
+import (
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gorilla/mux"
+
+	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/internal/notify"
+	"github.com/zhongmou/award/internal/staff"
+	"github.com/zhongmou/award/workday"
+)
+
+// Prefix is where the console's pages are: every route is under it.
+const Prefix = "/staff/"
+
+// Server is the console's HTTP service.
+type Server struct {
+	cfg       Config
+	archive   *archive.Archive
+	staff     *staff.Directory
+	outbox    *notify.Outbox
+	calendar  *workday.Calendar
+	townships []string
+	log       *slog.Logger
+	now       func() time.Time
+	loc       *time.Location
+	pages     *pages
+	cases     *caseIndex
+	router    *mux.Router
+	handler   http.Handler
+}
+
+// Deps are what the console is built from.
+type Deps struct {
+	// Archive keeps the submissions, their stages and the audit log;
+	// opened with the identity key, so that the secretariat can see an
+	// identity when it gives a reason. Required.
+	Archive *archive.Archive
+	// Staff are the accounts and sessions. Required.
+	Staff *staff.Directory
+	// Outbox sends mail: the secretariat's notices of new submissions
+	// and the submitters' notices of stage changes. nil: no mail.
+	Outbox *notify.Outbox
+	// Calendar counts working days; Townships are townships.yaml's.
+	Calendar  *workday.Calendar
+	Townships []string
+	Log       *slog.Logger
+	// Now is the console's clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// New returns the console.
+func New(cfg Config, d Deps) (*Server, error) {
+	cfg.fill()
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	if d.Archive == nil || d.Staff == nil {
+		return nil, fmt.Errorf("console: Deps.Archive and Deps.Staff are required")
+	}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("console: %w", err)
+	}
+	s := &Server{cfg: cfg, archive: d.Archive, staff: d.Staff, outbox: d.Outbox, calendar: d.Calendar,
+		townships: d.Townships, log: d.Log, now: d.Now, loc: loc}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	if s.pages, err = loadPages(loc); err != nil {
+		return nil, err
+	}
+	s.cases = newCaseIndex(d.Archive, s.log)
+	s.routes()
+	return s, nil
+}
+
+// Who may use a route.
+var (
+	everyone     = []staff.Role{staff.Secretariat, staff.Township, staff.Reviewer, staff.Auditor}
+	caseReaders  = []staff.Role{staff.Secretariat, staff.Township, staff.Reviewer}
+	secretariat  = []staff.Role{staff.Secretariat}
+	auditReaders = []staff.Role{staff.Secretariat, staff.Auditor}
+)
+
+func (s *Server) routes() {
+	r := mux.NewRouter()
+	r.NotFoundHandler = http.HandlerFunc(s.notFound)
+	r.MethodNotAllowedHandler = http.HandlerFunc(s.methodNotAllowed)
+	st := r.PathPrefix("/staff").Subrouter()
+	st.HandleFunc("/login", s.loginShow).Methods(http.MethodGet, http.MethodHead)
+	st.HandleFunc("/login", s.loginSubmit).Methods(http.MethodPost)
+	st.Handle("/console.css", http.HandlerFunc(s.stylesheet)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/logout", s.signedIn(everyone, s.logout)).Methods(http.MethodPost)
+	st.Handle("/password", s.signedIn(everyone, s.passwordShow)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/password", s.signedIn(everyone, s.passwordSubmit)).Methods(http.MethodPost)
+	st.Handle("/", s.signedIn(caseReaders, s.inbox)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/cases/{reference}", s.signedIn(caseReaders, s.caseShow)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/cases/{reference}/identity", s.signedIn(secretariat, s.identityShow)).Methods(http.MethodPost)
+	st.Handle("/cases/{reference}/events", s.signedIn(secretariat, s.eventCreate)).Methods(http.MethodPost)
+	st.Handle("/cases/{reference}/assignees", s.signedIn(secretariat, s.assigneeCreate)).Methods(http.MethodPost)
+	st.Handle("/cases/{reference}/files/{n:[0-9]+}", s.signedIn(caseReaders, s.fileDownload)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/export", s.signedIn(secretariat, s.exportDownload)).Methods(http.MethodGet, http.MethodPost)
+	st.Handle("/audit", s.signedIn(auditReaders, s.auditShow)).Methods(http.MethodGet, http.MethodHead)
+	r.Handle("/staff", http.RedirectHandler(Prefix, http.StatusMovedPermanently))
+	s.router = r
+	s.handler = s.recoverPanics(s.headers(r))
+}
+
+// ServeHTTP serves the console.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }

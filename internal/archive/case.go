@@ -1,0 +1,99 @@
+package archive
+
+import (
+	"context"
+	"time"
+
+	"github.com/zhongmou/award/submission"
+)
+
+// ReceivedLabel is how the stage of a submission with no event yet reads
+// to its submitter: received, not yet accepted.
+const ReceivedLabel = "已收件（待受理）"
+
+// Case is a submission with its handling: what the console's case page and
+// the receipt show.
+type Case struct {
+	Manifest *submission.Manifest
+	// Events are the submission's status records, oldest first (see
+	// Statuses for which are passed over). They hold the operator and
+	// internal notes: show the submitter only Public and Status.
+	Events []submission.Status
+	// Current is the stage of the latest event; received when none.
+	Current submission.Stage
+	// Seq is the highest event number stored, 0 when there is none (or only
+	// records from before numbered events): what AppendEvent takes as
+	// after.
+	Seq int
+}
+
+// Case reads the committed submission with the reference and its events;
+// an unknown reference gives an error matching ErrNotFound.
+func (a *Archive) Case(ctx context.Context, ref string) (*Case, error) {
+	m, err := a.Find(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	return a.CaseOf(ctx, m)
+}
+
+// CaseOf is Case for a manifest the caller has read already.
+func (a *Archive) CaseOf(ctx context.Context, m *submission.Manifest) (*Case, error) {
+	evs, seq, err := a.events(ctx, m.Kind, m.Reference)
+	if err != nil {
+		return nil, err
+	}
+	c := &Case{Manifest: m, Events: evs, Seq: seq}
+	c.Current, _ = submission.StageOf(m.Kind, submission.StageReceived)
+	if len(evs) > 0 {
+		c.Current, _ = submission.StageOfStatus(m.Kind, evs[len(evs)-1])
+	}
+	return c, nil
+}
+
+// Next are the stages the case may move to now.
+func (c *Case) Next() []submission.Stage { return submission.Next(c.Manifest.Kind, c.Current.Code) }
+
+// Latest is the latest event, nil when there is none.
+func (c *Case) Latest() *submission.Status {
+	if len(c.Events) == 0 {
+		return nil
+	}
+	return &c.Events[len(c.Events)-1]
+}
+
+// PublicEvent is what the submitter may see of an event: the stage, when,
+// and the note unless it is internal; never who recorded it.
+type PublicEvent struct {
+	Stage submission.Stage
+	Note  string
+	At    time.Time
+}
+
+// Public is the case's history as the submitter may see it, oldest first.
+func (c *Case) Public() []PublicEvent {
+	out := make([]PublicEvent, 0, len(c.Events))
+	for _, st := range c.Events {
+		out = append(out, c.public(st))
+	}
+	return out
+}
+
+// Status is the case's current stage as the submitter may see it: the
+// latest event (Public), or, with none, received (ReceivedLabel) at the
+// time the submission was received.
+func (c *Case) Status() PublicEvent {
+	if st := c.Latest(); st != nil {
+		return c.public(*st)
+	}
+	return PublicEvent{Stage: submission.Stage{Code: submission.StageReceived, Label: ReceivedLabel}, At: c.Manifest.ReceivedAt}
+}
+
+func (c *Case) public(st submission.Status) PublicEvent {
+	s, _ := submission.StageOfStatus(c.Manifest.Kind, st)
+	e := PublicEvent{Stage: s, At: st.At}
+	if !st.Internal {
+		e.Note = st.Note
+	}
+	return e
+}

@@ -1,0 +1,176 @@
+package archive
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
+)
+
+// Errors of AppendEvent, to match with errors.Is; their text is for the
+// clerk.
+var (
+	// ErrConflict: the submission has had an event since the one the
+	// caller saw (after), or another writer took the same number at the
+	// same moment. Nothing was written; reload and decide again.
+	ErrConflict = errors.New("此案件刚被他人更新，请刷新页面，看过最新的办理情况后再操作")
+	// ErrStage: the submission may not move to that stage from the one it
+	// is at (see submission.Next), or the stage is unknown.
+	ErrStage = errors.New("不能改为这个办理阶段")
+)
+
+// MaxNoteRunes bounds an event's note.
+const MaxNoteRunes = 2000
+
+// AppendEvent records the next event of a committed submission: st's Stage
+// (a code; a label is accepted too), Note, Internal, Operator and At (zero:
+// now). after is the number of the latest event the caller saw (Case.Seq;
+// 0 when there was none): the event is numbered after+1 and written only
+// if absent under submission.EventKey, so that of two clerks deciding on
+// the same page only the first succeeds and the second gets ErrConflict —
+// as it does when the latest event is no longer after. A move that
+// submission.Next does not allow gives an error matching ErrStage, an
+// unknown reference one matching ErrNotFound. The record is signed and
+// entered in the ledger like every record; AppendEvent returns it as
+// stored (Reference, State set to the stage's label, Stage, Seq, At, MAC).
+//
+// Once the record is stored, Options.OnEvent, when set, is called with the
+// submission's manifest and the record, before AppendEvent returns: the
+// console uses it to queue the notifications of a stage change. A caller
+// without the hook may do the same with what AppendEvent returns.
+func (a *Archive) AppendEvent(ctx context.Context, st submission.Status, after int) (submission.Status, error) {
+	st.Reference = submission.NormalizeReference(st.Reference)
+	st.Operator, st.Note = strings.TrimSpace(st.Operator), strings.TrimSpace(st.Note)
+	switch {
+	case st.Operator == "":
+		return submission.Status{}, errors.New("请注明办理人")
+	case utf8.RuneCountInString(st.Note) > MaxNoteRunes:
+		return submission.Status{}, fmt.Errorf("说明请控制在%d个字以内（现为%d个字）", MaxNoteRunes, utf8.RuneCountInString(st.Note))
+	}
+	m, err := a.Find(ctx, st.Reference)
+	if err != nil {
+		return submission.Status{}, err
+	}
+	c, err := a.CaseOf(ctx, m)
+	if err != nil {
+		return submission.Status{}, err
+	}
+	if c.Seq != after {
+		return submission.Status{}, fmt.Errorf("%w（最新的是第 %d 条办理记录，页面上是第 %d 条）", ErrConflict, c.Seq, after)
+	}
+	to, ok := submission.ParseStage(m.Kind, st.Stage)
+	if !ok {
+		return submission.Status{}, fmt.Errorf("%w：没有“%s”这个办理阶段，%s", ErrStage, st.Stage, movesText(c))
+	}
+	if !submission.CanMove(m.Kind, c.Current.Code, to.Code) {
+		return submission.Status{}, fmt.Errorf("%w：不能从“%s”改为“%s”，%s", ErrStage, c.Current.Label, to.Label, movesText(c))
+	}
+	st.Stage, st.State, st.Seq, st.MAC = to.Code, to.Label, after+1, nil
+	if st.At.IsZero() {
+		st.At = a.now()
+	}
+	if err := a.Signer().Sign(&st); err != nil {
+		return submission.Status{}, fmt.Errorf("event %s: %w", st.Reference, err)
+	}
+	data, err := json.Marshal(st)
+	if err != nil {
+		return submission.Status{}, fmt.Errorf("event %s: %w", st.Reference, err)
+	}
+	key := submission.EventKey(st.Reference, st.Seq)
+	_, err = a.store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"})
+	if errors.Is(err, storage.ErrExists) {
+		return submission.Status{}, fmt.Errorf("%w（第 %d 条办理记录刚由他人写入）", ErrConflict, st.Seq)
+	}
+	if err != nil {
+		return submission.Status{}, fmt.Errorf("event %s: %w", st.Reference, err)
+	}
+	a.record(ctx, ledger.KindStatus, st.Reference, key, data)
+	if a.onEvent != nil {
+		a.onEvent(ctx, m, st)
+	}
+	return st, nil
+}
+
+// movesText says, for the clerk, where the case may move from where it is.
+func movesText(c *Case) string {
+	next := c.Next()
+	if len(next) == 0 {
+		return "“" + c.Current.Label + "”是办理结果，不能再改"
+	}
+	labels := make([]string, len(next))
+	for i, s := range next {
+		labels[i] = s.Label
+	}
+	return "目前是“" + c.Current.Label + "”，可以改为：" + strings.Join(labels, "、")
+}
+
+// events reads a submission's status records, oldest first: the records
+// from before numbered events by key (their time), then the events by
+// number. A record that cannot be read, whose reference or number is not
+// its key's, or that names no stage of kind ("": of any kind) is logged and
+// passed over. seq is the highest event number in storage, read from the
+// keys, readable or not.
+func (a *Archive) events(ctx context.Context, kind, ref string) (evs []submission.Status, seq int, err error) {
+	infos, err := a.store.List(ctx, submission.StatusPrefix(ref))
+	if err != nil {
+		return nil, 0, fmt.Errorf("events %s: %w", ref, err)
+	}
+	type keyed struct {
+		seq int
+		key string
+	}
+	var keys []keyed
+	for _, in := range infos {
+		n, ok := submission.EventSeq(in.Key)
+		if !ok {
+			a.log.Warn("object among the status records passed over", "key", in.Key)
+			continue
+		}
+		keys = append(keys, keyed{n, in.Key})
+		seq = max(seq, n)
+	}
+	// Old records (seq 0) by key, which is by time; then by number.
+	slices.SortStableFunc(keys, func(x, y keyed) int { return x.seq - y.seq })
+	for _, k := range keys {
+		var st submission.Status
+		err := a.readJSON(ctx, k.key, &st)
+		switch {
+		case err != nil:
+		case submission.NormalizeReference(st.Reference) != submission.NormalizeReference(ref):
+			err = fmt.Errorf("the record is of %s", st.Reference)
+		case st.Seq != k.seq:
+			err = fmt.Errorf("the record says it is event %d", st.Seq)
+		case !knownStage(kind, st):
+			err = fmt.Errorf("no stage %q (%q)", st.Stage, st.State)
+		}
+		if err != nil {
+			a.log.Warn("status record unreadable, passed over", "key", k.key, "err", err)
+			continue
+		}
+		evs = append(evs, st)
+	}
+	return evs, seq, nil
+}
+
+// knownStage reports whether a record names a stage of kind, or of any
+// kind when kind is "".
+func knownStage(kind string, st submission.Status) bool {
+	if kind != "" {
+		_, ok := submission.StageOfStatus(kind, st)
+		return ok
+	}
+	for _, k := range submission.Kinds {
+		if _, ok := submission.StageOfStatus(k, st); ok {
+			return true
+		}
+	}
+	return false
+}
