@@ -31,7 +31,7 @@ func (s *Server) exportDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	o := export.Options{Store: s.archive.Store(), Signer: s.archive.Signer(), Statuses: s.archive.Statuses,
-		Operator: me.Account.Name, Now: s.now, Location: s.loc}
+		Operator: me.Account.Name, Client: s.clientIP(r), Now: s.now, Location: s.loc}
 	if withIdentities {
 		reason := strings.TrimSpace(r.PostForm.Get("reason"))
 		if utf8.RuneCountInString(reason) < 4 {
@@ -65,5 +65,5 @@ func (s *Server) exportDownload(w http.ResponseWriter, r *http.Request) {
 		s.log.Error("export failed", "operator", me.Account.Name, "err", err)
 		panic(http.ErrAbortHandler)
 	}
-	_ = rep
+	s.log.Info("export streamed", "operator", me.Account.Name, "submissions", len(rep.Submissions), "identities", withIdentities)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -239,6 +240,16 @@ func TestBrowserConsole(t *testing.T) {
 	if !strings.Contains(strings.Join(toObjector, "|"), "核查中") {
 		t.Fatalf("no mail about 核查中: %v", toObjector)
 	}
+	// /metrics counts what the outbox sent.
+	mresp, err := http.Get(strings.TrimSuffix(site, "/") + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(mresp.Body)
+	mresp.Body.Close()
+	if !regexp.MustCompile(`(?m)^award_mail_sent_total [3-9]`).Match(metrics) || !strings.Contains(string(metrics), "award_mail_pending 0") {
+		t.Fatalf("/metrics does not count the 3 mails sent:\n%s", grepLines(string(metrics), "award_mail"))
+	}
 }
 
 // axePlain runs axe-core once on the open page (the console has no display
@@ -273,4 +284,15 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// grepLines are the lines of s containing sub.
+func grepLines(s, sub string) string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, "\n")
 }

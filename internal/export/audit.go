@@ -107,7 +107,7 @@ func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
 		a.Error = runErr.Error()
 	}
 	rep.Audit = a
-	key, err := archive.AppendAudit(ctx, e.o.Store, e.o.Signer, archive.AuditRecord{Time: a.Time, Operator: a.Operator, Action: AuditAction, Details: a})
+	key, err := archive.AppendAudit(ctx, e.o.Store, e.o.Signer, archive.AuditRecord{Time: a.Time, Operator: a.Operator, Action: AuditAction, From: e.o.Client, Details: a})
 	if err != nil {
 		return fmt.Errorf("导出记录未能写入存储（本次导出没有留下记录，请排除故障后重新导出）：%w", err)
 	}

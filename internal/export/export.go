@@ -84,6 +84,9 @@ type Options struct {
 	// Reason is why, for the audit log and the report (the console asks
 	// for one when identities are included); optional.
 	Reason string
+	// Client is the client's address when the export is asked for over
+	// the network (the console), for the audit log; "" for the command.
+	Client string
 	// Location is the time zone of the spreadsheet and the folder dates;
 	// nil means Asia/Shanghai.
 	Location *time.Location

@@ -17,9 +17,10 @@ package mailpittest
 import (
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/zhongmou/award/internal/testserver"
 )
 
 // Version is the Mailpit release the tests are run against.
@@ -43,10 +44,7 @@ func Start(t testing.TB) *Server {
 	t.Helper()
 	bin, err := binary()
 	if err != nil {
-		if errors.Is(err, ErrNoBinary) && os.Getenv("CI") != "true" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
+		testserver.SkipOrFail(t, err, ErrNoBinary)
 	}
 	p, err := newProcess(bin, t.TempDir())
 	if err == nil {
@@ -55,59 +53,25 @@ func Start(t testing.TB) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(p.stop)
-	return &Server{SMTPAddr: p.smtpAddr, Host: "127.0.0.1", Port: p.smtpPort, APIURL: "http://" + p.httpAddr, p: p}
+	t.Cleanup(p.Stop)
+	return &Server{SMTPAddr: p.smtpAddr, Host: "127.0.0.1", Port: p.smtpPort(), APIURL: "http://" + p.httpAddr, p: p}
 }
 
 // Stop stops the server (SIGTERM, then SIGKILL) and waits until it is
 // gone: SMTP connections are refused from then on until Restart. The
 // messages it received are kept.
-func (s *Server) Stop() { s.p.stop() }
+func (s *Server) Stop() { s.p.Stop() }
 
 // Restart starts the server again on the same ports with the same
 // database, stopping it first if it runs, and returns once it answers.
 func (s *Server) Restart(t testing.TB) {
 	t.Helper()
-	s.p.stop()
-	if err := s.p.start(); err != nil {
-		t.Fatal(err)
-	}
+	s.p.Restart(t)
 }
 
 // binary finds the Mailpit binary, or says how to build it.
 func binary() (string, error) {
-	if bin := os.Getenv("AWARD_MAILPIT_BIN"); bin != "" {
-		if _, err := os.Stat(bin); err != nil {
-			return "", fmt.Errorf("%w: AWARD_MAILPIT_BIN=%s: %v", ErrNoBinary, bin, err)
-		}
-		return bin, nil
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrNoBinary, err)
-	}
-	bin := filepath.Join(root, "bin", "mailpit")
-	if _, err := os.Stat(bin); err != nil {
-		return "", fmt.Errorf("%w at %s; build it with\n\tcd %s && make bin/mailpit\n(or GOBIN=%s go install %s), or set AWARD_MAILPIT_BIN",
-			ErrNoBinary, bin, root, filepath.Join(root, "bin"), Version)
-	}
-	return bin, nil
-}
-
-// moduleRoot walks up from the working directory to the one with go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return testserver.FindBinary("mailpit", "AWARD_MAILPIT_BIN", ErrNoBinary, func(root string) string {
+		return fmt.Sprintf("cd %s && make bin/mailpit\n(or GOBIN=%s go install %s)", root, filepath.Join(root, "bin"), Version)
+	})
 }

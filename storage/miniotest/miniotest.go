@@ -22,6 +22,8 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/zhongmou/award/internal/testserver"
 )
 
 // MinioVersion is the MinIO release the tests are run against.
@@ -59,10 +61,7 @@ func startFor(t testing.TB, kms bool) Server {
 	t.Helper()
 	s, stop, err := start(kms)
 	if err != nil {
-		if errors.Is(err, ErrNoBinary) && os.Getenv("CI") != "true" {
-			t.Skip(err)
-		}
-		t.Fatal(err)
+		testserver.SkipOrFail(t, err, ErrNoBinary)
 	}
 	t.Cleanup(stop)
 	return s
@@ -96,7 +95,7 @@ func start(kms bool) (s Server, stop func(), err error) {
 	}
 	s = Server{Endpoint: p.addr, AccessKey: p.user, SecretKey: p.password, DataDir: p.dataDir, p: p}
 	stop = func() {
-		p.stop()
+		p.Stop()
 		os.RemoveAll(base)
 	}
 	return s, stop, nil
@@ -104,53 +103,19 @@ func start(kms bool) (s Server, stop func(), err error) {
 
 // Kill stops the server abruptly (SIGKILL), as a crash would, and waits
 // until it is gone. Requests fail from then on until Restart.
-func (s Server) Kill() { s.p.kill() }
+func (s Server) Kill() { s.p.Kill() }
 
 // Restart starts the server again on the same address, with the same data,
 // credentials and KMS key, stopping it first if it runs; it returns once
 // the server answers.
 func (s Server) Restart(t testing.TB) {
 	t.Helper()
-	s.p.stop()
-	if err := s.p.start(); err != nil {
-		t.Fatal(err)
-	}
+	s.p.Restart(t)
 }
 
 // binary finds the MinIO binary, or says how to build it.
 func binary() (string, error) {
-	if bin := os.Getenv("AWARD_MINIO_BIN"); bin != "" {
-		if _, err := os.Stat(bin); err != nil {
-			return "", fmt.Errorf("%w: AWARD_MINIO_BIN=%s: %v", ErrNoBinary, bin, err)
-		}
-		return bin, nil
-	}
-	root, err := moduleRoot()
-	if err != nil {
-		return "", fmt.Errorf("%w: %v", ErrNoBinary, err)
-	}
-	bin := filepath.Join(root, "bin", "minio")
-	if _, err := os.Stat(bin); err != nil {
-		return "", fmt.Errorf("%w at %s; build it with\n\tcd %s && GOBIN=%s go install %s\n(about 4 minutes), or set AWARD_MINIO_BIN",
-			ErrNoBinary, bin, root, filepath.Join(root, "bin"), MinioVersion)
-	}
-	return bin, nil
-}
-
-// moduleRoot walks up from the working directory to the one with go.mod.
-func moduleRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
+	return testserver.FindBinary("minio", "AWARD_MINIO_BIN", ErrNoBinary, func(root string) string {
+		return fmt.Sprintf("cd %s && GOBIN=%s go install %s\n(about 4 minutes)", root, filepath.Join(root, "bin"), MinioVersion)
+	})
 }

@@ -1,44 +1,35 @@
 package miniotest
 
 import (
-	"bytes"
 	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
-	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
-	"sync"
-	"syscall"
 	"time"
+
+	"github.com/zhongmou/award/internal/testserver"
 )
 
 const (
 	readyTimeout = 60 * time.Second // MinIO's start, health check included
 	stopTimeout  = 10 * time.Second // between SIGTERM and SIGKILL
-	startTries   = 3                // fresh ports when one was taken meanwhile
 )
 
 // process is one MinIO server process, restartable with the same settings.
 type process struct {
+	*testserver.Process
 	bin      string
 	dataDir  string
 	certsDir string
-	logPath  string
 	addr     string // API, 127.0.0.1:port
 	console  string // console, 127.0.0.1:port (never the default, all interfaces)
 	user     string
 	password string
 	kmsKey   string // empty: no KMS, so SSE-S3 requests are refused
-
-	mu     sync.Mutex
-	cmd    *exec.Cmd
-	exited chan struct{} // closed when cmd has exited
 }
 
 func newProcess(bin, base string) (*process, error) {
@@ -46,10 +37,17 @@ func newProcess(bin, base string) (*process, error) {
 		bin:      bin,
 		dataDir:  filepath.Join(base, "data"),
 		certsDir: filepath.Join(base, "certs"),
-		logPath:  filepath.Join(base, "minio.log"),
 		user:     "test-" + randomHex(8),
 		password: randomHex(20),
 		kmsKey:   "miniotest-key:" + base64.StdEncoding.EncodeToString(randomBytes(32)),
+	}
+	p.Process = &testserver.Process{
+		Name:        "miniotest",
+		LogPath:     filepath.Join(base, "minio.log"),
+		StopTimeout: stopTimeout,
+		InUse:       "already in use", // MinIO: "Specified port is already in use"
+		Command:     p.command,
+		Ready:       p.waitReady,
 	}
 	for _, d := range []string{p.dataDir, p.certsDir} {
 		if err := os.MkdirAll(d, 0o700); err != nil {
@@ -59,66 +57,24 @@ func newProcess(bin, base string) (*process, error) {
 	return p, nil
 }
 
-// startFresh starts the server on new free loopback ports, trying again
-// with others if a port was taken between choosing and binding it.
-func (p *process) startFresh() error {
-	var err error
-	for range startTries {
-		if p.addr, err = freePort(); err != nil {
-			return err
-		}
-		if p.console, err = freePort(); err != nil {
-			return err
-		}
-		os.Remove(p.logPath)
-		if err = p.start(); err == nil || !strings.Contains(err.Error(), "already in use") {
-			return err
-		}
-	}
-	return err
-}
+// startFresh starts the server on new free loopback ports for its API and
+// its console.
+func (p *process) startFresh() error { return p.StartFresh(&p.addr, &p.console) }
 
-// start runs the server and waits until it answers its health check.
-func (p *process) start() error {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cmd != nil {
-		return errors.New("miniotest: server already running")
-	}
-	logf, err := os.OpenFile(p.logPath, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600)
-	if err != nil {
-		return fmt.Errorf("miniotest: %w", err)
-	}
-	defer logf.Close() // the child has its own descriptor
+// command is the server's command line and environment.
+func (p *process) command() *exec.Cmd {
 	cmd := exec.Command(p.bin, "server",
 		"--address", p.addr, "--console-address", p.console,
 		"--certs-dir", p.certsDir, p.dataDir)
 	cmd.Env = p.env()
-	cmd.Stdout, cmd.Stderr = logf, logf
 	cmd.SysProcAttr = sysProcAttr()
-	if err := cmd.Start(); err != nil {
-		return fmt.Errorf("miniotest: start %s: %w", p.bin, err)
-	}
-	exited := make(chan struct{})
-	go func() { cmd.Wait(); close(exited) }()
-	p.cmd, p.exited = cmd, exited
-	if err := p.waitReady(exited); err != nil {
-		p.killLocked()
-		return err
-	}
-	return nil
+	return cmd
 }
 
 // env is the server's environment: the caller's without MINIO_ settings,
 // plus the test's own.
 func (p *process) env() []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "MINIO_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env,
+	env := append(testserver.EnvWithout("MINIO_"),
 		"MINIO_ROOT_USER="+p.user,
 		"MINIO_ROOT_PASSWORD="+p.password,
 		"MINIO_BROWSER=off",
@@ -131,7 +87,7 @@ func (p *process) env() []string {
 	return env
 }
 
-// waitReady polls /minio/health/live until it answers 200, the process
+// waitReady polls /minio/health/ready until it answers 200, the process
 // exits, or readyTimeout passes.
 func (p *process) waitReady(exited <-chan struct{}) error {
 	client := &http.Client{Timeout: time.Second}
@@ -156,59 +112,13 @@ func (p *process) waitReady(exited <-chan struct{}) error {
 	return fmt.Errorf("miniotest: MinIO not ready after %v:\n%s", readyTimeout, p.logTail())
 }
 
-// stop ends the server gracefully (SIGTERM), killing it if it lingers.
-func (p *process) stop() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.cmd == nil {
-		return
-	}
-	_ = p.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-p.exited:
-	case <-time.After(stopTimeout):
-		_ = p.cmd.Process.Kill()
-		<-p.exited
-	}
-	p.cmd, p.exited = nil, nil
-}
-
-// kill ends the server with SIGKILL and waits for it.
-func (p *process) kill() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.killLocked()
-}
-
-func (p *process) killLocked() {
-	if p.cmd == nil {
-		return
-	}
-	_ = p.cmd.Process.Kill()
-	<-p.exited
-	p.cmd, p.exited = nil, nil
-}
-
-// logTail returns the end of the server's log, for error messages.
+// logTail returns the end of the server's log, or why it cannot be read.
 func (p *process) logTail() string {
-	b, err := os.ReadFile(p.logPath)
+	tail, err := p.LogTail()
 	if err != nil {
 		return err.Error()
 	}
-	if len(b) > 4000 {
-		b = b[len(b)-4000:]
-	}
-	return string(bytes.TrimSpace(b))
-}
-
-// freePort returns a loopback address with a port free at the moment.
-func freePort() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", fmt.Errorf("miniotest: find a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().String(), nil
+	return tail
 }
 
 func randomBytes(n int) []byte {
