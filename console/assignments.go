@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/internal/staff"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
@@ -78,7 +79,7 @@ func (s *Server) assigned(ctx context.Context, ref, reviewer string) bool {
 // assignedTo lists, for a reviewer, the references assigned to them
 // (nil for other roles).
 func (s *Server) assignedTo(ctx context.Context, me *who) (map[string]bool, error) {
-	if me.Account.Role != "reviewer" {
+	if me.Account.Role != staff.Reviewer {
 		return nil, nil
 	}
 	infos, err := s.archive.Store().List(ctx, assignmentPrefix)

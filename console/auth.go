@@ -111,17 +111,12 @@ func (s *Server) clearCookie(w http.ResponseWriter, r *http.Request) {
 		SameSite: http.SameSiteStrictMode, Secure: s.overTLS(r)})
 }
 
-// canSee reports whether the member of staff may see a case: the
-// secretariat every one, a township the applications naming it, a
-// reviewer those assigned to it.
+// canSee reports whether the member of staff may see a case (see
+// visible), looking up the case's assignment for a reviewer.
 func (s *Server) canSee(ctx context.Context, me *who, c *caseSummary) bool {
-	switch me.Account.Role {
-	case staff.Secretariat:
-		return true
-	case staff.Township:
-		return c.Kind == kindApplication && c.Township != "" && c.Township == me.Account.Township
-	case staff.Reviewer:
-		return s.assigned(ctx, c.Reference, me.Account.Name)
+	var assigned map[string]bool
+	if me.Account.Role == staff.Reviewer {
+		assigned = map[string]bool{c.Reference: s.assigned(ctx, c.Reference, me.Account.Name)}
 	}
-	return false
+	return s.visible(me, c, assigned)
 }

@@ -18,6 +18,10 @@ const DefaultAddr = "127.0.0.1:8081"
 type Config struct {
 	// Addr is the console's listen address (env STAFF_ADDR).
 	Addr string `yaml:"addr"`
+	// URL is where staff reach the console, for the links in their mail
+	// (https://zlj.scjgj.zhongmou.lan/staff/ behind the intranet nginx; env
+	// STAFF_URL). Empty: http://Addr/staff/.
+	URL string `yaml:"url"`
 	// PublicURL is the public site's address as applicants reach it
 	// (https://zlj.zhongmou.gov.cn/), for the receipt links in mail
 	// (env AWARD_PUBLIC_URL). Empty: the links are relative paths.
@@ -55,6 +59,7 @@ func DefaultConfig() Config {
 func (c *Config) ApplyEnv(getenv func(string) string) error {
 	env := archive.Env{Getenv: getenv}
 	env.Str("STAFF_ADDR", &c.Addr)
+	env.Str("STAFF_URL", &c.URL)
 	env.Str("AWARD_PUBLIC_URL", &c.PublicURL)
 	env.Str("AWARD_STAFF_DIGEST", &c.Digest)
 	env.Int("AWARD_STAFF_DIGEST_HOUR", &c.DigestHour, 0, "每日汇总邮件的发送时刻（0–23）")

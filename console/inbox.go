@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/internal/staff"
 	"github.com/zhongmou/award/submission"
 )
 
@@ -179,14 +180,16 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, me, http.StatusOK, "inbox.html", "收件箱", v)
 }
 
-// visible reports whether the person may see c in lists (see canSee).
+// visible reports whether the person may see c: the secretariat every
+// case, a township the applications naming it, a reviewer the cases
+// assigned to it (assigned, by reference), an auditor none.
 func (s *Server) visible(me *who, c *caseSummary, assigned map[string]bool) bool {
 	switch me.Account.Role {
-	case "secretariat":
+	case staff.Secretariat:
 		return true
-	case "township":
+	case staff.Township:
 		return c.Kind == kindApplication && c.Township != "" && c.Township == me.Account.Township
-	case "reviewer":
+	case staff.Reviewer:
 		return assigned[c.Reference]
 	}
 	return false

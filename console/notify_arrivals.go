@@ -116,4 +116,9 @@ func (s *Server) toStaff(ctx context.Context, id, subject, body string) error {
 }
 
 // consoleLink is where staff sign in, as this console is configured.
-func (s *Server) consoleLink() string { return "http://" + s.cfg.Addr + Prefix }
+func (s *Server) consoleLink() string {
+	if s.cfg.URL != "" {
+		return s.cfg.URL
+	}
+	return "http://" + s.cfg.Addr + Prefix
+}
