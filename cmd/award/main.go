@@ -6,7 +6,7 @@
 //	award export [flags]  export submissions for the secretariat
 //	award status [flags]  record a submission's next stage, shown on its receipt
 //	award audit verify    verify the stored record (MACs, files, the ledger)
-//	award staff add|passwd|disable|list  manage the console's accounts
+//	award staff add|passwd|totp|disable|list  manage the console's accounts
 //
 // Run "award <command> -h" for a command's flags.
 package main
@@ -43,7 +43,7 @@ commands:
   export  download submissions for the secretariat, verify them, write 汇总.xlsx
   status  record a submission's next stage (已受理, 核查中 …), shown on its receipt
   audit   verify the stored record: award audit verify (核验记录是否被改动、删除或遗漏)
-  staff   manage the console's accounts: award staff add|passwd|disable|list (管理工作人员账号)
+  staff   manage the console's accounts: award staff add|passwd|totp|disable|list (管理工作人员账号)
 `
 
 // run dispatches a command line; it is main without the process around it.

@@ -23,11 +23,13 @@ const staffUsage = `用法：award staff <子命令> [参数]
   add      新建账号：award staff add -name 账号名 -role secretariat|township|reviewer|auditor [-township 韩寺镇]
            显示初始密码和动态验证码的绑定二维码（只显示这一次），首次登录时须改密码
   passwd   重置密码：award staff passwd -name 账号名（显示新的初始密码，该账号已登录的会话全部失效）
+  totp     换发动态验证码（手机丢失或更换时）：award staff totp -name 账号名
+           显示新的绑定二维码（只显示这一次）；原验证器的验证码和该账号已登录的会话全部失效，密码不变
   disable  停用账号：award staff disable -name 账号名（该账号已登录的会话全部失效）
   list     列出全部账号及其角色、状态
 
 每项改动都写入操作记录（审计日志），操作人由 -operator 给出（默认 $USER）。
-需要存储的访问权和密钥（与 award export 相同的环境变量）；add 还需要身份密钥。
+需要存储的访问权和密钥（与 award export 相同的环境变量）；add 和 totp 还需要身份密钥。
 运行 award staff add -h 查看参数。
 `
 
@@ -38,7 +40,7 @@ func runStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return errors.New("请给出子命令，如 award staff add")
 	}
 	switch args[0] {
-	case "add", "passwd", "disable", "list":
+	case "add", "passwd", "totp", "disable", "list":
 		return runStaffCommand(ctx, args[0], args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, staffUsage)
@@ -86,8 +88,10 @@ func runStaffCommand(ctx context.Context, sub string, args []string, stdout, std
 	if err != nil {
 		return err
 	}
-	// Only add seals a TOTP secret: the others do without the identity key.
-	a, err := archive.Open(ctx, cfg.Config, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: sub != "add"})
+	// Only add and totp seal a TOTP secret: the others do without the
+	// identity key.
+	needsKey := sub == "add" || sub == "totp"
+	a, err := archive.Open(ctx, cfg.Config, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: !needsKey})
 	if err != nil {
 		return err
 	}
@@ -97,6 +101,8 @@ func runStaffCommand(ctx context.Context, sub string, args []string, stdout, std
 		return staffAdd(ctx, a, dir, f, cfg.Townships, stdout)
 	case "passwd":
 		return staffPasswd(ctx, a, dir, f, stdout)
+	case "totp":
+		return staffTOTP(ctx, a, dir, f, stdout)
 	case "disable":
 		return staffDisable(ctx, a, dir, f, stdout)
 	}
@@ -143,14 +149,20 @@ func staffAdd(ctx context.Context, a *archive.Archive, dir *staff.Directory, f s
 	}
 	fmt.Fprintf(stdout, "已建立账号 %s，角色：%s%s。\n\n", acct.Name, role.Label(), where)
 	fmt.Fprintf(stdout, "初始密码（只显示这一次，请当面或另行安全转交本人；首次登录时须改为自己的密码）：\n\n    %s\n\n", password)
+	writeTOTPEnrolment(stdout, uri)
+	fmt.Fprintln(stdout, "初始密码和二维码都能用来登录，请勿截图外发，用完即清屏（clear）。")
+	return nil
+}
+
+// writeTOTPEnrolment prints how to enrol an authenticator app with the
+// otpauth URI: its QR code, then the URI itself for typing in by hand.
+func writeTOTPEnrolment(stdout io.Writer, uri string) {
 	fmt.Fprintln(stdout, "动态验证码：请本人用手机上的身份验证器（如 Microsoft Authenticator、Google 身份验证器、FreeOTP）扫描下面的二维码：")
 	fmt.Fprintln(stdout)
 	if err := writeQR(stdout, uri); err != nil {
 		fmt.Fprintf(stdout, "（二维码画不出：%v）\n", err)
 	}
 	fmt.Fprintf(stdout, "\n扫不出时，可在验证器中手工添加下面的地址或其中 secret= 后面的密钥：\n\n    %s\n\n", uri)
-	fmt.Fprintln(stdout, "初始密码和二维码都能用来登录，请勿截图外发，用完即清屏（clear）。")
-	return nil
 }
 
 func staffPasswd(ctx context.Context, a *archive.Archive, dir *staff.Directory, f staffFlags, stdout io.Writer) error {
@@ -164,6 +176,21 @@ func staffPasswd(ctx context.Context, a *archive.Archive, dir *staff.Directory, 
 	}
 	fmt.Fprintf(stdout, "已重置 %s 的密码，该账号已登录的会话全部失效；动态验证码不变。\n\n", acct)
 	fmt.Fprintf(stdout, "新的初始密码（只显示这一次，请安全转交本人；登录后须改为自己的密码）：\n\n    %s\n", password)
+	return nil
+}
+
+func staffTOTP(ctx context.Context, a *archive.Archive, dir *staff.Directory, f staffFlags, stdout io.Writer) error {
+	uri, err := dir.ResetTOTP(ctx, f.name)
+	if err != nil {
+		return fmt.Errorf("换发 %s 的动态验证码未成功：%w", f.name, err)
+	}
+	acct, _ := staff.CanonicalName(f.name)
+	if err := writeStaffAudit(ctx, a, f.op, "account-totp", map[string]string{"account": acct}); err != nil {
+		return fmt.Errorf("%s 的动态验证码已换发（原验证码已失效），但%w；请再运行一次 award staff totp 换发", acct, err)
+	}
+	fmt.Fprintf(stdout, "已为 %s 换发动态验证码：原验证器中的验证码已失效，该账号已登录的会话全部失效；密码不变。\n\n", acct)
+	writeTOTPEnrolment(stdout, uri)
+	fmt.Fprintln(stdout, "二维码能用来登录，请勿截图外发，用完即清屏（clear）；旧手机上的条目可以删除。")
 	return nil
 }
 

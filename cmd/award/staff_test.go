@@ -22,7 +22,7 @@ import (
 	"github.com/zhongmou/award/submission"
 )
 
-// award staff add, passwd, disable and list, on a data directory: what they
+// award staff add, passwd, totp, disable and list, on a data directory: what they
 // print lets the person sign in, each change is audited without the
 // password, and bad input is refused with a message saying what to do.
 func TestStaffCommand(t *testing.T) {
@@ -93,6 +93,8 @@ func TestStaffCommand(t *testing.T) {
 		{"add", []string{"-name", "zhao", "-role", "reviewer", "-operator", " "}, "-operator"},
 		{"passwd", []string{"-name", "nobody", "-operator", "李主任"}, "没有这个账号"},
 		{"disable", []string{"-name", "nobody", "-operator", "李主任"}, "没有这个账号"},
+		{"totp", []string{"-name", "nobody", "-operator", "李主任"}, "没有这个账号"},
+		{"totp", []string{"-operator", "李主任"}, "-name"},
 		{"frobnicate", nil, "不认识的子命令"},
 	}
 	for _, b := range bad {
@@ -117,8 +119,40 @@ func TestStaffCommand(t *testing.T) {
 		t.Errorf("session after passwd: %v", err)
 	}
 	now = now.Add(30 * time.Second)
+	s2, err := d.Login(ctx, "wangkeyuan", pw2[1], code(now), "")
+	if err != nil {
+		t.Fatalf("login with the new initial password: %v", err)
+	}
+
+	// totp (a lost phone): a new otpauth URI and its QR code, printed as add
+	// prints them; the session ended, the old secret's codes refused, the
+	// new one's accepted with the same password.
+	out, err = staffRun("totp", "-name", "WangKeyuan", "-operator", "李主任")
+	if err != nil {
+		t.Fatal(err)
+	}
+	uri2 := regexp.MustCompile(`(?m)^    (otpauth://totp/\S+)$`).FindStringSubmatch(out)
+	if uri2 == nil || uri2[1] == uri[1] || !strings.Contains(out, "█") || !strings.Contains(out, "身份验证器") {
+		t.Fatalf("totp printed:\n%s", out)
+	}
+	if got, want := readQR(t, out), qrMatrix(t, uri2[1]); got != want {
+		t.Errorf("totp's QR code drawn:\n%s\nwant the modules\n%s", got, want)
+	}
+	if _, _, err := d.Session(ctx, s2.ID); !errors.Is(err, staff.ErrNoSession) {
+		t.Errorf("session after totp: %v", err)
+	}
+	oldKey := key
+	if key, err = otp.NewKeyFromURL(uri2[1]); err != nil || key.Secret() == oldKey.Secret() {
+		t.Fatalf("totp's URI %q: %v", uri2[1], err)
+	}
+	now = now.Add(30 * time.Second)
+	oldCode, _ := totp.GenerateCodeCustom(oldKey.Secret(), now, totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix})
+	if _, err := d.Login(ctx, "wangkeyuan", pw2[1], oldCode, ""); err != staff.ErrBadCredentials {
+		t.Errorf("login with the old secret's code after totp: %v", err)
+	}
+	now = now.Add(30 * time.Second)
 	if _, err := d.Login(ctx, "wangkeyuan", pw2[1], code(now), ""); err != nil {
-		t.Errorf("login with the new initial password: %v", err)
+		t.Errorf("login with the new secret's code: %v", err)
 	}
 
 	// disable, then list.
@@ -156,20 +190,25 @@ func TestStaffCommand(t *testing.T) {
 		audit.Write(data)
 	}
 	all := audit.String()
-	for action, n := range map[string]int{`"account-add"`: 2, `"account-passwd"`: 1, `"account-disable"`: 1} {
+	for action, n := range map[string]int{`"account-add"`: 2, `"account-passwd"`: 1, `"account-totp"`: 1, `"account-disable"`: 1} {
 		if got := strings.Count(all, action); got != n {
 			t.Errorf("%d audit records of %s, want %d:\n%s", got, action, n, all)
 		}
 	}
-	if strings.Count(all, "李主任") != 4 || strings.Contains(all, pw[1]) || strings.Contains(all, pw2[1]) || strings.Contains(all, key.Secret()) {
+	if strings.Count(all, "李主任") != 5 || strings.Contains(all, pw[1]) || strings.Contains(all, pw2[1]) ||
+		strings.Contains(all, oldKey.Secret()) || strings.Contains(all, key.Secret()) {
 		t.Errorf("audit records:\n%s", all)
 	}
 
-	// Without the identity key, add refuses (it seals the TOTP secret).
+	// Without the identity key, add and totp refuse (they seal the TOTP
+	// secret).
 	t.Setenv("AWARD_IDENTITY_KEY", "")
 	t.Setenv("AWARD_IDENTITY_KEY_FILE", filepath.Join(dir, "none.key"))
 	if _, err := staffRun("add", "-name", "zhao", "-role", "reviewer", "-operator", "李主任"); err == nil || !strings.Contains(err.Error(), "身份密钥") {
 		t.Errorf("add without the identity key: %v", err)
+	}
+	if _, err := staffRun("totp", "-name", "wangkeyuan", "-operator", "李主任"); err == nil || !strings.Contains(err.Error(), "身份密钥") {
+		t.Errorf("totp without the identity key: %v", err)
 	}
 	if _, err := staffRun("list"); err != nil {
 		t.Errorf("list without the identity key: %v", err)

@@ -40,7 +40,8 @@ type record struct {
 	Password           string             `json:"password"` // argon2id, PHC string
 	TOTP               *submission.Sealed `json:"totp"`     // totpSecret, sealed with sealRef
 	// Gen is the password generation: raised by every password reset or
-	// change and by disabling, it ends the sessions begun before.
+	// change, by a TOTP reset and by disabling, it ends the sessions begun
+	// before.
 	Gen int `json:"gen"`
 }
 
@@ -64,8 +65,8 @@ type Directory struct {
 
 // NewDirectory is the Directory over store. The sealer (the identity key)
 // seals TOTP secrets; without it (nil) accounts can be listed, disabled and
-// reset but not added, and nobody can sign in (ErrNoSealer). now is the
-// clock; nil means time.Now.
+// have their passwords reset, but not added or have their TOTP secret reset,
+// and nobody can sign in (ErrNoSealer). now is the clock; nil means time.Now.
 func NewDirectory(store storage.Store, sealer *submission.Sealer, now func() time.Time) *Directory {
 	if now == nil {
 		now = time.Now
@@ -253,6 +254,42 @@ func (d *Directory) ResetPassword(ctx context.Context, name string) (initialPass
 		return "", err
 	}
 	return initialPassword, nil
+}
+
+// ResetTOTP gives the account a fresh TOTP secret (as Add does) for a
+// person who lost or replaced the phone holding the old one, and returns its
+// otpauth:// URI once, to enrol an authenticator app. The old secret's codes
+// are refused from then on; the password is kept; every session of the
+// account ends. Time steps already used to sign in stay used, so for up to
+// a minute after a sign-in the new secret's code may be refused as a replay.
+// A name that is no account's is ErrNoAccount; without the identity key it
+// is ErrNoSealer.
+func (d *Directory) ResetTOTP(ctx context.Context, name string) (otpURI string, err error) {
+	canon, err := CanonicalName(name)
+	if err != nil {
+		return "", ErrNoAccount
+	}
+	if d.sealer == nil {
+		return "", ErrNoSealer
+	}
+	id := accountID(canon)
+	secret, uri, err := newTOTP(d.issuer(), canon)
+	if err != nil {
+		return "", err
+	}
+	sealed, err := d.sealer.Seal(sealRef(id), totpSecret{Secret: secret})
+	if err != nil {
+		return "", fmt.Errorf("staff reset TOTP %s: %w", canon, err)
+	}
+	_, err = d.update(ctx, canon, func(r *record) error {
+		r.TOTP = sealed
+		r.Gen++
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return uri, nil
 }
 
 // Disable stops the account from signing in and ends its sessions.

@@ -43,20 +43,26 @@
 // A session ends after IdleTimeout without use (measured from its last
 // recorded use, recorded at most once a minute, so it may end up to a minute
 // early), AbsoluteTimeout after sign-in whatever its use, at sign-out, and
-// when the account is disabled or its password reset or changed (a change
-// keeps only the session that made it). Session reports every ended or
+// when the account is disabled, its password reset or changed (a change
+// keeps only the session that made it) or its TOTP secret reset. Session reports every ended or
 // unknown session as ErrNoSession.
 //
 // Passwords: initial passwords are random (80 bits) and must be changed at
 // first sign-in (Account.MustChangePassword); a person's own password must
 // pass CheckPassword.
 //
+// TOTP secrets: Add makes one; a person who lost or replaced the phone
+// holding it gets a fresh one from ResetTOTP (same issuer and parameters),
+// written as a new account version like any change: the old secret's codes
+// are refused from then on, the password is kept, and the account's sessions
+// end.
+//
 // # What is never logged or returned
 //
 // The package logs nothing. Passwords, password hashes, TOTP secrets and codes
 // and session IDs never appear in an error or in a stored object in clear;
-// the initial password and the otpauth URI are returned once, by Add and
-// ResetPassword, for the operator to hand over. Audit records are the
+// the initial password and the otpauth URI are returned once, by Add,
+// ResetPassword and ResetTOTP, for the operator to hand over. Audit records are the
 // caller's (the console, award staff): staff writes none.
 //
 // Prune, run periodically by the console, removes sessions past

@@ -25,8 +25,8 @@ var (
 	// ErrConflict: the account kept changing under a write (other replicas or
 	// people); nothing was changed.
 	ErrConflict = errors.New("账号刚被他人修改，未保存；请刷新后重试")
-	// ErrNoSealer: the Directory has no identity key, which adding an account
-	// and signing in need.
+	// ErrNoSealer: the Directory has no identity key, which adding an account,
+	// resetting its TOTP secret and signing in need.
 	ErrNoSealer = errors.New("没有身份密钥，无法设置或核对动态验证码：请按身份密钥的配置说明提供密钥后重试")
 )
 

@@ -133,8 +133,8 @@ func (d *Directory) load(ctx context.Context, id string) (sessionState, error) {
 // Session is the live session with the ID and its account, and records its
 // use (at most once a minute). ErrNoSession when the ID is unknown, the
 // session is past IdleTimeout or AbsoluteTimeout, signed out, or its account
-// has been disabled or had its password reset or changed (by another
-// session) since it began.
+// has been disabled, had its password reset or changed (by another session)
+// or its TOTP secret reset since it began.
 func (d *Directory) Session(ctx context.Context, id string) (Session, Account, error) {
 	st, a, err := d.live(ctx, id)
 	if err != nil {

@@ -129,6 +129,7 @@ var scenarios = []struct {
 	{"Expiry", testExpiry},
 	{"Revocation", testRevocation},
 	{"ChangePassword", testChangePassword},
+	{"ResetTOTP", testResetTOTP},
 	{"Replicas", testReplicas},
 	{"Prune", testPrune},
 }
@@ -532,6 +533,113 @@ func testChangePassword(t *testing.T, f *fixture) {
 	// An ended session cannot change the password.
 	if err := f.dir.ChangePassword(ctx, s2.ID, good, "another long passphrase"); !errors.Is(err, ErrNoSession) {
 		t.Errorf("change from an ended session: %v", err)
+	}
+}
+
+// A lost phone: ResetTOTP gives a fresh secret; the old one's codes are
+// refused, the new one's accepted, the password kept and every session ended.
+func testResetTOTP(t *testing.T, f *fixture) {
+	ctx := t.Context()
+	_, pw, oldURI := f.add(t, "cao", Reviewer, "")
+	s1, err := f.login(t, "cao", pw, oldURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := f.login(t, "cao", pw, oldURI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := f.dir.Get(ctx, "cao")
+	newURI, err := f.dir.ResetTOTP(ctx, "CAO")
+	if err != nil {
+		t.Fatal(err)
+	}
+	oldKey, _ := otp.NewKeyFromURL(oldURI)
+	key, err := otp.NewKeyFromURL(newURI)
+	if err != nil || key.Type() != "totp" || key.AccountName() != "cao" || key.Issuer() != DefaultIssuer ||
+		len(key.Secret()) != 32 || key.Period() != 30 || key.Digits() != otp.DigitsSix || key.Algorithm() != otp.AlgorithmSHA1 {
+		t.Fatalf("otp URI %q: %v", newURI, err)
+	}
+	if key.Secret() == oldKey.Secret() {
+		t.Fatal("ResetTOTP kept the secret")
+	}
+	// A new version, only the secret and generation changed; nothing in clear.
+	after, _ := f.dir.Get(ctx, "cao")
+	if after.version != before.version+1 || after.rec.Gen != before.rec.Gen+1 || after.rec.Password != before.rec.Password ||
+		after.MustChangePassword != before.MustChangePassword || after.Role != Reviewer {
+		t.Errorf("after ResetTOTP: %+v, before %+v", after, before)
+	}
+	if strings.Contains(f.everything(t), key.Secret()) {
+		t.Error("new TOTP secret stored in clear")
+	}
+	for _, s := range []Session{s1, s2} {
+		if _, _, err := f.dir.Session(ctx, s.ID); !errors.Is(err, ErrNoSession) {
+			t.Errorf("session after ResetTOTP: %v", err)
+		}
+	}
+	// The old secret's codes are refused (a failure like any wrong code),
+	// the new one's accepted, with the same password.
+	if _, err := f.login(t, "cao", pw, oldURI); err != ErrBadCredentials {
+		t.Errorf("old secret's code after ResetTOTP: %v, want ErrBadCredentials", err)
+	}
+	s3, err := f.login(t, "cao", pw, newURI)
+	if err != nil {
+		t.Fatalf("new secret's code: %v", err)
+	}
+	if _, _, err := f.dir.Session(ctx, s3.ID); err != nil {
+		t.Errorf("session with the new secret: %v", err)
+	}
+	// A password change from a session begun before the reset is refused.
+	if err := f.dir.ChangePassword(ctx, s1.ID, pw, "a good long passphrase"); !errors.Is(err, ErrNoSession) {
+		t.Errorf("change from a session ended by ResetTOTP: %v", err)
+	}
+	if _, err := f.dir.ResetTOTP(ctx, "nobody"); !errors.Is(err, ErrNoAccount) {
+		t.Errorf("ResetTOTP of an unknown account: %v", err)
+	}
+	if _, err := f.dir.ResetTOTP(ctx, "a/b"); !errors.Is(err, ErrNoAccount) {
+		t.Errorf("ResetTOTP of a bad name: %v", err)
+	}
+	noKey := NewDirectory(f.store, nil, f.clk.now)
+	if _, err := noKey.ResetTOTP(ctx, "cao"); !errors.Is(err, ErrNoSealer) {
+		t.Errorf("ResetTOTP without the identity key: %v", err)
+	}
+	if a, _ := f.dir.Get(ctx, "cao"); a.version != after.version {
+		t.Error("a refused ResetTOTP wrote a version")
+	}
+	// Concurrent resets on two replicas: each success is its own version,
+	// and the secret that works is one of those returned.
+	other := NewDirectory(f.store, sealer(t), f.clk.now)
+	var wg sync.WaitGroup
+	uris, errs := make([]string, 4), make([]error, 4)
+	for i := range uris {
+		wg.Go(func() { uris[i], errs[i] = []*Directory{f.dir, other}[i%2].ResetTOTP(ctx, "cao") })
+	}
+	wg.Wait()
+	ok := 0
+	for i, err := range errs {
+		if err == nil {
+			ok++
+		} else if !errors.Is(err, ErrConflict) {
+			t.Errorf("concurrent ResetTOTP %d: %v", i, err)
+		}
+	}
+	if n := len(f.keys(t, "staff/accounts/cao/v/")); ok == 0 || n != after.version+ok {
+		t.Errorf("%d concurrent resets succeeded, %d versions", ok, n)
+	}
+	works := 0
+	for i, u := range uris {
+		if u == "" {
+			continue
+		}
+		f.clk.add(30 * time.Second)
+		if _, err := f.dir.Login(ctx, "cao", pw, f.code(t, u), ""); err == nil {
+			works++
+		} else if err != ErrBadCredentials {
+			t.Errorf("login with reset %d's secret: %v", i, err)
+		}
+	}
+	if works != 1 {
+		t.Errorf("%d of the returned secrets sign in, want the latest one only", works)
 	}
 }
 
