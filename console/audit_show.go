@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,6 +91,6 @@ func detailText(d any) string {
 		b, _ := json.Marshal(val)
 		parts = append(parts, k+"="+strings.Trim(string(b), `"`))
 	}
-	sortStrings(parts)
+	slices.Sort(parts)
 	return strings.Join(parts, "，")
 }

@@ -33,6 +33,9 @@ type caseFile struct {
 
 // caseView is the case page.
 type caseView struct {
+	// manifest is the case as read, for the handlers that go on to its
+	// files or identity (not shown as such).
+	manifest     *submission.Manifest
 	Summary      caseSummary
 	Fields       []labelled
 	Declarations []declaration
@@ -90,7 +93,7 @@ func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, 
 	if !s.canSee(ctx, me, sum) {
 		return nil, errNoCase
 	}
-	v := &caseView{Summary: *sum, Seq: c.Seq, Events: c.Events}
+	v := &caseView{manifest: m, Summary: *sum, Seq: c.Seq, Events: c.Events}
 	secretariat := me.Account.Role == staff.Secretariat
 	v.CanIdentity, v.CanMove, v.CanAssign = secretariat && m.Identity != nil, secretariat, secretariat
 	if me.Account.Role != staff.Secretariat {

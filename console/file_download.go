@@ -22,11 +22,7 @@ func (s *Server) fileDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	n, _ := strconv.Atoi(mux.Vars(r)["n"])
-	m, err := s.archive.Find(r.Context(), v.Summary.Reference)
-	if err != nil {
-		s.fail(w, r, me, err)
-		return
-	}
+	m := v.manifest
 	if n < 1 || n > len(m.Files) {
 		s.fail(w, r, me, errNoFile)
 		return

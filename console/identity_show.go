@@ -27,11 +27,7 @@ func (s *Server) identityShow(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, me, http.StatusUnprocessableEntity, "case.html", title, v)
 		return
 	}
-	m, err := s.archive.Find(r.Context(), v.Summary.Reference)
-	if err != nil {
-		s.fail(w, r, me, err)
-		return
-	}
+	m := v.manifest
 	if m.Identity == nil {
 		s.fail(w, r, me, errNoKey)
 		return

@@ -111,7 +111,6 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	v := inboxView{Filter: parseInboxFilter(r.URL.Query()), Since: since}
 	stageCount := map[string]int{}
-	stageLabel := map[string]string{}
 	windows := map[string]string{}
 	var matched []caseSummary
 	for i := range all {
@@ -129,7 +128,6 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			v.NewCount++
 		}
 		stageCount[c.Stage.Code]++
-		stageLabel[c.Stage.Code] = c.Stage.Label
 		if c.Window != "" {
 			windows[c.Window] = c.KindLabel + "：" + firstNonEmpty(c.WindowTitle, c.Window)
 		}
@@ -140,16 +138,12 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	v.Matched = len(matched)
 	for _, kind := range submission.Kinds {
 		for _, st := range submission.Stages(kind) {
-			if n := stageCount[st.Code]; n > 0 && stageLabel[st.Code] != "" {
-				v.ByStage = append(v.ByStage, option{st.Code, st.Label + " " + strconv.Itoa(n)})
-				delete(stageLabel, st.Code)
+			if containsOption(v.Stages, st.Code) {
+				continue // a stage both kinds have: once
 			}
-		}
-	}
-	for _, kind := range submission.Kinds {
-		for _, st := range submission.Stages(kind) {
-			if !containsOption(v.Stages, st.Code) {
-				v.Stages = append(v.Stages, option{st.Code, st.Label})
+			v.Stages = append(v.Stages, option{st.Code, st.Label})
+			if n := stageCount[st.Code]; n > 0 {
+				v.ByStage = append(v.ByStage, option{st.Code, st.Label + " " + strconv.Itoa(n)})
 			}
 		}
 	}
@@ -216,5 +210,3 @@ func containsOption(opts []option, value string) bool {
 func sortOptions(opts []option) {
 	slices.SortFunc(opts, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
 }
-
-func sortStrings(ss []string) { slices.Sort(ss) }
