@@ -40,7 +40,11 @@ func TestMail(t *testing.T) {
 	if len(msgs) != 3 {
 		t.Fatalf("%d messages in Mailpit, want 3", len(msgs))
 	}
-	token, err := e.arch.ReceiptToken(m)
+	c, err := e.arch.CaseOf(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, err := e.arch.ReceiptToken(c)
 	if err != nil || token == "" {
 		t.Fatalf("receipt token: %q %v", token, err)
 	}

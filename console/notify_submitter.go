@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/notify"
 	"github.com/zhongmou/award/submission"
 )
@@ -19,11 +20,12 @@ func (s *Server) tellSubmitter(ctx context.Context, ref string, ev submission.St
 	if s.outbox == nil {
 		return
 	}
-	m, err := s.archive.Find(ctx, ref)
+	c, err := s.archive.Case(ctx, ref)
 	if err != nil {
 		s.log.Warn("stage mail not queued: submission not read", "reference", ref, "err", err)
 		return
 	}
+	m := c.Manifest
 	addr, err := s.submitterAddress(m)
 	if err != nil {
 		s.log.Warn("stage mail not queued: identity not opened", "reference", ref, "err", err)
@@ -42,7 +44,7 @@ func (s *Server) tellSubmitter(ctx context.Context, ref string, ev submission.St
 	if ev.Note != "" && !ev.Internal {
 		fmt.Fprintf(&b, "    说明：%s\n", ev.Note)
 	}
-	if link := s.receiptLink(m); link != "" {
+	if link := s.receiptLink(c); link != "" {
 		fmt.Fprintf(&b, "\n查看回执和办理进度：%s\n", link)
 	} else {
 		b.WriteString("\n请用提交时保存的回执链接查看办理进度。\n")
@@ -69,8 +71,9 @@ func (s *Server) submitterAddress(m *submission.Manifest) (string, error) {
 
 // receiptLink is the submission's receipt page on the public site, "" when
 // the receipt token was not kept for it.
-func (s *Server) receiptLink(m *submission.Manifest) string {
-	tok, err := s.archive.ReceiptToken(m)
+func (s *Server) receiptLink(c *archive.Case) string {
+	m := c.Manifest
+	tok, err := s.archive.ReceiptToken(c)
 	if err != nil || tok == "" {
 		return ""
 	}

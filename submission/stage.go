@@ -16,7 +16,8 @@ const (
 	StageReceived    = "received"     // 已收件
 	StageAccepted    = "accepted"     // 已受理
 	StageNotAccepted = "not-accepted" // 不予受理
-	StageCorrection  = "correction"   // 需补正: materials to be corrected or supplemented
+	StageCorrection  = "correction"   // 需补正 (objections: 需补充证据): a notice was issued (Correction)
+	StageCorrected   = "corrected"    // 已补正 (objections: 已补充证据): a supplement answered it
 
 	// Applications.
 	StageRecommended      = "recommended"       // 初审通过（已推荐）
@@ -50,7 +51,8 @@ type flow struct {
 var flows = map[string]flow{
 	KindApplication: {
 		stages: []Stage{
-			{StageReceived, "已收件"}, {StageAccepted, "已受理"}, {StageNotAccepted, "不予受理"}, {StageCorrection, "需补正"},
+			{StageReceived, "已收件"}, {StageAccepted, "已受理"}, {StageNotAccepted, "不予受理"},
+			{StageCorrection, "需补正"}, {StageCorrected, "已补正"},
 			{StageRecommended, "初审通过（已推荐）"}, {StageReturned, "退回"},
 			{StageQualified, "资格审核通过"}, {StageDisqualified, "资格审核不通过"},
 			{StageMaterialReview, "材料评审"}, {StageSiteReview, "现场评审"}, {StageOverallReview, "综合评审"},
@@ -59,9 +61,10 @@ var flows = map[string]flow{
 			{StageInvestigating, "核查中"}, {StageClosed, "已办结"},
 		},
 		next: map[string][]string{
-			StageReceived:       {StageAccepted, StageNotAccepted},
+			StageReceived:       {StageAccepted, StageNotAccepted, StageCorrection},
 			StageAccepted:       {StageRecommended, StageReturned, StageCorrection},
-			StageCorrection:     {StageAccepted, StageNotAccepted},
+			StageCorrection:     {StageAccepted, StageNotAccepted, StageCorrected},
+			StageCorrected:      {StageAccepted, StageNotAccepted, StageCorrection},
 			StageInvestigating:  {StageRecommended, StageReturned, StageCorrection}, // an old 核实中: as accepted
 			StageRecommended:    {StageQualified, StageDisqualified},
 			StageQualified:      {StageMaterialReview},
@@ -73,16 +76,18 @@ var flows = map[string]flow{
 	},
 	KindObjection: {
 		stages: []Stage{
-			{StageReceived, "已收件"}, {StageAccepted, "已受理"}, {StageNotAccepted, "不予受理"}, {StageCorrection, "需补正"},
+			{StageReceived, "已收件"}, {StageAccepted, "已受理"}, {StageNotAccepted, "不予受理"},
+			{StageCorrection, "需补充证据"}, {StageCorrected, "已补充证据"},
 			{StageInvestigating, "核查中"}, {StageSubstantiated, "查实"}, {StageUnsubstantiated, "不属实"},
 			// Only old records are at this one.
 			{StageClosed, "已办结"},
 		},
 		next: map[string][]string{
-			StageReceived:      {StageAccepted, StageNotAccepted},
+			StageReceived:      {StageAccepted, StageNotAccepted, StageCorrection},
 			StageAccepted:      {StageInvestigating, StageCorrection},
-			StageCorrection:    {StageAccepted, StageNotAccepted},
-			StageInvestigating: {StageSubstantiated, StageUnsubstantiated},
+			StageCorrection:    {StageAccepted, StageNotAccepted, StageCorrected, StageInvestigating},
+			StageCorrected:     {StageAccepted, StageNotAccepted, StageInvestigating, StageCorrection},
+			StageInvestigating: {StageSubstantiated, StageUnsubstantiated, StageCorrection},
 		},
 	},
 }
@@ -92,17 +97,23 @@ var flows = map[string]flow{
 // (closed; for applications also investigating); nil for an unknown kind.
 // The caller may change the slice it gets.
 //
-// Applications: received 已收件 → accepted 已受理 | not-accepted 不予受理;
-// accepted → recommended 初审通过（已推荐）| returned 退回 | correction 需补正;
-// correction → accepted | not-accepted; recommended → qualified 资格审核通过 |
+// Applications: received 已收件 → accepted 已受理 | not-accepted 不予受理 |
+// correction 需补正; accepted → recommended 初审通过（已推荐）| returned 退回 |
+// correction; correction → corrected 已补正 | accepted | not-accepted;
+// corrected → accepted | not-accepted | correction; recommended → qualified 资格审核通过 |
 // disqualified 资格审核不通过; qualified → material-review 材料评审 →
 // site-review 现场评审 → overall-review 综合评审 → candidate 候选 (each
 // review may also end in not-awarded 未获奖); candidate → awarded 获奖 |
 // not-awarded | candidacy-revoked 取消候选资格.
 //
-// Objections: received → accepted | not-accepted; accepted → investigating
-// 核查中 | correction; correction → accepted | not-accepted; investigating →
-// substantiated 查实 | unsubstantiated 不属实.
+// Objections: received → accepted | not-accepted | correction 需补充证据;
+// accepted → investigating 核查中 | correction; correction → corrected
+// 已补充证据 | accepted | not-accepted | investigating; corrected → accepted |
+// not-accepted | investigating | correction; investigating → substantiated
+// 查实 | unsubstantiated 不属实 | correction.
+//
+// A move to correction carries the notice (Status.Correction); a move to
+// corrected is made only by a supplement (Status.Supplement).
 //
 // Every other stage is final (Next gives none).
 func Stages(kind string) []Stage { return slices.Clone(flows[kind].stages) }

@@ -76,8 +76,20 @@ func TestStageFlows(t *testing.T) {
 			t.Errorf("application: %s → %s allowed", bad[0], bad[1])
 		}
 	}
-	if got := Next(KindObjection, StageInvestigating); len(got) != 2 || got[0].Label != "查实" || got[1].Label != "不属实" {
+	if got := Next(KindObjection, StageInvestigating); len(got) != 3 || got[0].Label != "查实" || got[1].Label != "不属实" || got[2].Label != "需补充证据" {
 		t.Errorf("objection investigating → %v", got)
+	}
+	// 补正 before acceptance: a notice, a supplement, then the decision.
+	for _, kind := range Kinds {
+		loop := []string{StageReceived, StageCorrection, StageCorrected, StageAccepted}
+		for i := 1; i < len(loop); i++ {
+			if !CanMove(kind, loop[i-1], loop[i]) {
+				t.Errorf("%s: %s → %s not allowed", kind, loop[i-1], loop[i])
+			}
+		}
+		if CanMove(kind, StageReceived, StageCorrected) || CanMove(kind, StageAccepted, StageCorrected) {
+			t.Errorf("%s: corrected reachable without a notice", kind)
+		}
 	}
 	if Next(KindObjection, "nonsense") != nil || Stages("nonsense") != nil || CanMove("nonsense", StageReceived, StageAccepted) {
 		t.Error("an unknown kind or stage has moves")

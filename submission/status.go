@@ -37,9 +37,25 @@ type Status struct {
 	// Internal marks the note as for the secretariat only: it is never
 	// shown to the submitter. The stage itself is always shown.
 	Internal bool `json:"internal,omitempty"`
+	// Correction is the one-time notice, on the event that moves the
+	// submission to StageCorrection.
+	Correction *Correction `json:"correction,omitempty"`
+	// Supplement is the reference of the supplement that moved the
+	// submission to StageCorrected.
+	Supplement string `json:"supplement,omitempty"`
+	// Extension and Receipt mark an event that keeps the stage (Stage is
+	// the current one): a notice's deadline extended, a receipt token
+	// replaced.
+	Extension *Extension      `json:"extension,omitempty"`
+	Receipt   *ReceiptReissue `json:"receipt,omitempty"`
 	// Signed is the record's MAC under the record key (see Signer).
 	Signed
 }
+
+// KeepsStage reports whether the event records something other than a
+// move (an extension, a new receipt token): its Stage is the stage the
+// submission was at.
+func (st *Status) KeepsStage() bool { return st.Extension != nil || st.Receipt != nil }
 
 // statusTimeLayout sorts lexically in time order and fits storage keys.
 const statusTimeLayout = "2006-01-02t15-04-05.000000000z"

@@ -94,7 +94,26 @@ type Inflight struct {
 	Started   time.Time `json:"started"`
 	// Keys are the file keys being written; listed before each write.
 	Keys []string `json:"keys"`
+	// Prefix is where the upload's objects go when it is not a
+	// submission's own (a supplement: SupplementPrefix); "" for
+	// Prefix(Kind, Reference).
+	Prefix string `json:"prefix,omitempty"`
 }
+
+// ObjectPrefix is where the upload's files and record go.
+func (in *Inflight) ObjectPrefix() string {
+	if in.Prefix != "" {
+		return in.Prefix
+	}
+	return Prefix(in.Kind, in.Reference)
+}
+
+// RecordKey is where the upload's record (manifest) is written when it is
+// committed.
+func (in *Inflight) RecordKey() string { return in.ObjectPrefix() + "manifest.json" }
+
+// FileKey is where the upload's n-th file (1-based) goes.
+func (in *Inflight) FileKey(n int) string { return fmt.Sprintf("%sfiles/%03d", in.ObjectPrefix(), n) }
 
 // Encode returns the manifest as JSON.
 func (m *Manifest) Encode() ([]byte, error) {

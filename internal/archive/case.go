@@ -2,6 +2,8 @@ package archive
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/zhongmou/award/submission"
@@ -25,6 +27,9 @@ type Case struct {
 	// records from before numbered events): what AppendEvent takes as
 	// after.
 	Seq int
+	// Supplements are what the submitter sent in answer to notices, oldest
+	// first (see Materials, Notice).
+	Supplements []*submission.Supplement
 }
 
 // Case reads the committed submission with the reference and its events;
@@ -43,7 +48,11 @@ func (a *Archive) CaseOf(ctx context.Context, m *submission.Manifest) (*Case, er
 	if err != nil {
 		return nil, err
 	}
-	c := &Case{Manifest: m, Events: evs, Seq: seq}
+	sups, err := a.supplements(ctx, m.Reference)
+	if err != nil {
+		return nil, err
+	}
+	c := &Case{Manifest: m, Events: evs, Seq: seq, Supplements: sups}
 	c.Current, _ = submission.StageOf(m.Kind, submission.StageReceived)
 	if len(evs) > 0 {
 		c.Current, _ = submission.StageOfStatus(m.Kind, evs[len(evs)-1])
@@ -63,11 +72,16 @@ func (c *Case) Latest() *submission.Status {
 }
 
 // PublicEvent is what the submitter may see of an event: the stage, when,
-// and the note unless it is internal; never who recorded it.
+// what it did besides (Detail), and the note unless it is internal; never
+// who recorded it.
 type PublicEvent struct {
 	Stage submission.Stage
-	Note  string
-	At    time.Time
+	// Detail says, in words, what an event did besides its stage: a
+	// notice's items and deadline, a supplement received, a deadline
+	// extended, a receipt link replaced; "" for a plain move.
+	Detail string
+	Note   string
+	At     time.Time
 }
 
 // Public is the case's history as the submitter may see it, oldest first.
@@ -91,9 +105,59 @@ func (c *Case) Status() PublicEvent {
 
 func (c *Case) public(st submission.Status) PublicEvent {
 	s, _ := submission.StageOfStatus(c.Manifest.Kind, st)
-	e := PublicEvent{Stage: s, At: st.At}
+	e := PublicEvent{Stage: s, At: st.At, Detail: c.detail(st)}
 	if !st.Internal {
 		e.Note = st.Note
 	}
 	return e
+}
+
+// detail says what an event did besides its stage (PublicEvent.Detail).
+func (c *Case) detail(st submission.Status) string {
+	switch {
+	case st.Correction != nil:
+		labels := make([]string, len(st.Correction.Items))
+		for i, it := range st.Correction.Items {
+			labels[i] = it.Label
+		}
+		return fmt.Sprintf("一次性告知需补正 %d 项：%s；补正期限至 %s", len(labels), strings.Join(labels, "、"), chineseDate(st.Correction.Deadline))
+	case st.Supplement != "":
+		return fmt.Sprintf("收到补正材料（%s）", OriginLabel(c.SupplementNumber(st.Supplement)))
+	case st.Extension != nil:
+		return fmt.Sprintf("补正期限由 %s 延长至 %s", chineseDate(st.Extension.From), chineseDate(st.Extension.To))
+	case st.Receipt != nil:
+		return "回执链接已重新发放，原链接停止使用"
+	}
+	return ""
+}
+
+// chineseDate writes YYYY-MM-DD as 2026年12月9日; anything else as it is.
+func chineseDate(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// ChineseDate writes a notice's date (YYYY-MM-DD) as people read it:
+// 2026年12月9日.
+func ChineseDate(d string) string { return chineseDate(d) }
+
+// TokenHash is the hash of the case's current receipt token: the latest
+// reissued one's, else the manifest's.
+func (c *Case) TokenHash() string {
+	h := c.Manifest.TokenHash
+	for _, st := range c.Events {
+		if st.Receipt != nil {
+			h = st.Receipt.TokenHash
+		}
+	}
+	return h
+}
+
+// TokenMatches reports whether token is the case's current receipt token;
+// a replaced one no longer is.
+func (c *Case) TokenMatches(token string) bool {
+	return token != "" && submission.TokenMatches(token, c.TokenHash())
 }

@@ -70,8 +70,8 @@ func (a *Archive) AppendEvent(ctx context.Context, st submission.Status, after i
 	if !ok {
 		return submission.Status{}, fmt.Errorf("%w：没有“%s”这个办理阶段，%s", ErrStage, st.Stage, movesText(c))
 	}
-	if !submission.CanMove(m.Kind, c.Current.Code, to.Code) {
-		return submission.Status{}, fmt.Errorf("%w：不能从“%s”改为“%s”，%s", ErrStage, c.Current.Label, to.Label, movesText(c))
+	if err := checkMove(c, &st, to); err != nil {
+		return submission.Status{}, err
 	}
 	st.Stage, st.State, st.Seq, st.MAC = to.Code, to.Label, after+1, nil
 	if st.At.IsZero() {
@@ -97,6 +97,49 @@ func (a *Archive) AppendEvent(ctx context.Context, st submission.Status, after i
 		a.onEvent(ctx, m, st)
 	}
 	return st, nil
+}
+
+// checkMove checks that the event st, to stage to, may follow where the
+// case c is: a move the flow allows, with the notice a move to correction
+// needs and the supplement a move to corrected comes from; or an event
+// that keeps the stage (an extension, a new receipt token).
+func checkMove(c *Case, st *submission.Status, to submission.Stage) error {
+	kind := c.Manifest.Kind
+	switch {
+	case st.KeepsStage():
+		switch {
+		case st.Extension != nil && st.Receipt != nil:
+			return fmt.Errorf("%w：一条办理记录只能记一件事", ErrStage)
+		case to.Code != c.Current.Code:
+			return fmt.Errorf("%w：延长补正期限、重发回执链接不改变办理阶段（目前是“%s”）", ErrStage, c.Current.Label)
+		case st.Correction != nil || st.Supplement != "":
+			return fmt.Errorf("%w：一条办理记录只能记一件事", ErrStage)
+		case st.Extension != nil:
+			if st.Note == "" {
+				return fmt.Errorf("%w：延长补正期限须写明理由", ErrNotice)
+			}
+			return checkExtension(c, st.Extension)
+		case st.Receipt.TokenHash == "":
+			return errors.New("重发回执链接：没有新的令牌")
+		case st.Note == "":
+			return errors.New("重发回执链接须注明如何核实了提交人的身份")
+		}
+		return nil
+	case !submission.CanMove(kind, c.Current.Code, to.Code):
+		return fmt.Errorf("%w：不能从“%s”改为“%s”，%s", ErrStage, c.Current.Label, to.Label, movesText(c))
+	case to.Code == submission.StageCorrection:
+		if st.Correction == nil {
+			return fmt.Errorf("%w：改为“%s”须出具补正告知，逐项列明需要补正的材料或内容、原因和期限", ErrNotice, to.Label)
+		}
+		return checkNotice(kind, st.Correction)
+	case to.Code == submission.StageCorrected:
+		if st.Supplement == "" || c.SupplementNumber(st.Supplement) == 0 {
+			return fmt.Errorf("%w：“%s”在提交人网上提交补正材料后自动记录，不能手工改为这个阶段", ErrStage, to.Label)
+		}
+	case st.Correction != nil || st.Supplement != "":
+		return fmt.Errorf("%w：补正告知只能随“需补正”记录，补正材料只能随“已补正”记录", ErrStage)
+	}
+	return nil
 }
 
 // movesText says, for the clerk, where the case may move from where it is.

@@ -72,7 +72,7 @@ func TestEvents(t *testing.T) {
 			if err != nil || c.Seq != 0 || c.Current.Code != submission.StageReceived || len(c.Events) != 0 || c.Latest() != nil {
 				t.Fatalf("new case: %+v %v", c, err)
 			}
-			if s := c.Status(); s.Stage.Label != "已收件（待受理）" || !s.At.Equal(m.ReceivedAt) || len(c.Next()) != 2 {
+			if s := c.Status(); s.Stage.Label != "已收件（待受理）" || !s.At.Equal(m.ReceivedAt) || len(c.Next()) != 3 {
 				t.Errorf("new case's status %+v, next %v", s, c.Next())
 			}
 
@@ -100,7 +100,7 @@ func TestEvents(t *testing.T) {
 			// Moves the flow does not allow, and stages that are none.
 			for _, stage := range []string{submission.StageSubstantiated, submission.StageAwarded, submission.StageReceived, "已办结", "nonsense", ""} {
 				_, err := a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: stage, Operator: "李科员"}, 1)
-				if !errors.Is(err, archive.ErrStage) || !strings.Contains(err.Error(), "可以改为：核查中、需补正") {
+				if !errors.Is(err, archive.ErrStage) || !strings.Contains(err.Error(), "可以改为：核查中、需补充证据") {
 					t.Errorf("accepted → %q: %v, want ErrStage naming the moves", stage, err)
 				}
 			}

@@ -1,10 +1,12 @@
 package archive
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,14 +63,14 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 			a.log.Warn("sweep: unreadable in-flight record", "key", info.Key, "err", err)
 			continue
 		}
-		prefix := submission.Prefix(rec.Kind, rec.Reference)
+		prefix := rec.ObjectPrefix()
 		// Live while recently started or recently touched (a long upload
 		// rewrites its record as it goes).
 		if rec.Started.After(cutoff) || info.Modified.After(cutoff) {
 			live[prefix] = true
 			continue
 		}
-		committed, err := a.exists(ctx, submission.ManifestKey(rec.Kind, rec.Reference))
+		committed, err := a.exists(ctx, rec.RecordKey())
 		if err != nil {
 			return rep, err
 		}
@@ -103,8 +105,8 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 		rep.Inflight++
 		a.log.Info("sweep: removed interrupted submission", "reference", rec.Reference, "files", len(rec.Keys), "committed", committed)
 	}
-	for _, kind := range submission.Kinds {
-		n, err := a.sweepOrphans(ctx, kind+"s/", cutoff, live)
+	for _, root := range append(submissionRoots(), supplementsRoot) {
+		n, err := a.sweepOrphans(ctx, root, cutoff, live)
 		rep.Objects += n
 		if err != nil {
 			return rep, err
@@ -180,6 +182,11 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 					return n, fmt.Errorf("purge: %w", err)
 				}
 			}
+			// Its supplements first: while the manifest is there, an
+			// interrupted purge is taken up again by the next sweep.
+			if err := a.deleteUnder(ctx, submission.SupplementsPrefix(m.Reference)); err != nil {
+				return n, fmt.Errorf("purge: %w", err)
+			}
 			if err := a.store.Delete(ctx, o.Key); err != nil {
 				return n, fmt.Errorf("purge: %w", err)
 			}
@@ -194,6 +201,30 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 		}
 	}
 	return n, nil
+}
+
+// deleteUnder deletes every object under prefix, records before files.
+func (a *Archive) deleteUnder(ctx context.Context, prefix string) error {
+	infos, err := a.store.List(ctx, prefix)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(infos, func(x, y storage.Info) int {
+		return cmp.Compare(boolInt(!strings.HasSuffix(x.Key, "/manifest.json")), boolInt(!strings.HasSuffix(y.Key, "/manifest.json")))
+	})
+	for _, in := range infos {
+		if err := a.store.Delete(ctx, in.Key); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // sweepOrphans removes files under prefixes that have no manifest.

@@ -22,6 +22,7 @@ import (
 // and not yet committed or discarded. It is used by one goroutine.
 type Upload struct {
 	a        *Archive
+	of       string // a supplement's: the submission it supplements
 	inflight submission.Inflight
 	written  []string // keys stored so far
 	done     bool     // committed or discarded
@@ -83,7 +84,7 @@ func (u *Upload) Put(ctx context.Context, r io.Reader, contentType string) (Stor
 	if u.done {
 		return Stored{}, errors.New("archive: put after commit or discard")
 	}
-	key := submission.FileKey(u.inflight.Kind, u.inflight.Reference, len(u.inflight.Keys)+1)
+	key := u.inflight.FileKey(len(u.inflight.Keys) + 1)
 	u.inflight.Keys = append(u.inflight.Keys, key)
 	if err := u.saveInflight(ctx, false); err != nil {
 		return Stored{}, fmt.Errorf("put %s: %w", key, err)
@@ -184,29 +185,39 @@ func (u *Upload) Commit(ctx context.Context, c Commitment) (*submission.Manifest
 	if err != nil {
 		return nil, "", fmt.Errorf("commit: %w", err)
 	}
-	// Claim the end of the upload, so that the janitor cannot sweep it
-	// meanwhile; then make sure the janitor has not swept it already (an
-	// upload stalled past JanitorAfter); only then write the manifest.
+	if err := u.write(ctx, ledger.KindCommit, ref, data, c.Files); err != nil {
+		return nil, "", err
+	}
+	return m, token, nil
+}
+
+// write is the end of every commit: it claims the end of the upload, so
+// that the janitor cannot sweep it meanwhile; makes sure the janitor has
+// not swept it already (an upload stalled past JanitorAfter); only then
+// writes the record (data) at the upload's record key, only if absent —
+// the commit point —, enters it in the ledger as entry kind of the
+// reference ref, and drops the in-flight record.
+func (u *Upload) write(ctx context.Context, kind, ref string, data []byte, files []submission.File) error {
+	key := u.inflight.RecordKey()
 	ctx, cancel := context.WithTimeout(ctx, commitTimeout)
 	defer cancel()
 	if err := u.claim(ctx, "commit"); err != nil {
-		return nil, "", err
+		return err
 	}
-	if err := u.a.allStored(ctx, c.Files); err != nil {
-		return nil, "", fmt.Errorf("commit %s: %w", ref, err)
+	if err := u.a.allStored(ctx, files); err != nil {
+		return fmt.Errorf("commit %s: %w", u.inflight.Reference, err)
 	}
-	if _, err := u.a.store.Put(ctx, submission.ManifestKey(kind, ref), bytes.NewReader(data),
-		storage.PutOptions{IfAbsent: true, ContentType: "application/json"}); err != nil {
-		return nil, "", fmt.Errorf("commit %s: %w", ref, err)
+	if _, err := u.a.store.Put(ctx, key, bytes.NewReader(data), storage.PutOptions{IfAbsent: true, ContentType: "application/json"}); err != nil {
+		return fmt.Errorf("commit %s: %w", u.inflight.Reference, err)
 	}
 	u.done = true
-	u.a.record(ctx, ledger.KindCommit, ref, submission.ManifestKey(kind, ref), data)
-	for _, k := range []string{submission.InflightKey(ref), submission.ClaimKey(ref)} {
+	u.a.record(ctx, kind, ref, key, data)
+	for _, k := range []string{submission.InflightKey(u.inflight.Reference), submission.ClaimKey(u.inflight.Reference)} {
 		if err := u.a.store.Delete(context.WithoutCancel(ctx), k); err != nil {
 			u.a.log.Warn("in-flight record not removed; the janitor will", "key", k, "err", err)
 		}
 	}
-	return m, token, nil
+	return nil
 }
 
 // commitTimeout bounds a commit from its claim to its manifest, so that a

@@ -61,6 +61,9 @@ const (
 	KindCommit = "commit" // a submission's manifest was written
 	KindStatus = "status" // a status record was written
 	KindPurged = "purged" // a submission was deleted at the end of its retention period
+	// KindSupplement: a supplement's record was written (Key); Reference
+	// is the submission it supplements.
+	KindSupplement = "supplement"
 )
 
 // Entry is one entry of the ledger.
