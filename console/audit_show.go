@@ -22,6 +22,8 @@ var actionLabels = map[string]string{
 	"stage": "变更办理阶段", "status": "更新办理状态（命令行）", "assign": "分配评审员", "forbidden": "越权访问被拒绝",
 	"csrf-refused": "表单令牌不符被拒绝", "account-add": "新建账号", "account-passwd": "重置密码",
 	"account-disable": "停用账号", "audit-verify": "核验记录",
+	"correction-notice": "出具补正告知", "correction-print": "打印补正告知书", "correction-extend": "延长补正期限",
+	"receipt-reissue": "重新发放回执链接",
 }
 
 // auditRow is one record as the page shows it.

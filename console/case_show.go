@@ -2,11 +2,15 @@ package console
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gorilla/mux"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/staff"
 	"github.com/zhongmou/award/submission"
 )
@@ -20,7 +24,9 @@ type declaration struct {
 	Text, Answer string
 }
 
-// caseFile is one stored file as the case page lists it.
+// caseFile is one stored file as the case page lists it: the original's
+// and then each supplement's (archive.Case.Materials), so that the
+// original's files keep their numbers when supplements come.
 type caseFile struct {
 	N      int // 1-based, as in the download path
 	Slot   string
@@ -29,30 +35,68 @@ type caseFile struct {
 	Type   string
 	SHA256 string
 	Inline bool // PDF or picture: can be opened in the browser's sandboxed view
+	// Origin is 原件 or 补正 n; ReceivedAt when it came; Superseded: a
+	// later supplement brought the same slot again (已被补正替换).
+	Origin     string
+	ReceivedAt time.Time
+	Superseded bool
+}
+
+// fieldCorrection is a field a supplement corrected, as the page lists it.
+type fieldCorrection struct {
+	Label, Value, Was, Origin string
+	ReceivedAt                time.Time
+}
+
+// historyRow is one event as the case page lists it.
+type historyRow struct {
+	State    string
+	At       time.Time
+	Operator string
+	Note     string
+	Internal bool
+	// Detail says what the event did besides its stage (a notice's items,
+	// a supplement, an extension, a new receipt link): PublicEvent.Detail.
+	Detail string
+	// Notice is the event's number when it issued a notice (for the link
+	// to its 补正告知书), else 0.
+	Notice int
 }
 
 // caseView is the case page.
 type caseView struct {
-	// manifest is the case as read, for the handlers that go on to its
-	// files or identity (not shown as such).
-	manifest     *submission.Manifest
-	Summary      caseSummary
-	Fields       []labelled
-	Declarations []declaration
-	Eligibility  string
-	Files        []caseFile
-	Versions     []caseSummary // the same organisation's other applications
-	Events       []submission.Status
-	Next         []submission.Stage
-	Seq          int
-	Assignees    []string
-	Reviewers    []string // accounts that could be assigned
+	// manifest and kase are the case as read, for the handlers that go on
+	// to its files or identity (not shown as such).
+	manifest         *submission.Manifest
+	kase             *archive.Case
+	Summary          caseSummary
+	Fields           []labelled
+	Declarations     []declaration
+	Eligibility      string
+	Files            []caseFile
+	FieldCorrections []fieldCorrection
+	Versions         []caseSummary // the same organisation's other applications
+	History          []historyRow
+	Next             []submission.Stage
+	Seq              int
+	Assignees        []string
+	Reviewers        []string // accounts that could be assigned
 	// Identity is shown only after a reason was given (identityShow).
 	Identity     []labelled
 	IdentityNote string
+	// Notice is the case's latest one-time notice, nil when it has none.
+	Notice *noticeView
+	// NoticeForm issues a notice: nil when the person may not, or the
+	// case cannot move to correction from where it is.
+	NoticeForm *noticeForm
+	// Extension keeps what was typed when an extension was refused.
+	Extension extensionForm
+	// Reissued is the new receipt link, on receiptReissue's answer alone;
+	// ReissueNote what was typed when a reissue was refused.
+	Reissued, ReissueNote string
 	// Can: what the person may do here.
-	CanIdentity, CanMove, CanAssign bool
-	Message, Info                   string
+	CanIdentity, CanMove, CanAssign, CanExtend, CanReissue bool
+	Message, Info                                          string
 	// Form keeps what the person typed when a move was refused.
 	Form eventForm
 }
@@ -70,6 +114,14 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
 		v.Info = "办理阶段已更新为“" + v.Summary.Stage.Label + "”。"
 	case "assign":
 		v.Info = "已分配评审员。"
+	case "notice":
+		if n := v.Notice; n != nil {
+			v.Info = fmt.Sprintf("已出具补正告知（共 %d 项），补正期限至 %s。请打印补正告知书；提交人留有电子邮箱的，已发邮件告知。", len(n.Items), n.Due)
+		}
+	case "extend":
+		if n := v.Notice; n != nil {
+			v.Info = "补正期限已延长至 " + n.Due + "。"
+		}
 	}
 	s.audit(r, me, "case-view", v.Summary.Reference, nil)
 	s.render(w, r, me, http.StatusOK, "case.html", v.Summary.KindLabel+" "+v.Summary.Reference, v)
@@ -93,16 +145,33 @@ func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, 
 	if !s.canSee(ctx, me, sum) {
 		return nil, errNoCase
 	}
-	v := &caseView{manifest: m, Summary: *sum, Seq: c.Seq, Events: c.Events}
+	v := &caseView{manifest: m, kase: c, Summary: *sum, Seq: c.Seq}
 	secretariat := me.Account.Role == staff.Secretariat
-	v.CanIdentity, v.CanMove, v.CanAssign = secretariat && m.Identity != nil, secretariat, secretariat
-	if me.Account.Role != staff.Secretariat {
-		v.Events = publicOrAll(c.Events, me)
+	v.CanIdentity, v.CanMove, v.CanAssign, v.CanReissue = secretariat && m.Identity != nil, secretariat, secretariat, secretariat
+	v.History = history(c, me)
+	// Notices go through their own form, supplements come from the
+	// submitter: the stage form offers neither.
+	for _, st := range submission.Next(m.Kind, c.Current.Code) {
+		if st.Code != submission.StageCorrection && st.Code != submission.StageCorrected {
+			v.Next = append(v.Next, st)
+		}
 	}
-	v.Next = submission.Next(m.Kind, c.Current.Code)
-	for i, f := range m.Files {
-		v.Files = append(v.Files, caseFile{N: i + 1, Slot: slotLabel(m.Kind, f.Field), Name: f.Name, Size: f.Size, Type: f.Type,
-			SHA256: f.SHA256, Inline: inlineType(f.Type)})
+	if n := c.Notice(); n != nil {
+		v.Notice = s.noticeView(c, n)
+		v.CanExtend = secretariat && n.Extension == nil &&
+			(c.Current.Code == submission.StageCorrection || c.Current.Code == submission.StageCorrected)
+	}
+	if secretariat && submission.CanMove(m.Kind, c.Current.Code, submission.StageCorrection) {
+		v.NoticeForm = correctionForm{}.view(m.Kind)
+	}
+	v.Extension.Days = strconv.Itoa(archive.DefaultNoticeDays)
+	for i, mt := range c.Materials() {
+		v.Files = append(v.Files, caseFile{N: i + 1, Slot: slotLabel(m.Kind, mt.Field), Name: mt.Name, Size: mt.Size, Type: mt.Type,
+			SHA256: mt.SHA256, Inline: inlineType(mt.Type), Origin: mt.OriginLabel(), ReceivedAt: mt.ReceivedAt, Superseded: mt.Superseded})
+	}
+	for _, fc := range c.FieldCorrections() {
+		v.FieldCorrections = append(v.FieldCorrections, fieldCorrection{Label: fc.Label, Value: fc.Value, Was: fc.Was,
+			Origin: archive.OriginLabel(fc.Origin), ReceivedAt: fc.ReceivedAt})
 	}
 	if m.Kind == kindApplication {
 		f := m.Application()
@@ -134,19 +203,25 @@ func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, 
 	return v, nil
 }
 
-// publicOrAll are the events a non-secretariat role sees: all of them, the
-// internal notes too, for townships; reviewers the stages without notes
-// marked internal.
-func publicOrAll(events []submission.Status, me *who) []submission.Status {
-	if me.Account.Role != staff.Reviewer {
-		return events
-	}
-	out := make([]submission.Status, len(events))
-	for i, e := range events {
-		if e.Internal {
-			e.Note = ""
+// history is the case's events as me may see them, each with what it did
+// (PublicEvent.Detail): all of them, the internal notes too, for the
+// secretariat and townships; for reviewers without the notes marked
+// internal.
+func history(c *archive.Case, me *who) []historyRow {
+	pub := c.Public()
+	out := make([]historyRow, len(c.Events))
+	for i, e := range c.Events {
+		row := historyRow{State: e.State, At: e.At, Operator: e.Operator, Note: e.Note, Internal: e.Internal, Detail: pub[i].Detail}
+		if row.State == "" {
+			row.State = pub[i].Stage.Label
 		}
-		out[i] = e
+		if e.Correction != nil {
+			row.Notice = e.Seq
+		}
+		if e.Internal && me.Account.Role == staff.Reviewer {
+			row.Note = ""
+		}
+		out[i] = row
 	}
 	return out
 }
@@ -181,7 +256,7 @@ func slotLabel(kind, field string) string {
 			return l
 		}
 	}
-	if field == "evidence" {
+	if field == submission.EvidenceSlot {
 		return "证据材料"
 	}
 	return field

@@ -48,7 +48,15 @@ type Config struct {
 	// MailEvery is how often the outbox tries to send what waits in it
 	// (default one minute; env AWARD_MAIL_EVERY).
 	MailEvery time.Duration `yaml:"mailEvery"`
+	// Contact is whom a submitter calls about their case, as the
+	// 补正告知书 and the mail to submitters name it (env AWARD_CONTACT;
+	// default DefaultContact), e.g. "中牟县县长质量奖评定委员会秘书处
+	// （中牟县市场监督管理局），联系电话 0371-62196035".
+	Contact string `yaml:"contact"`
 }
+
+// DefaultContact is Config.Contact when none is set.
+const DefaultContact = "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）"
 
 // DefaultConfig is the configuration of make run.
 func DefaultConfig() Config {
@@ -61,6 +69,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	env.Str("STAFF_ADDR", &c.Addr)
 	env.Str("STAFF_URL", &c.URL)
 	env.Str("AWARD_PUBLIC_URL", &c.PublicURL)
+	env.Str("AWARD_CONTACT", &c.Contact)
 	env.Str("AWARD_STAFF_DIGEST", &c.Digest)
 	env.Int("AWARD_STAFF_DIGEST_HOUR", &c.DigestHour, 0, "每日汇总邮件的发送时刻（0–23）")
 	env.Flag("AWARD_TRUST_PROXY", &c.TrustProxy)
@@ -120,5 +129,8 @@ func (c *Config) fill() {
 	}
 	if c.MailEvery <= 0 {
 		c.MailEvery = d.MailEvery
+	}
+	if c.Contact = strings.TrimSpace(c.Contact); c.Contact == "" {
+		c.Contact = DefaultContact
 	}
 }

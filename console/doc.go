@@ -19,6 +19,15 @@
 //	POST /staff/cases/{reference}/identity  show the identity, with a reason (secretariat; audited)
 //	POST /staff/cases/{reference}/events    move to another stage (secretariat; conditional append)
 //	POST /staff/cases/{reference}/assignees assign a reviewer (secretariat)
+//	POST /staff/cases/{reference}/corrections
+//	                                        issue a one-time notice (一次性告知): items with reasons,
+//	                                        working days on the holiday calendar (secretariat; audited)
+//	GET  /staff/cases/{reference}/corrections/{seq}
+//	                                        the printable 补正告知书 (A4) of the notice event seq issued
+//	POST /staff/cases/{reference}/corrections/{seq}/extension
+//	                                        extend its deadline once, with a reason (secretariat; audited)
+//	POST /staff/cases/{reference}/receipt   a new receipt link for a person who proved who they are,
+//	                                        shown once; the old one stops working (secretariat; audited)
 //	GET  /staff/cases/{reference}/files/{n} download a file (?inline=1: PDF and images shown in a sandbox)
 //	GET  /staff/export                      ZIP of the round without identities (secretariat)
 //	POST /staff/export                      ZIP with identities: reason required (secretariat)
@@ -34,6 +43,18 @@
 // Every action a member of staff takes is written to the audit log (who,
 // when, from where, on which case): sign-in, failure, lock, sign-out,
 // password change, case view, identity view (with the reason), download,
-// export, stage change, assignment. Identities appear only on the page
-// that shows them after a reason is given: never in lists, logs or mail.
+// export, stage change, assignment, notice, its print and extension,
+// receipt link reissued (never the token itself). Identities appear only
+// on the page that shows them after a reason is given: never in lists,
+// logs or mail.
+//
+// The one-time notice (一次性告知): a clerk lists on the case page every
+// document slot or field to supplement or correct, each with its reason,
+// and a period in working days; the case moves to 需补正 (objections:
+// 需补充证据) by an event that carries the notice, and the submitter is
+// emailed it. The submitter answers on the receipt page (the intake); each
+// supplement is its own record, the case moves to 已补正 by itself and the
+// secretariat is emailed (收到补正材料). The case page lists the original's
+// files and the supplements' together (原件 / 补正 n), numbered for
+// download in that order.
 package console

@@ -9,6 +9,7 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"sync"
@@ -24,6 +25,7 @@ import (
 	"github.com/zhongmou/award/internal/staff"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
+	"github.com/zhongmou/award/workday"
 )
 
 // clock is a settable clock shared by the archive, the directory and the
@@ -91,13 +93,23 @@ func newEnvAt(t testing.TB, store storage.Store, sender notify.Notifier, clk *cl
 	cfg.PublicURL = "https://zlj.example.gov.cn/"
 	cfg.NotifyTo = []string{"mishuchu@example.gov.cn"}
 	e.srv, err = New(cfg, Deps{Archive: e.arch, Staff: e.dir, Outbox: e.outbox, Log: log, Now: e.clock.now,
-		Townships: []string{"韩寺镇", "官渡镇"}})
+		Townships: []string{"韩寺镇", "官渡镇"}, Calendar: testCalendar(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.ts = httptest.NewServer(e.srv)
 	t.Cleanup(e.ts.Close)
 	return e
+}
+
+// testCalendar is the repository's holiday schedule (holidays.yaml).
+func testCalendar(t testing.TB) *workday.Calendar {
+	t.Helper()
+	cal, err := workday.Load(os.DirFS(".."), "holidays.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cal
 }
 
 // objector is the identity the test objections carry: none of it may
@@ -147,7 +159,7 @@ func (e *env) addApplication(org, credit, township string) *submission.Manifest 
 	}
 	m, _, err := up.Commit(ctx, archive.Commitment{Fields: f.Map(),
 		Identity: submission.ApplicantIdentity{LegalRepresentative: "李建国", ContactName: "赵敏", Phone: "13800001111", Email: "zhaomin@example.com"},
-		Files:    []submission.File{{Field: "selfEvaluation", Name: "自评报告.pdf", Key: st.Key, Size: st.Size, SHA256: st.SHA256, Type: "application/pdf"}}})
+		Files:    []submission.File{{Field: submission.SlotSelfAssessment, Name: "自评报告.pdf", Key: st.Key, Size: st.Size, SHA256: st.SHA256, Type: "application/pdf"}}})
 	if err != nil {
 		e.t.Fatal(err)
 	}

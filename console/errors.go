@@ -25,6 +25,7 @@ var (
 	errBadForm   = &pageError{http.StatusBadRequest, "表单内容无法读取", "提交的内容过长或格式不对。请返回上一页，检查后再提交。"}
 	errNoCase    = &pageError{http.StatusNotFound, "没有这个受理编号", "没有找到这个受理编号的申报或异议，或者您的账号不能查看它。请回到收件箱核对编号。"}
 	errNoFile    = &pageError{http.StatusNotFound, "没有这个文件", "这份材料里没有这个文件。请回到案件页面重新选择。"}
+	errNoNotice  = &pageError{http.StatusNotFound, "没有这份补正告知", "这个案件没有这一号补正告知。请回到案件页面，从“一次性告知”一栏进入。"}
 	errNotFound  = &pageError{http.StatusNotFound, "没有这个页面", "请从收件箱进入。"}
 	errMethod    = &pageError{http.StatusMethodNotAllowed, "不能这样打开这个页面", "请从收件箱或案件页面上的按钮进入。"}
 	errInternal  = &pageError{http.StatusInternalServerError, "系统出错", "这次操作没有完成。请稍后再试；如仍不行，请联系县信息中心，并告知出错的时间。"}
@@ -65,4 +66,31 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) { s.fail(w, r,
 
 func (s *Server) methodNotAllowed(w http.ResponseWriter, r *http.Request) {
 	s.fail(w, r, nil, errMethod)
+}
+
+// eventRefused answers a case event that the archive did not record
+// (err != nil), with the case page again where the clerk can act on it:
+// a conflict (someone moved the case meanwhile) shows the case as it is
+// now, 409; a refused move or notice says why, 422 (ErrStage, ErrNotice;
+// their text is for the clerk); anything else is an error page. v is the
+// page refuse renders; on a conflict it is replaced by the case read
+// again. It reports whether it answered.
+func (s *Server) eventRefused(w http.ResponseWriter, r *http.Request, me *who, ref string, err error, v **caseView, refuse func(status int, msg string)) bool {
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, archive.ErrConflict):
+		fresh, err := s.caseView(r.Context(), me, ref)
+		if err != nil {
+			s.fail(w, r, me, err)
+			return true
+		}
+		*v = fresh
+		refuse(http.StatusConflict, errConflict.Message)
+	case errors.Is(err, archive.ErrNotice), errors.Is(err, archive.ErrStage):
+		refuse(http.StatusUnprocessableEntity, err.Error())
+	default:
+		s.fail(w, r, me, err)
+	}
+	return true
 }

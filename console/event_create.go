@@ -1,7 +1,6 @@
 package console
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -25,7 +24,9 @@ type eventForm struct {
 // reason) is required, since the applicant is told.
 var needsNote = map[string]bool{"not-accepted": true, "returned": true, "disqualified": true, "candidacy-revoked": true}
 
-// eventCreate moves a case to another stage, written conditionally after
+// eventCreate moves a case to another stage (not to correction, which
+// takes a notice: correctionCreate; nor to corrected, which only a
+// supplement records), written conditionally after
 // the event the clerk's page showed: when someone else moved it meanwhile
 // (another clerk, another replica), nothing is written and the page says
 // to reload. The submitter is emailed when they gave an address.
@@ -48,6 +49,12 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) {
 	case !ok:
 		refuse(http.StatusUnprocessableEntity, "请在“办理”一栏选择要进入的阶段，再点“确认办理”。")
 		return
+	case st.Code == submission.StageCorrection:
+		refuse(http.StatusUnprocessableEntity, "“"+st.Label+"”须出具一次性告知：请在本页“一次性告知”一栏逐项勾选需要补正的内容、写明原因和期限，再点“出具补正告知”。")
+		return
+	case st.Code == submission.StageCorrected:
+		refuse(http.StatusUnprocessableEntity, "“"+st.Label+"”在提交人网上提交补正材料后由系统自动记录，不能在这里选择。提交人把材料送到秘书处的，请在“说明”里写明收到的材料，再选择“已受理”或“不予受理”。")
+		return
 	case utf8.RuneCountInString(f.Note) > archive.MaxNoteRunes:
 		refuse(http.StatusUnprocessableEntity, "说明太长了：请写在 2000 字以内。")
 		return
@@ -57,19 +64,7 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	ev, err := s.archive.AppendEvent(r.Context(), submission.Status{Reference: ref, Stage: st.Code, Note: f.Note,
 		Internal: f.Internal, Operator: me.Account.Name, At: s.now()}, f.After)
-	switch {
-	case errors.Is(err, archive.ErrConflict):
-		if v, err = s.caseView(r.Context(), me, ref); err != nil {
-			s.fail(w, r, me, err)
-			return
-		}
-		refuse(http.StatusConflict, errConflict.Message)
-		return
-	case errors.Is(err, archive.ErrStage):
-		refuse(http.StatusUnprocessableEntity, "案件现在处于“"+v.Summary.Stage.Label+"”，不能直接进入“"+st.Label+"”。请从页面列出的下一步中选择。")
-		return
-	case err != nil:
-		s.fail(w, r, me, err)
+	if s.eventRefused(w, r, me, ref, err, &v, refuse) {
 		return
 	}
 	s.audit(r, me, "stage", ref, map[string]any{"stage": st.Code, "label": st.Label, "seq": ev.Seq, "internal": f.Internal})

@@ -10,7 +10,8 @@ import (
 )
 
 // fileDownload sends one of a case's files as stored (to those who may see
-// the case; audited). With ?inline=1 a PDF or picture opens in the
+// the case; audited): file n of archive.Case.Materials, the original's
+// first and then each supplement's, as the case page numbers them. With ?inline=1 a PDF or picture opens in the
 // browser under a sandbox policy (no script, no access to the console's
 // origin); anything else is always a download. The stored name is given
 // as the file name; the bytes are never interpreted by the console.
@@ -23,11 +24,13 @@ func (s *Server) fileDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	n, _ := strconv.Atoi(mux.Vars(r)["n"])
 	m := v.manifest
-	if n < 1 || n > len(m.Files) {
+	materials := v.kase.Materials()
+	if n < 1 || n > len(materials) {
 		s.fail(w, r, me, errNoFile)
 		return
 	}
-	f := m.Files[n-1]
+	mt := materials[n-1]
+	f := mt.File
 	body, info, err := s.archive.Store().Get(r.Context(), f.Key)
 	if err != nil {
 		s.fail(w, r, me, err)
@@ -40,7 +43,7 @@ func (s *Server) fileDownload(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	inline := r.URL.Query().Get("inline") != "" && inlineType(f.Type)
-	s.audit(r, me, "download", m.Reference, map[string]any{"file": n, "sha256": f.SHA256, "inline": inline})
+	s.audit(r, me, "download", m.Reference, map[string]any{"file": n, "sha256": f.SHA256, "inline": inline, "origin": mt.OriginLabel()})
 	h := w.Header()
 	disposition := "attachment"
 	if inline {

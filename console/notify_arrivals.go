@@ -6,7 +6,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/notify"
+	"github.com/zhongmou/award/submission"
 )
 
 // arrivalHorizon: at start, submissions received longer ago than this are
@@ -58,7 +60,12 @@ func (s *Server) runArrivals(ctx context.Context) {
 
 // tellArrivals queues what is due now; told remembers what this process
 // has queued already (an optimisation: the queue itself refuses twins).
+// Supplements (answers to a notice, with a deadline running) are told one
+// message each whatever the Digest (tellSupplements).
 func (s *Server) tellArrivals(ctx context.Context, told map[string]bool) error {
+	if err := s.tellSupplements(ctx, told); err != nil {
+		return err
+	}
 	all, err := s.cases.all(ctx)
 	if err != nil {
 		return err
@@ -104,6 +111,59 @@ func (s *Server) tellArrivals(ctx context.Context, told map[string]bool) error {
 	return nil
 }
 
+// tellSupplements queues a message to the secretariat for each
+// supplement received (收到补正材料): the reference, 补正 n, when, the
+// items it brought and the console's link to the case; never an identity.
+// One listing of supplements/ per pass; a supplement's record is read once
+// per process (told). Its ID names the supplement, so that replicas queue
+// it once. Supplements stored longer ago than arrivalHorizon are taken as
+// told about.
+func (s *Server) tellSupplements(ctx context.Context, told map[string]bool) error {
+	infos, err := s.archive.Store().List(ctx, "supplements/")
+	if err != nil {
+		return fmt.Errorf("list supplements: %w", err)
+	}
+	now := s.now()
+	for _, in := range infos {
+		of, own, ok := submission.SupplementOf(in.Key)
+		if !ok {
+			continue
+		}
+		id := "supplement-" + own
+		if told[id] {
+			continue
+		}
+		if now.Sub(in.Modified) > arrivalHorizon {
+			told[id] = true
+			continue
+		}
+		c, err := s.archive.Case(ctx, of)
+		if err != nil {
+			s.log.Warn("supplement mail not queued: case not read", "reference", of, "supplement", own, "err", err)
+			continue
+		}
+		n := c.SupplementNumber(own)
+		if n == 0 {
+			s.log.Warn("supplement mail not queued: supplement not read with its case", "reference", of, "supplement", own)
+			continue
+		}
+		sup := c.Supplements[n-1]
+		sum := summarize(c.Manifest)
+		moved := ""
+		if c.Current.Code == submission.StageCorrected {
+			moved = "\n  当前阶段：" + c.Current.Label
+		}
+		body := fmt.Sprintf("收到一份补正材料：\n\n  受理编号：%s（%s）\n  单位：%s\n  补正：%s（答复第 %d 号办理记录的补正告知）\n  收到时间：%s\n  补正的项目：%s%s\n\n请登录秘书处工作台查看：%s\n",
+			c.Manifest.Reference, sum.KindLabel, sum.Org, archive.OriginLabel(n), sup.Notice, sup.ReceivedAt.In(s.loc).Format("2006年1月2日 15:04"),
+			suppliedItems(c.Manifest.Kind, sup), moved, s.caseLink(c.Manifest.Reference))
+		if err := s.toStaff(ctx, id, fmt.Sprintf("【县长质量奖】收到补正材料 %s（%s）", c.Manifest.Reference, archive.OriginLabel(n)), body); err != nil {
+			return err
+		}
+		told[id] = true
+	}
+	return nil
+}
+
 // toStaff queues one message to each of the secretariat's addresses.
 func (s *Server) toStaff(ctx context.Context, id, subject, body string) error {
 	for i, to := range s.cfg.NotifyTo {
@@ -121,4 +181,9 @@ func (s *Server) consoleLink() string {
 		return s.cfg.URL
 	}
 	return "http://" + s.cfg.Addr + Prefix
+}
+
+// caseLink is the console's page of the case ref.
+func (s *Server) caseLink(ref string) string {
+	return strings.TrimSuffix(s.consoleLink(), "/") + "/cases/" + ref
 }

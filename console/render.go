@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"net/url"
+	"path"
 	"strings"
 	"time"
 
@@ -15,15 +16,18 @@ import (
 	"github.com/zhongmou/award/submission"
 )
 
-//go:embed templates/*.html static/console.css
+//go:embed templates/*.html templates/print/*.html static/console.css static/print.css
 var assets embed.FS
 
 // pages are the console's templates: templates/layout.html around one page
 // template each. A page template defines "content"; it is given a page
-// value whose Data is the handler's own view.
+// value whose Data is the handler's own view. The templates under
+// templates/print/ are documents to print (the 补正告知书): whole pages of
+// their own, without the console's layout, named "print/<file>".
 type pages struct {
-	byName map[string]*template.Template
-	css    []byte
+	byName   map[string]*template.Template
+	css      []byte
+	printCSS []byte
 }
 
 // page is what every template is given.
@@ -61,6 +65,7 @@ func loadPages(loc *time.Location) (*pages, error) {
 		"size":    submission.FileSize,
 		"query":   func(v url.Values) string { return v.Encode() },
 		"add":     func(a, b int) int { return a + b },
+		"cnDate":  func(t time.Time) string { return cnDate(t, loc) },
 	}
 	p := &pages{byName: map[string]*template.Template{}}
 	names, err := fs.Glob(assets, "templates/*.html")
@@ -78,10 +83,34 @@ func loadPages(loc *time.Location) (*pages, error) {
 		}
 		p.byName[name] = t
 	}
+	prints, err := fs.Glob(assets, "templates/print/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range prints {
+		name := strings.TrimPrefix(n, "templates/")
+		t, err := template.New(path.Base(n)).Funcs(funcs).ParseFS(assets, n)
+		if err != nil {
+			return nil, fmt.Errorf("console templates: %w", err)
+		}
+		p.byName[name] = t
+	}
 	if p.css, err = assets.ReadFile("static/console.css"); err != nil {
 		return nil, err
 	}
+	if p.printCSS, err = assets.ReadFile("static/print.css"); err != nil {
+		return nil, err
+	}
 	return p, nil
+}
+
+// cnDate writes the day of t in loc as people read it: 2026年12月1日.
+func cnDate(t time.Time, loc *time.Location) string {
+	if t.IsZero() {
+		return ""
+	}
+	t = t.In(loc)
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
 // render writes the page name with data, or a plain 500 when the template
@@ -110,8 +139,14 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, me *who, status 
 	}
 }
 
-// stylesheet serves the console's one stylesheet.
+// stylesheet serves the console's stylesheet.
 func (s *Server) stylesheet(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "text/css; charset=utf-8")
 	w.Write(s.pages.css)
+}
+
+// printStylesheet serves the stylesheet of the documents to print (A4).
+func (s *Server) printStylesheet(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "text/css; charset=utf-8")
+	w.Write(s.pages.printCSS)
 }

@@ -25,6 +25,8 @@ func routes(ref string) []route {
 		{"POST", "/staff/cases/" + ref + "/events"}, {"POST", "/staff/cases/" + ref + "/assignees"},
 		{"GET", "/staff/cases/" + ref + "/files/1"}, {"GET", "/staff/export"}, {"POST", "/staff/export"},
 		{"GET", "/staff/audit"}, {"GET", "/staff/password"}, {"POST", "/staff/password"}, {"POST", "/staff/logout"},
+		{"POST", "/staff/cases/" + ref + "/corrections"}, {"GET", "/staff/cases/" + ref + "/corrections/1"},
+		{"POST", "/staff/cases/" + ref + "/corrections/1/extension"}, {"POST", "/staff/cases/" + ref + "/receipt"},
 	}
 }
 

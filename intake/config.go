@@ -28,12 +28,18 @@ type Config struct {
 	Limits Limits `yaml:"limits"`
 	// Secretariat names who processes the data, for the privacy notice.
 	Secretariat string `yaml:"secretariat"`
+	// Contact is whom a submitter is told to call (a closed supplement
+	// window, a lost receipt link on the progress page), e.g.
+	// "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局），联系电话
+	// 0371-62196035" (env AWARD_CONTACT). Empty: the Secretariat.
+	Contact string `yaml:"contact"`
 	// SiteTitle is shown in the intake's pages.
 	SiteTitle string `yaml:"siteTitle"`
 	// BasePath is the site's base path, for links back to it.
 	BasePath string `yaml:"basePath"`
-	// RateLimits are the per-client budgets of posts and receipt lookups
-	// (env AWARD_RATE_SUBMIT, AWARD_RATE_RECEIPT; see RateLimits).
+	// RateLimits are the per-client budgets of posts, receipt lookups and
+	// progress lookups (env AWARD_RATE_SUBMIT, AWARD_RATE_RECEIPT,
+	// AWARD_RATE_PROGRESS; see RateLimits).
 	RateLimits RateLimits `yaml:"rateLimits"`
 	// TrustProxy makes the intake take the client's address from X-Real-IP
 	// (or X-Forwarded-For) and the request id from X-Request-ID, as set by
@@ -89,9 +95,10 @@ func DefaultConfig() Config {
 		Townships:        "townships.yaml",
 		TimeZone:         "Asia/Shanghai",
 		Secretariat:      "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
+		Contact:          "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
 		SiteTitle:        "中牟县县长质量奖",
 		BasePath:         "/",
-		RateLimits:       RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20"},
+		RateLimits:       RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20", Progress: "10/1m,5"},
 		CSRFMaxAge:       12 * time.Hour,
 		StallTimeout:     60 * time.Second,
 		Connections:      DefaultConnections(),
@@ -141,6 +148,8 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	env.Str("AWARD_TOWNSHIPS", &c.Townships)
 	env.Str("AWARD_RATE_SUBMIT", &c.RateLimits.Submit)
 	env.Str("AWARD_RATE_RECEIPT", &c.RateLimits.Receipt)
+	env.Str("AWARD_RATE_PROGRESS", &c.RateLimits.Progress)
+	env.Str("AWARD_CONTACT", &c.Contact)
 	env.Int("AWARD_RATE_MAX_CLIENTS", &c.RateLimits.MaxClients, 1, "a positive number")
 	env.Flag("AWARD_TRUST_PROXY", &c.TrustProxy)
 	env.Str("AWARD_PUBLIC_ORIGIN", &c.PublicOrigin)
@@ -165,7 +174,8 @@ func (c *Config) check() error {
 	if l.MaxFileBytes < 1 || l.MaxRequestBytes < l.MaxFileBytes || l.MaxFiles < 1 || l.StatementMin < 1 || l.StatementMax < l.StatementMin {
 		return fmt.Errorf("intake config: limits out of order: %+v", l)
 	}
-	for name, v := range map[string]string{"rateLimits.submit (AWARD_RATE_SUBMIT)": c.RateLimits.Submit, "rateLimits.receipt (AWARD_RATE_RECEIPT)": c.RateLimits.Receipt} {
+	for name, v := range map[string]string{"rateLimits.submit (AWARD_RATE_SUBMIT)": c.RateLimits.Submit, "rateLimits.receipt (AWARD_RATE_RECEIPT)": c.RateLimits.Receipt,
+		"rateLimits.progress (AWARD_RATE_PROGRESS)": c.RateLimits.Progress} {
 		if _, err := parseRate(v); err != nil {
 			return fmt.Errorf("intake config: %s: %w", name, err)
 		}

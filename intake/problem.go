@@ -3,13 +3,16 @@ package intake
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/budget"
 	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
 )
 
 // problem is a request the intake turns down, said for the person: message
@@ -17,7 +20,7 @@ import (
 // place rejections become HTTP answers (see respondProblem).
 type problem struct {
 	Status  int
-	Code    string            // stable, for programs: invalid, not_found, window_closed, too_large, unsupported_type, rate_limited, unavailable, internal
+	Code    string            // stable, for programs: invalid, not_found, window_closed, too_large, unsupported_type, rate_limited, forbidden, ineligible, unavailable, internal
 	Message string            // for people
 	Fields  map[string]string // field → what is wrong with it
 	// RetryAfter, when positive, is sent as the Retry-After header (seconds).
@@ -81,6 +84,70 @@ func asProblem(log *slog.Logger, err error) *problem {
 	}
 	log.Error("internal failure", "err", err)
 	return errInternal
+}
+
+// contact is whom the person is told to call (Config.Contact, else the
+// secretariat).
+func (s *Server) contact() string {
+	if c := strings.TrimSpace(s.cfg.Contact); c != "" {
+		return c
+	}
+	return s.cfg.Secretariat
+}
+
+// noticeClosedWhy says, for the submitter, why case c takes no supplement
+// at t: it has no notice, its handling has moved on, or the deadline has
+// passed; "" when it takes one.
+func (s *Server) noticeClosedWhy(c *archive.Case, t time.Time) string {
+	n, err := c.AcceptsSupplement(t, s.loc)
+	switch {
+	case err == nil:
+		return ""
+	case n == nil:
+		return "本件没有补正告知，不接收补正材料。"
+	case c.Current.Code != submission.StageCorrection && c.Current.Code != submission.StageCorrected:
+		return fmt.Sprintf("本件的办理已进入“%s”阶段，补正已经结束，不再接收补正材料。", c.Status().Stage.Label)
+	default:
+		return "补正期限已于" + archive.ChineseDate(n.Due()) + "届满（截至当日24时），不再接收补正材料。"
+	}
+}
+
+// noticeProblem is the one place the archive's refusals of a supplement
+// become answers: err comes from Case.AcceptsSupplement or
+// Upload.CommitSupplement, c is the case as stored now (nil when it could
+// not be read), at the moment the supplement counts as received, late
+// whether its upload began while the notice was still open.
+//
+//   - archive.ErrNoticeClosed: 403 window_closed, saying why (no notice,
+//     handling moved on, deadline passed — for a late upload with the rule
+//     that its last part decides — or the notice replaced meanwhile) and
+//     whom to call (Config.Contact).
+//   - archive.ErrNotInNotice: 400 invalid, naming the item.
+//
+// Anything else is asProblem's.
+func (s *Server) noticeProblem(c *archive.Case, at time.Time, late bool, err error) *problem {
+	switch {
+	case errors.Is(err, archive.ErrNotInNotice):
+		return &problem{Status: http.StatusBadRequest, Code: "invalid",
+			Message: err.Error() + "。本次提交没有保存任何内容。请只提交本页补正告知中列明的材料和内容。"}
+	case !errors.Is(err, archive.ErrNoticeClosed):
+		return asProblem(s.log, err)
+	}
+	why := err.Error() + "。"
+	deadline := false
+	if c != nil {
+		if why = s.noticeClosedWhy(c, at); why == "" {
+			why = "补正告知在您提交期间已更新，请按本页最新的补正告知重新提交。"
+		}
+		n := c.Notice()
+		deadline = n != nil && !at.Before(n.Ends(s.loc)) &&
+			(c.Current.Code == submission.StageCorrection || c.Current.Code == submission.StageCorrected)
+	}
+	call := "如有疑问，请联系" + s.contact() + "。"
+	if late && deadline {
+		return lateProblem(&problem{Status: http.StatusForbidden, Code: "window_closed", Message: why + call}, "补正期限")
+	}
+	return &problem{Status: http.StatusForbidden, Code: "window_closed", Message: why + "本次提交没有保存任何内容。" + call}
 }
 
 // wantsJSON reports whether the client asked for JSON rather than a page.

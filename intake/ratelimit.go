@@ -29,6 +29,11 @@ type RateLimits struct {
 	// Receipt bounds receipt lookups; env AWARD_RATE_RECEIPT. Default
 	// "60/1m,20".
 	Receipt string `yaml:"receipt"`
+	// Progress bounds progress lookups by reference and code (GET
+	// /api/progress), a budget of its own, tighter than receipts', since
+	// a lookup is a guess at a code; env AWARD_RATE_PROGRESS. Default
+	// "10/1m,5".
+	Progress string `yaml:"progress"`
 	// MaxClients bounds how many clients each budget remembers (env
 	// AWARD_RATE_MAX_CLIENTS); past it the least recently seen is
 	// forgotten. Default 50000.
@@ -193,8 +198,11 @@ func (s *Server) rateLimit(set *limiterSet, kind string) func(http.Handler) http
 			secs := int(math.Ceil(wait.Seconds()))
 			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			what := "提交"
-			if kind == "receipt" {
+			switch kind {
+			case "receipt":
 				what = "查询回执"
+			case "progress":
+				what = "查询办理进度"
 			}
 			s.metrics.rejections.WithLabelValues(kind, "rate_limited").Inc()
 			s.fail(w, r, &problem{Status: http.StatusTooManyRequests, Code: "rate_limited",

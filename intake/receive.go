@@ -36,6 +36,12 @@ type fileSlot struct {
 type intakeForm struct {
 	kind  string
 	slots map[string]fileSlot
+	// begin begins the upload in the archive; nil: a new submission of
+	// kind (Archive.Begin). A supplement's is Archive.BeginSupplement.
+	begin func(ctx context.Context) (*archive.Upload, error)
+	// unlisted, when set, is the answer to a file in a field that is not
+	// one of slots; nil: the generic one.
+	unlisted func(field string) *problem
 	// early checks the text fields read before the first file, so that a
 	// closed window or an unknown candidate is refused before any file is
 	// read. It may return nil to let the upload proceed.
@@ -80,19 +86,23 @@ func (rc *received) discard() {
 	}
 }
 
-// receive begins an upload in the archive (a fresh reference), then reads
-// the multipart body part by part: text fields into values, files streamed
-// straight to storage with their SHA-256, type sniffed from content and
-// checked before any byte is stored. On any failure it discards what it
-// stored and returns the problem, with the text fields read so far when
-// there are any.
+// receive begins an upload in the archive (a fresh reference, by
+// form.begin), then reads the multipart body part by part: text fields
+// into values, files streamed straight to storage with their SHA-256, type
+// sniffed from content and checked before any byte is stored. On any
+// failure it discards what it stored and returns the problem, with the
+// text fields read so far when there are any.
 func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem) {
 	mr, headers, err := partReader(r)
 	if err != nil {
 		return nil, errNotMultipart
 	}
 	form.guard = s.formGuard(r)
-	up, err := s.archive.Begin(r.Context(), form.kind)
+	begin := form.begin
+	if begin == nil {
+		begin = func(ctx context.Context) (*archive.Upload, error) { return s.archive.Begin(ctx, form.kind) }
+	}
+	up, err := begin(r.Context())
 	if err != nil {
 		return nil, asProblem(s.log, err)
 	}
@@ -132,6 +142,9 @@ func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Read
 			continue
 		}
 		slot, ok := form.slots[name]
+		if !ok && form.unlisted != nil {
+			return form.unlisted(name)
+		}
 		if !ok {
 			return invalid(map[string]string{name: "不接受这个文件栏目，请通过网页表单提交。"})
 		}

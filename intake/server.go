@@ -9,6 +9,10 @@
 //	GET  /api/applications/new      the application form (call in the query)
 //	POST /api/applications          multipart/form-data; 201 JSON or 303 to the receipt
 //	GET  /api/receipts/{reference}  the receipt; needs ?token=
+//	POST /api/receipts/{reference}/supplements
+//	                                a supplement to the receipt's notice (?token=);
+//	                                multipart/form-data; 201 JSON or 303 to the receipt
+//	GET  /api/progress              the stage only, by reference and creditCode or idTail
 //	GET  /healthz, /readyz          liveness; readiness (storage and windows manifest)
 //	GET  /metrics                   Prometheus metrics
 package intake
@@ -59,6 +63,8 @@ type Server struct {
 	csrfKey   []byte
 	submitLim *limiterSet
 	lookupLim *limiterSet
+	// progressLim bounds progress lookups (RateLimits.Progress).
+	progressLim *limiterSet
 	// formText bounds the text fields all requests hold at once.
 	formText *budget.Pool
 }
@@ -122,6 +128,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("intake: rateLimits.receipt: %w", err)
 	}
 	s.submitLim, s.lookupLim = newLimiterSet(submit, time.Now, cfg.RateLimits.MaxClients), newLimiterSet(lookup, time.Now, cfg.RateLimits.MaxClients)
+	progress, err := parseRate(cfg.RateLimits.Progress)
+	if err != nil {
+		return nil, fmt.Errorf("intake: rateLimits.progress: %w", err)
+	}
+	s.progressLim = newLimiterSet(progress, time.Now, cfg.RateLimits.MaxClients)
 	mem := cfg.Memory
 	if mem.FormText <= 0 || mem.Wait <= 0 {
 		mem = DefaultMemory()
@@ -153,6 +164,8 @@ func (s *Server) routes() {
 	api.HandleFunc("/applications/new", s.applicationNew).Methods(http.MethodGet, http.MethodHead).Name("application-form")
 	api.Handle("/applications", post(submission.KindApplication, s.cfg.Limits.ApplicationMaxRequestBytes, s.applicationCreate)).Methods(http.MethodPost).Name("application-create")
 	api.Handle("/receipts/{reference}", s.rateLimit(s.lookupLim, "receipt")(http.HandlerFunc(s.receiptShow))).Methods(http.MethodGet, http.MethodHead).Name("receipt")
+	api.Handle("/receipts/{reference}/supplements", post(submission.KindSupplement, max(s.cfg.Limits.ApplicationMaxRequestBytes, s.cfg.Limits.MaxRequestBytes), s.supplementCreate)).Methods(http.MethodPost).Name("supplement-create")
+	api.Handle("/progress", s.rateLimit(s.progressLim, "progress")(http.HandlerFunc(s.progressShow))).Methods(http.MethodGet, http.MethodHead).Name("progress")
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &problem{Status: http.StatusNotFound, Code: "not_found", Message: "没有这个地址。请从网站页面进入。"}, nil)
 	})

@@ -8,10 +8,10 @@ import (
 )
 
 // submitKind is what one kind of submission (an objection, an
-// application) tells the one submit path both create handlers share: what
-// the body may carry and what is checked early, how the form is read, how
-// the whole submission is checked, how the form is shown again, and what
-// the answer adds. F is the kind's typed form.
+// application, a supplement) tells the one submit path the create handlers
+// share: what the body may carry and what is checked early, how the form
+// is read, how the whole submission is checked, how the form is shown
+// again, and what the answer adds. F is the kind's typed form.
 type submitKind[F any] struct {
 	form     intakeForm // kind, file slots, the early check
 	maxBytes int64      // the whole request
@@ -27,12 +27,17 @@ type submitKind[F any] struct {
 	view func(F) formView
 	// answer is the 201 body, from the shared part.
 	answer func(base objectionResponse, m *submission.Manifest) any
+	// store, when set, commits the checked submission in place of a new
+	// submission's manifest (commit, then acknowledge with answer), and
+	// returns how to answer once it is stored: a supplement's
+	// (supplementCreate).
+	store func(rc *received, fields map[string]string) (respond func(), p *problem)
 }
 
 // submit receives one submission of kind k: the body read part by part
-// into the archive, the whole checked, then committed (manifest last) and
-// acknowledged; or, on any refusal, everything stored discarded and the
-// form shown again with the person's entries.
+// into the archive, the whole checked, then committed (manifest or record
+// last) and acknowledged; or, on any refusal, everything stored discarded
+// and the form shown again with the person's entries.
 func submit[F any](s *Server, w http.ResponseWriter, r *http.Request, k submitKind[F]) {
 	r.Body = http.MaxBytesReader(w, r.Body, k.maxBytes)
 	rc, p := s.receive(r, k.form)
@@ -46,10 +51,18 @@ func submit[F any](s *Server, w http.ResponseWriter, r *http.Request, k submitKi
 	if p == nil {
 		fields, identity, p = k.finish(rc, f)
 	}
-	var m *submission.Manifest
-	var token string
-	if p == nil {
-		m, token, p = s.commit(r.Context(), rc, fields, identity)
+	var respond func()
+	switch {
+	case p == nil && k.store != nil:
+		respond, p = k.store(rc, fields)
+	case p == nil:
+		var m *submission.Manifest
+		var token string
+		if m, token, p = s.commit(r.Context(), rc, fields, identity); p == nil {
+			respond = func() {
+				s.acknowledge(w, r, m, token, func(base objectionResponse) any { return k.answer(base, m) })
+			}
+		}
 	}
 	if p != nil {
 		rc.discard()
@@ -62,7 +75,7 @@ func submit[F any](s *Server, w http.ResponseWriter, r *http.Request, k submitKi
 		return
 	}
 	s.metrics.submissions.WithLabelValues(k.form.kind).Inc()
-	s.acknowledge(w, r, m, token, func(base objectionResponse) any { return k.answer(base, m) })
+	respond()
 }
 
 // lateProblem says that a submission begun within its window was finished

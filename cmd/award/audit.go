@@ -125,8 +125,8 @@ func printAuditReport(w io.Writer, rep *ledger.Report, arep *archive.AuditReport
 	if !files {
 		fileText = "文件未重新读取（-no-files）"
 	}
-	summary := fmt.Sprintf("核验完毕：账本 %d 条，受理记录 %d 份（另有按保存期限删除的 %d 份），%s，办理状态 %d 条；",
-		rep.Entries, rep.Submissions, rep.Purged, fileText, rep.Statuses)
+	summary := fmt.Sprintf("核验完毕：账本 %d 条，受理记录 %d 份（另有按保存期限删除的 %d 份），补正材料 %d 份，%s，办理状态 %d 条；",
+		rep.Entries, rep.Submissions, rep.Purged, rep.Supplements, fileText, rep.Statuses)
 	if len(rep.Findings) == 0 {
 		summary += "未发现问题。"
 	} else {

@@ -22,7 +22,17 @@ func realSite(t *testing.T) string { return realSiteAt(t, "2026-11-25T10:00:00+0
 // extra serve flags, such as -future for a moment before some pages' dates).
 func realSiteAt(t *testing.T, now string, extra ...string) string {
 	t.Helper()
-	dir := t.TempDir()
+	url, stop := startSite(t, t.TempDir(), now, extra...)
+	t.Cleanup(stop)
+	return url
+}
+
+// startSite runs award serve over the real content with its data, keys and
+// output under dir and its clock fixed at now, and returns its address and
+// a function that stops it (and waits). Two runs over one dir share the
+// store: a test can move the clock by stopping one and starting another.
+func startSite(t *testing.T, dir, now string, extra ...string) (string, func()) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -40,21 +50,22 @@ func realSiteAt(t *testing.T, now string, extra ...string) string {
 			"-intake-config", filepath.Join(dir, "none.yaml"), "-addr", addr, "-staff-addr", "127.0.0.1:0", "-no-watch", "-now", now}, extra...)
 		done <- runServe(ctx, args, io.Discard, io.Discard)
 	}()
-	t.Cleanup(func() {
+	stop := func() {
 		cancel()
 		select {
 		case <-done:
 		case <-time.After(10 * time.Second):
 			t.Error("serve did not stop")
 		}
-	})
+	}
 	url := "http://" + addr + "/"
 	for deadline := time.Now().Add(20 * time.Second); ; {
 		if resp, err := http.Get(url); err == nil {
 			resp.Body.Close()
-			return url
+			return url, stop
 		}
 		if time.Now().After(deadline) {
+			stop()
 			t.Fatal("serve did not come up")
 		}
 		time.Sleep(50 * time.Millisecond)

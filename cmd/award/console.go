@@ -38,6 +38,9 @@ func loadServiceConfig(file string) (serviceConfig, error) {
 		return serviceConfig{}, err
 	}
 	cfg.Staff.TrustProxy = cfg.Staff.TrustProxy || cfg.TrustProxy
+	if cfg.Staff.Contact == "" {
+		cfg.Staff.Contact = cfg.Contact // one contact, the intake's, unless staff: sets its own
+	}
 	if err := cfg.SMTP.ApplyEnv(os.Getenv); err != nil {
 		return serviceConfig{}, err
 	}
@@ -76,8 +79,13 @@ func startConsole(ctx context.Context, cfg serviceConfig, arch *archive.Archive,
 			return "", nil, fmt.Errorf("register mail metrics: %w", err)
 		}
 	}
+	cal, err := loadCalendar(cfg.Holidays)
+	if err != nil {
+		ln.Close()
+		return "", nil, err
+	}
 	srv, err := console.New(cfg.Staff, console.Deps{Archive: arch, Staff: staff.NewDirectory(arch.Store(), arch.Sealer(), now),
-		Outbox: outbox, Log: log, Now: now, Townships: mustTownships(cfg.Townships, log)})
+		Outbox: outbox, Log: log, Now: now, Townships: mustTownships(cfg.Townships, log), Calendar: cal})
 	if err != nil {
 		ln.Close()
 		return "", nil, err

@@ -115,6 +115,10 @@ func printExportReport(w io.Writer, rep *export.Report, sealer *submission.Seale
 	}
 	fmt.Fprintf(w, "导出 %d 份%s，文件 %d 个，校验不一致 %d 个，汇总表 %s\n",
 		len(rep.Submissions), byKind, rep.Files, len(rep.Mismatches), summary)
+	if rep.Supplements > 0 {
+		fmt.Fprintf(w, "其中补正材料 %d 次，文件 %d 个，存放在各件文件夹的“补正1”“补正2”……中；现行材料及每个文件的来源（原件/补正 n）和日期见各件的 %s 和汇总表“材料来源”列。\n",
+			rep.Supplements, rep.SupplementFiles, export.MaterialsName)
+	}
 	for _, m := range rep.Mismatches {
 		fmt.Fprintf(w, "  校验不一致：%s\n", m)
 	}

@@ -43,6 +43,7 @@ func TestNginxStaff(t *testing.T) {
 	t.Setenv("AWARD_DATA_DIR", filepath.Join(dir, "data"))
 	t.Setenv("AWARD_IDENTITY_KEY_FILE", filepath.Join(dir, "keys", "identity.key"))
 	t.Setenv("AWARD_TOWNSHIPS", "../../townships.yaml")
+	t.Setenv("AWARD_HOLIDAYS", "../../holidays.yaml")
 	t.Setenv("AWARD_TRUST_PROXY", "1")
 	scfg, err := loadServiceConfig(filepath.Join(dir, "none.yaml"))
 	if err != nil {

@@ -76,9 +76,18 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if scfg.Staff.PublicURL == "" {
 		scfg.Staff.PublicURL = local.BaseURL // receipt links in mail point here
 	}
+	scfg.Holidays = f.holidays // the intake's and the console's calendar
+	if scfg.Contact == intake.DefaultConfig().Contact && local.Footer.Phone != "" {
+		// Unset: the secretariat as the site's footer names it.
+		who := local.Footer.Sponsor
+		if who == "" {
+			who = scfg.Contact
+		}
+		scfg.Contact = who + "，联系电话 " + local.Footer.Phone
+		scfg.Staff.Contact = scfg.Contact
+	}
 	icfg := scfg.Config
 	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
-	icfg.Holidays = f.holidays
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
 	in, arch, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true, dev.now)
 	if err != nil {

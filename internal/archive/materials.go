@@ -31,8 +31,9 @@ func OriginLabel(origin int) string {
 }
 
 // Materials are every file of the case, the original's first, then each
-// supplement's in the order received; a file whose slot a later
-// supplement filled again is marked Superseded. The current materials are
+// supplement's in the order received. In an application, a file whose
+// slot a later supplement filled again is marked Superseded; an
+// objection's evidence only grows. The current materials are
 // those not superseded (CurrentMaterials).
 func (c *Case) Materials() []Material {
 	var out []Material
@@ -43,6 +44,9 @@ func (c *Case) Materials() []Material {
 		for _, f := range s.Files {
 			out = append(out, Material{File: f, Origin: i + 1, Supplement: s.Reference, ReceivedAt: s.ReceivedAt})
 		}
+	}
+	if c.Manifest.Kind == submission.KindObjection {
+		return out // more evidence (补充证据) adds to the evidence; it replaces none
 	}
 	latest := map[string]int{} // slot: the latest origin with files for it
 	for _, m := range out {

@@ -252,6 +252,10 @@ func (e *exporter) applicationColumns() []column {
 		{"电话", 16, func(it *item) any { return identityField(it, "phone") }},
 		{"邮箱", 24, func(it *item) any { return identityField(it, "email") }},
 		{"校验结果", 30, func(it *item) any { return checkText(it) }},
+		// The supplements' (补正) columns, after the original's.
+		{"材料来源", 44, func(it *item) any { return e.materialsText(it) }},
+		{"更正内容", 36, func(it *item) any { return e.correctionsText(it) }},
+		{"补正记录", 60, func(it *item) any { return e.supplementsText(it) }},
 	}...)
 }
 
@@ -323,6 +327,12 @@ const (
 // the 小巨人 answer) does not require — or 未提交 for one it needed. Files
 // of fields that are no slot follow, with their counts.
 func slotsText(f submission.ApplicationFields, files []submission.File) string {
+	return slotLines(f, files, func(_ string, n int) string { return fmt.Sprintf("%d 份", n) })
+}
+
+// slotLines lists the slots as slotsText does, describing a slot or other
+// field with n > 0 files by describe(field, n).
+func slotLines(f submission.ApplicationFields, files []submission.File, describe func(field string, n int) string) string {
 	count := map[string]int{}
 	var others []string
 	for _, file := range files {
@@ -341,7 +351,7 @@ func slotsText(f submission.ApplicationFields, files []submission.File) string {
 		var v string
 		switch n := count[sl.Name]; {
 		case n > 0:
-			v = fmt.Sprintf("%d 份", n)
+			v = describe(sl.Name, n)
 		case optional[sl.Name] || !sl.RequiredFor(littleGiant):
 			v = textNotApplicable
 		default:
@@ -351,7 +361,7 @@ func slotsText(f submission.ApplicationFields, files []submission.File) string {
 	}
 	slices.Sort(others)
 	for _, name := range others {
-		lines = append(lines, fmt.Sprintf("%s：%d 份", name, count[name]))
+		lines = append(lines, name+"："+describe(name, count[name]))
 	}
 	return strings.Join(lines, "\n")
 }

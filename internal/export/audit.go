@@ -25,11 +25,14 @@ type Audit struct {
 	Operator string       `json:"operator"`
 	Options  AuditOptions `json:"options"`
 	// Count is the number of submissions exported; References are theirs.
-	Count      int             `json:"count"`
-	References []string        `json:"references"`
-	Files      int             `json:"files"`
-	Identities int             `json:"identities"` // identities decrypted
-	Mismatches []AuditMismatch `json:"mismatches"`
+	Count      int      `json:"count"`
+	References []string `json:"references"`
+	Files      int      `json:"files"`
+	// Supplements is the number of supplement records exported
+	// (Report.Supplements); their files are counted in Files.
+	Supplements int             `json:"supplements,omitempty"`
+	Identities  int             `json:"identities"` // identities decrypted
+	Mismatches  []AuditMismatch `json:"mismatches"`
 	// IdentityErrors are the references whose identity did not decrypt.
 	IdentityErrors []string `json:"identityErrors,omitempty"`
 	// Findings are those of the record's verification (Report.Findings).
@@ -80,7 +83,7 @@ func (e *exporter) writeAudit(ctx context.Context, runErr error) error {
 		Time: e.o.Now().UTC(), Operator: e.o.Operator,
 		Options: AuditOptions{Kind: e.o.Kind, Publicity: e.o.Publicity, Call: e.o.Call, Out: e.out, Decrypt: e.o.Sealer != nil, Force: e.o.Force,
 			ZIP: e.zip, Reason: e.o.Reason},
-		Count: len(rep.Submissions), References: []string{}, Files: rep.Files, Identities: rep.Identities,
+		Count: len(rep.Submissions), References: []string{}, Files: rep.Files, Supplements: rep.Supplements, Identities: rep.Identities,
 		Mismatches: []AuditMismatch{},
 	}
 	if !e.o.From.IsZero() {

@@ -10,6 +10,11 @@
 // same files, under the same names, as one ZIP (the staff console's
 // download). Both go through one path, the exporter writing into a sink.
 //
+// A submission's supplements (补正, answers to a one-time notice) go into
+// its folder as 补正<n>/, with their records and files checked like the
+// original's, and a 材料清单.txt listing the merged materials with each
+// file's origin (原件 / 补正 n) and date; see MaterialsName.
+//
 // Objections go to objection/<date>_<reference>/. Applications are kept as
 // versions: an organisation (统一社会信用代码) may apply to a call again, each
 // time under a new reference, so they go to
@@ -35,6 +40,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
@@ -126,18 +132,25 @@ type Report struct {
 	// Submissions lists what was exported, by kind then receipt time.
 	Submissions []Exported
 	ByKind      map[string]int // number of submissions by kind
-	Files       int            // files written (missing ones not counted)
+	Files       int            // files written, supplements' included (missing ones not counted)
 	Bytes       int64          // their total size
-	Identities  int            // identities decrypted into identity.json
-	// Mismatches are the files that differ from their manifest or are
-	// missing, and manifests that cannot be read.
+	// Supplements is the number of supplement records exported with the
+	// submissions, and SupplementFiles the files of theirs written (part
+	// of Files).
+	Supplements     int
+	SupplementFiles int
+	Identities      int // identities decrypted into identity.json
+	// Mismatches are the files that differ from their manifest or
+	// supplement record or are missing, and manifests and supplement
+	// records that cannot be read.
 	Mismatches []Mismatch
 	// IdentityErrors are the submissions whose identity could not be
 	// decrypted although a Sealer was given.
 	IdentityErrors []IdentityError
 	// Findings are what the verification of the stored record found
-	// (Options.Signer): about the ledger, the submissions exported, and
-	// submissions of the kinds exported that were deleted.
+	// (Options.Signer): about the ledger, the submissions exported (their
+	// manifests, status records and supplement records), and submissions
+	// of the kinds exported that were deleted.
 	Findings []ledger.Finding
 	// Audit is the record appended to the audit log, under AuditKey.
 	Audit    Audit
@@ -149,14 +162,17 @@ type Exported struct {
 	Kind      string
 	Reference string
 	Dir       string // folder, relative to the export's root (slash-separated)
-	Files     int
+	// Files counts the files its manifest and its supplements list;
+	// Supplements its supplements (补正1/ … in Dir).
+	Files       int
+	Supplements int
 }
 
 // Mismatch is a stored file that is not what its manifest records.
 type Mismatch struct {
 	Kind      string
 	Reference string
-	File      string // for people: "02 扫描件.jpg", or "manifest.json"
+	File      string // for people: "02 扫描件.jpg", "补正1/01 推荐意见.pdf", or "manifest.json"
 	Key       string // storage key
 	Expected  string // "1234 字节，SHA-256 …"
 	Got       string // the same as found, or "文件缺失"
@@ -349,6 +365,9 @@ type exporter struct {
 	dirs map[string]bool // folder names used, lower-cased
 	subs []*item
 	apps applications
+	// supKeys are the supplement records in storage, by the reference of
+	// the submission each supplements (listSupplements).
+	supKeys map[string][]string
 }
 
 // item is one submission being exported.
@@ -364,6 +383,11 @@ type item struct {
 	identity identityResult
 	problems []string    // for 校验结果, besides the files'
 	app      *appVersion // applications: the version it is
+	// sups are its supplements, oldest first (补正 1 …), and cs the case
+	// they make with the manifest, for archive.Case.Materials and
+	// FieldCorrections.
+	sups []*supplement
+	cs   *archive.Case
 }
 
 // maxManifestBytes bounds how much of a manifest is read.
@@ -381,6 +405,9 @@ func (e *exporter) run(ctx context.Context) error {
 	if err := e.verifyRecords(ctx); err != nil {
 		return err
 	}
+	if err := e.listSupplements(ctx); err != nil {
+		return err
+	}
 	for _, it := range e.subs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("导出中断：%w", err)
@@ -388,7 +415,8 @@ func (e *exporter) run(ctx context.Context) error {
 		if err := e.exportOne(ctx, it); err != nil {
 			return err
 		}
-		e.rep.Submissions = append(e.rep.Submissions, Exported{Kind: it.kind, Reference: it.ref, Dir: it.dir, Files: len(it.files)})
+		e.rep.Submissions = append(e.rep.Submissions, Exported{Kind: it.kind, Reference: it.ref, Dir: it.dir,
+			Files: len(it.allFiles()), Supplements: len(it.sups)})
 		e.rep.ByKind[it.kind]++
 	}
 	if err := e.writeLatestNotes(); err != nil {

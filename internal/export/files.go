@@ -27,16 +27,23 @@ const (
 // file systems allow (a 100-character Chinese name is 300 bytes).
 const maxNameBytes = 200
 
-// fileResult is one file of a submission as exported.
+// fileResult is one file of a submission, or of one of its supplements,
+// as exported.
 type fileResult struct {
-	n       int // 1-based
+	n       int // 1-based, within the manifest or supplement it is listed in
 	file    submission.File
-	name    string // exported name, "" if nothing was written
+	name    string // exported name, within its folder; "" if nothing was written
 	missing bool
 	size    int64
 	sum     string
 	ok      bool
 	problem string // for 校验结果 when !ok
+	// origin is 0 for the original's files, n for the n-th supplement's;
+	// superseded marks a file a later supplement replaced (by is that
+	// supplement's n): see archive.Case.Materials.
+	origin     int
+	superseded bool
+	by         int
 }
 
 // identityState says what became of a submission's identity.
@@ -55,7 +62,8 @@ type identityResult struct {
 	raw   json.RawMessage
 }
 
-// exportOne writes one submission's folder.
+// exportOne writes one submission's folder: its manifest, identity and
+// files, and its supplements (exportSupplements).
 func (e *exporter) exportOne(ctx context.Context, it *item) error {
 	m := it.m
 	it.dir = e.folder(it)
@@ -68,16 +76,37 @@ func (e *exporter) exportOne(ctx context.Context, it *item) error {
 	if err := e.readStage(ctx, it); err != nil {
 		return err
 	}
+	if err := e.readSupplements(ctx, it); err != nil {
+		return err
+	}
 	prefix := strings.TrimSuffix(it.key, "manifest.json")
-	used := map[string]bool{"manifest.json": true, "identity.json": true}
-	for i, f := range m.Files {
+	used := map[string]bool{"manifest.json": true, "identity.json": true, strings.ToLower(MaterialsName): true}
+	for _, s := range it.sups {
+		used[strings.ToLower(supplementDir(s.n))] = true
+	}
+	files, err := e.copyFiles(ctx, it, m.Files, prefix, it.dir, "", "受理时", used)
+	if err != nil {
+		return err
+	}
+	it.files = files
+	return e.exportSupplements(ctx, it)
+}
+
+// copyFiles copies the files of a manifest or supplement (stored under
+// prefix) into the folder dir, checking each against its recorded size and
+// SHA-256 and recording what differs as a mismatch of it. labelPrefix
+// starts the files' names for people ("补正1/"), and when says when
+// they were recorded ("受理时"); used holds the names taken in dir.
+func (e *exporter) copyFiles(ctx context.Context, it *item, files []submission.File, prefix, dir, labelPrefix, when string, used map[string]bool) ([]fileResult, error) {
+	out := make([]fileResult, 0, len(files))
+	for i, f := range files {
 		r := fileResult{n: i + 1, file: f}
-		label := fmt.Sprintf("%02d %s", r.n, submission.SanitizeFileName(f.Name))
+		label := labelPrefix + fmt.Sprintf("%02d %s", r.n, submission.SanitizeFileName(f.Name))
 		expected := sizeAndSum(f.Size, strings.ToLower(f.SHA256))
 		if !strings.HasPrefix(f.Key, prefix) || storage.ValidKey(f.Key) != nil {
 			r.problem = label + " 存储位置不属于本件"
 			e.mismatch(it, label, f.Key, expected, "存储位置 "+f.Key+" 不属于本件，未导出")
-			it.files = append(it.files, r)
+			out = append(out, r)
 			continue
 		}
 		slot := f.Field
@@ -85,27 +114,27 @@ func (e *exporter) exportOne(ctx context.Context, it *item) error {
 			slot = submission.SlotLabel(f.Field)
 		}
 		name := uniqueName(fileName(r.n, slot, f.Name), used)
-		size, sum, err := e.copyFile(ctx, f.Key, it.dir+"/"+name)
+		size, sum, err := e.copyFile(ctx, f.Key, dir+"/"+name)
 		switch {
 		case errors.Is(err, storage.ErrNotFound):
 			r.missing = true
 			r.problem = label + " 文件缺失"
 			e.mismatch(it, label, f.Key, expected, "文件缺失")
 		case err != nil:
-			return err
+			return nil, err
 		default:
 			r.name, r.size, r.sum = name, size, sum
 			e.rep.Files++
 			e.rep.Bytes += size
 			r.ok = size == f.Size && strings.EqualFold(sum, f.SHA256)
 			if !r.ok {
-				r.problem = label + " 与受理时不符（" + sizeAndSum(size, sum) + "）"
+				r.problem = label + " 与" + when + "不符（" + sizeAndSum(size, sum) + "）"
 				e.mismatch(it, label, f.Key, expected, sizeAndSum(size, sum))
 			}
 		}
-		it.files = append(it.files, r)
+		out = append(out, r)
 	}
-	return nil
+	return out, nil
 }
 
 // folder returns the submission's folder, unique among those of this

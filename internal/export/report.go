@@ -39,6 +39,17 @@ func (e *exporter) reportText() string {
 		parts = append(parts, fmt.Sprintf("%s %d 份", kindName(kind), rep.ByKind[kind]))
 	}
 	line("导出 %d 份（%s），文件 %d 个，共 %s。", len(rep.Submissions), strings.Join(parts, "，"), rep.Files, submission.FileSize(rep.Bytes))
+	if rep.Supplements > 0 {
+		with := 0
+		for _, s := range rep.Submissions {
+			if s.Supplements > 0 {
+				with++
+			}
+		}
+		line("其中补正材料：%d 件有补正，共补正 %d 次，文件 %d 个，存放在各件文件夹的“补正1”“补正2”……中（含各次的补正记录 manifest.json）；"+
+			"原件与补正合并后的现行材料及每个文件的来源（原件/补正 n）和日期，见各件文件夹中的 %s 和汇总表“材料来源”列，被替换的材料照原样导出并注明“已被补正 n 替换”。",
+			with, rep.Supplements, rep.SupplementFiles, MaterialsName)
+	}
 
 	switch {
 	case o.Sealer == nil:
@@ -50,9 +61,12 @@ func (e *exporter) reportText() string {
 		line("  身份信息无法解密：%s（%s）", ie.Reference, ie.Reason)
 	}
 
-	if len(rep.Mismatches) == 0 {
+	switch {
+	case len(rep.Mismatches) == 0 && rep.Supplements > 0:
+		line("文件校验：全部文件（含补正材料 %d 个）与受理或收到时记录的大小和 SHA-256 一致。", rep.SupplementFiles)
+	case len(rep.Mismatches) == 0:
 		line("文件校验：全部文件与受理时记录的大小和 SHA-256 一致。")
-	} else {
+	default:
 		line("文件校验：不一致 %d 处（其余内容已导出）：", len(rep.Mismatches))
 		for _, m := range rep.Mismatches {
 			line("  %s", m)
@@ -62,6 +76,8 @@ func (e *exporter) reportText() string {
 	switch {
 	case o.Signer == nil:
 		line("防篡改核验：未进行（未提供记录密钥）。")
+	case len(rep.Findings) == 0 && rep.Supplements > 0:
+		line("防篡改核验：导出的受理记录和账本未发现问题，补正记录的校验码均有效。")
 	case len(rep.Findings) == 0:
 		line("防篡改核验：导出的受理记录和账本未发现问题。")
 	default:

@@ -71,6 +71,9 @@ func (e *exporter) objectionColumns() []column {
 		{"文件数", 8, func(it *item) any { return len(it.m.Files) }},
 		{"文件（名称、大小、SHA-256）", 70, func(it *item) any { return filesText(it, false) }},
 		{"校验结果", 30, func(it *item) any { return checkText(it) }},
+		// The supplements' (补充证据) columns, after the original's.
+		{"材料来源", 40, func(it *item) any { return e.materialsText(it) }},
+		{"补正记录", 60, func(it *item) any { return e.supplementsText(it) }},
 	}...)
 }
 
@@ -507,7 +510,9 @@ func identityText(it *item) any {
 	return strings.Join(lines, "\n")
 }
 
-// filesText lists the files, one per line: number, name, size, SHA-256.
+// filesText lists the manifest's files, one per line: number, name, size,
+// SHA-256, and for a file a supplement replaced, by which (the
+// supplements' own files are in 补正记录).
 func filesText(it *item, withField bool) string {
 	lines := make([]string, 0, len(it.m.Files))
 	for i, f := range it.m.Files {
@@ -516,6 +521,9 @@ func filesText(it *item, withField bool) string {
 			line += "[" + f.Field + "] "
 		}
 		line += submission.SanitizeFileName(f.Name) + "，" + submission.FileSize(f.Size) + "，SHA-256 " + strings.ToLower(f.SHA256)
+		if i < len(it.files) {
+			line += replacedNote(it.files[i])
+		}
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
@@ -524,7 +532,7 @@ func filesText(it *item, withField bool) string {
 // checkText is the 校验结果 cell: 一致, or 不一致 with what differs.
 func checkText(it *item) string {
 	problems := slices.Clone(it.problems)
-	for _, r := range it.files {
+	for _, r := range it.allFiles() {
 		if r.problem != "" {
 			problems = append(problems, r.problem)
 		}

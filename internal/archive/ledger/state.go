@@ -81,7 +81,7 @@ func newState(entries []walked, findings int) *State {
 		}
 		e := w.entry
 		switch e.Kind {
-		case KindCommit, KindStatus:
+		case KindCommit, KindStatus, KindSupplement:
 			if _, seen := st.Recorded[e.Key]; !seen {
 				st.Recorded[e.Key] = e
 			}

@@ -159,8 +159,8 @@ type Report struct {
 	Entries  int  // entries read
 	// Submissions are the manifests checked, Purged the submissions the
 	// ledger records as purged, Files the files re-read, Statuses the
-	// status records checked.
-	Submissions, Purged, Files, Statuses int
+	// status records checked, Supplements the supplement records checked.
+	Submissions, Purged, Files, Statuses, Supplements int
 	// FirstBroken is the first entry where the chain is broken; 0 if whole.
 	FirstBroken int64
 }
@@ -181,10 +181,11 @@ const maxRecordBytes = 16 << 20
 
 // record is a manifest or status record found in storage.
 type record struct {
-	info   storage.Info
-	status bool   // a status record, else a manifest
-	kind   string // the submission's kind (manifests)
-	ref    string // the reference, from the key
+	info       storage.Info
+	status     bool   // a status record
+	supplement bool   // a supplement record (ref: the submission it supplements); else a manifest
+	kind       string // the submission's kind (manifests)
+	ref        string // the reference, from the key
 }
 
 // records lists the manifests and status records in storage, by key.
@@ -201,7 +202,16 @@ func (l *Ledger) records(ctx context.Context) ([]record, error) {
 			}
 		}
 	}
-	infos, err := l.store.List(ctx, "status/")
+	infos, err := l.store.List(ctx, "supplements/")
+	if err != nil {
+		return nil, fmt.Errorf("列出存储中的补正材料出错：%w", err)
+	}
+	for _, info := range infos {
+		if of, _, ok := submission.SupplementOf(info.Key); ok {
+			out = append(out, record{info: info, supplement: true, ref: of})
+		}
+	}
+	infos, err = l.store.List(ctx, "status/")
 	if err != nil {
 		return nil, fmt.Errorf("列出存储中的办理状态出错：%w", err)
 	}
@@ -273,10 +283,20 @@ func (l *Ledger) Verify(ctx context.Context, o VerifyOptions) (*Report, error) {
 			rep.checkStatus(l.signer, st, r, data, err)
 			continue
 		}
+		if r.supplement {
+			rep.Supplements++
+			sup := rep.checkSupplement(l.signer, st, r, data, err)
+			if sup != nil && o.Files {
+				if err := rep.checkFiles(ctx, l.store, r, sup.Files); err != nil {
+					return nil, err
+				}
+			}
+			continue
+		}
 		rep.Submissions++
 		m := rep.checkManifest(l.signer, st, r, data, err)
 		if m != nil && o.Files {
-			if err := rep.checkFiles(ctx, l.store, r, m); err != nil {
+			if err := rep.checkFiles(ctx, l.store, r, m.Files); err != nil {
 				return nil, err
 			}
 		}
@@ -291,8 +311,11 @@ func (l *Ledger) Verify(ctx context.Context, o VerifyOptions) (*Report, error) {
 	for _, e := range gone {
 		f := Finding{Kind: SubmissionDeleted, Reference: e.Reference, Key: e.Key, Seq: e.Seq,
 			Detail: fmt.Sprintf("账本第 %d 条记载已受理，存储中没有受理记录，也没有按保存期限删除的记载", e.Seq)}
-		if e.Kind == KindStatus {
+		switch e.Kind {
+		case KindStatus:
 			f.Kind, f.Detail = StatusDeleted, fmt.Sprintf("账本第 %d 条记载了这条办理状态，存储中没有", e.Seq)
+		case KindSupplement:
+			f.Detail = fmt.Sprintf("账本第 %d 条记载了这份补正材料，存储中没有，也没有按保存期限删除的记载", e.Seq)
 		}
 		rep.Findings = append(rep.Findings, f)
 	}
@@ -431,10 +454,59 @@ func (rep *Report) checkStatus(signer *submission.Signer, st *State, r record, d
 	}
 }
 
-// checkFiles re-reads a manifest's files and compares them with it.
-func (rep *Report) checkFiles(ctx context.Context, store storage.Store, r record, m *submission.Manifest) error {
+// supplementProblems decodes a supplement record's stored bytes and says
+// what is wrong with them, nothing when they are as committed: its MAC
+// verifies, it lies where its references say, and its bytes are the ones
+// the ledger records.
+func supplementProblems(signer *submission.Signer, st *State, key string, data []byte) (*submission.Supplement, []string) {
+	var reasons []string
+	of, own, _ := submission.SupplementOf(key)
+	sup, err := submission.DecodeSupplement(data)
+	if err != nil {
+		reasons = append(reasons, "无法读取（"+err.Error()+"）")
+	} else {
+		if err := signer.Verify(sup); err != nil {
+			reasons = append(reasons, macProblem(err))
+		}
+		if sup.Of != of || sup.Reference != own {
+			reasons = append(reasons, fmt.Sprintf("记载的编号（%s 的补正 %s）与存储位置不符", sup.Of, sup.Reference))
+		}
+	}
+	if e, recorded := st.Recorded[key]; recorded && e.SHA256 != Sum(data) {
+		reasons = append(reasons, fmt.Sprintf("与账本第 %d 条记载的 SHA-256 不符", e.Seq))
+	}
+	return sup, reasons
+}
+
+// checkSupplement reports a changed or unrecorded supplement record, and
+// returns it when it could be read (to check its files).
+func (rep *Report) checkSupplement(signer *submission.Signer, st *State, r record, data []byte, readErr error) *submission.Supplement {
+	var reasons []string
+	var sup *submission.Supplement
+	if readErr != nil {
+		reasons = append(reasons, "无法读取（"+readErr.Error()+"）")
+	} else {
+		sup, reasons = supplementProblems(signer, st, r.info.Key, data)
+	}
+	e, recorded := st.Recorded[r.info.Key]
+	switch {
+	case len(reasons) > 0:
+		if !recorded && !st.PurgedRefs[r.ref] {
+			reasons = append(reasons, "账本中也没有记载")
+		}
+		rep.Findings = append(rep.Findings, Finding{Kind: ManifestChanged, Reference: r.ref, Key: r.info.Key, Seq: e.Seq, Detail: "补正材料记录：" + strings.Join(reasons, "；")})
+	case !recorded && !st.PurgedRefs[r.ref]:
+		rep.Findings = append(rep.Findings, Finding{Kind: Unrecorded, Reference: r.ref, Key: r.info.Key,
+			Detail: "补正材料记录的校验码有效，但账本中没有记载（提交时中断，或账本条目被删除；受理服务的清理任务会补记前一种）"})
+	}
+	return sup
+}
+
+// checkFiles re-reads the files a record (manifest or supplement) lists
+// and compares them with it.
+func (rep *Report) checkFiles(ctx context.Context, store storage.Store, r record, files []submission.File) error {
 	prefix := strings.TrimSuffix(r.info.Key, "manifest.json")
-	for i, f := range m.Files {
+	for i, f := range files {
 		label := fmt.Sprintf("第 %d 个文件", i+1)
 		if !strings.HasPrefix(f.Key, prefix) || storage.ValidKey(f.Key) != nil {
 			rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key, Detail: label + "的存储位置不属于本件"})
@@ -498,10 +570,14 @@ func (l *Ledger) Recover(ctx context.Context, st *State, cutoff time.Time) ([]En
 			continue
 		}
 		kind, valid := KindCommit, false
-		if r.status {
+		switch {
+		case r.status:
 			var s submission.Status
 			kind, valid = KindStatus, json.Unmarshal(data, &s) == nil && l.signer.Verify(&s) == nil && statusInPlace(r, s)
-		} else {
+		case r.supplement:
+			_, reasons := supplementProblems(l.signer, st, key, data)
+			kind, valid = KindSupplement, len(reasons) == 0
+		default:
 			_, reasons := manifestProblems(l.signer, st, key, data)
 			valid = len(reasons) == 0
 		}

@@ -25,7 +25,8 @@
       pct.textContent = p + "%（已上传 " + (e.loaded / 1048576).toFixed(1) + " MB，共 " + (e.total / 1048576).toFixed(1) + " MB）";
     });
     xhr.addEventListener("load", function () {
-      if (xhr.responseURL && xhr.responseURL.indexOf("/receipts/") >= 0) {
+      // A refused supplement answers at its own post URL: shown in place.
+      if (xhr.responseURL && xhr.responseURL.indexOf("/receipts/") >= 0 && xhr.responseURL.indexOf("/supplements") < 0) {
         window.location.assign(xhr.responseURL);
         return;
       }
