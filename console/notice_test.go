@@ -384,7 +384,7 @@ func TestReceiptReissue(t *testing.T) {
 	if !strings.Contains(page, "/staff/cases/"+m.Reference+"/receipt") {
 		t.Fatal("no reissue form")
 	}
-	resp, page := clerk.post("/staff/cases/"+m.Reference+"/receipt", url.Values{"reason": {""}, "after": {"0"}})
+	resp, _ := clerk.post("/staff/cases/"+m.Reference+"/receipt", url.Values{"reason": {""}, "after": {"0"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || e.kase(m.Reference).Seq != 0 {
 		t.Fatalf("reissue without a reason: %d", resp.StatusCode)
 	}
