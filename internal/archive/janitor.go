@@ -88,6 +88,14 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 			} else if err != nil {
 				return rep, fmt.Errorf("sweep: %w", err)
 			}
+			// A commit that finished between the look for its manifest and
+			// this claim has removed its own claim, after writing its
+			// manifest: look again before removing anything.
+			if committed, err = a.exists(ctx, rec.RecordKey()); err != nil {
+				return rep, err
+			}
+		}
+		if !committed {
 			for _, k := range rec.Keys {
 				if err := a.store.Delete(ctx, k); err != nil {
 					return rep, fmt.Errorf("sweep: %w", err)
