@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -225,5 +226,66 @@ func TestSweepAndCommitRace(t *testing.T) {
 	}
 	if infos, _ := s.List(ctx, ""); len(infos) != 0 {
 		t.Fatalf("left behind: %+v", infos)
+	}
+}
+
+// commitDuringLook is a store on which a commit runs to its end just as
+// the janitor first looks for the manifest, and the janitor is told it is
+// not there yet: the moment between its look and its claim.
+type commitDuringLook struct {
+	storage.Store
+	manifest string
+	commit   func()
+}
+
+func (s *commitDuringLook) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
+	if key == s.manifest && s.commit != nil {
+		commit := s.commit
+		s.commit = nil
+		commit()
+		return nil, storage.Info{}, fmt.Errorf("get %s: %w", key, storage.ErrNotFound)
+	}
+	return s.Store.Get(ctx, key)
+}
+
+// TestSweepAfterCommitBetweenLookAndClaim: a commit that finishes between
+// the janitor's look for its manifest and the janitor's claim (the commit
+// has removed its own claim by then) keeps its files.
+func TestSweepAfterCommitBetweenLookAndClaim(t *testing.T) {
+	dir, err := storage.NewDirStore(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	now := time.Now()
+	store := &commitDuringLook{Store: dir}
+	a := newArchive(t, store, func() time.Time { return now })
+	up, err := a.Begin(ctx, submission.KindObjection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := up.Put(ctx, strings.NewReader("%PDF evidence"), submission.TypePDF)
+	if err != nil {
+		t.Fatal(err)
+	}
+	store.manifest = submission.ManifestKey(submission.KindObjection, up.Reference())
+	store.commit = func() {
+		if _, _, err := up.Commit(ctx, archive.Commitment{Files: []submission.File{{Field: "evidence", Key: st.Key, Size: st.Size, SHA256: st.SHA256}}}); err != nil {
+			t.Errorf("commit: %v", err)
+		}
+	}
+	now = now.Add(3 * time.Hour)
+	if _, err := a.Sweep(ctx, 2*time.Hour); err != nil {
+		t.Fatal(err)
+	}
+	if store.commit != nil {
+		t.Fatal("the janitor never looked for the manifest")
+	}
+	if _, err := a.Find(ctx, up.Reference()); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := a.Ledger().Verify(ctx, ledger.VerifyOptions{Files: true})
+	if err != nil || rep.Count(ledger.FileMissing) != 0 {
+		t.Fatalf("the committed submission lost its file: %v %v", err, rep.Findings)
 	}
 }
