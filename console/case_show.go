@@ -166,7 +166,7 @@ func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, 
 	}
 	v.Extension.Days = strconv.Itoa(archive.DefaultNoticeDays)
 	for i, mt := range c.Materials() {
-		v.Files = append(v.Files, caseFile{N: i + 1, Slot: slotLabel(m.Kind, mt.Field), Name: mt.Name, Size: mt.Size, Type: mt.Type,
+		v.Files = append(v.Files, caseFile{N: i + 1, Slot: submission.SlotLabelOf(m.Kind, mt.Field), Name: mt.Name, Size: mt.Size, Type: mt.Type,
 			SHA256: mt.SHA256, Inline: inlineType(mt.Type), Origin: mt.OriginLabel(), ReceivedAt: mt.ReceivedAt, Superseded: mt.Superseded})
 	}
 	for _, fc := range c.FieldCorrections() {
@@ -248,18 +248,6 @@ func (s *Server) versions(ctx context.Context, me *who, c *caseSummary) ([]caseS
 		}
 	}
 	return out, nil
-}
-
-func slotLabel(kind, field string) string {
-	if kind == kindApplication {
-		if l := submission.SlotLabel(field); l != "" {
-			return l
-		}
-	}
-	if field == submission.EvidenceSlot {
-		return "证据材料"
-	}
-	return field
 }
 
 // inlineType reports whether a file of type t opens in the browser: PDF

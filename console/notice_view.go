@@ -127,7 +127,7 @@ func itemKind(it submission.CorrectionItem) string {
 // fields; an objection's evidence (补充证据).
 func noticeOptions(kind string) []submission.CorrectionItem {
 	if kind != kindApplication {
-		return []submission.CorrectionItem{{Slot: submission.EvidenceSlot, Label: slotLabel(kind, submission.EvidenceSlot)}}
+		return []submission.CorrectionItem{{Slot: submission.EvidenceSlot, Label: submission.SlotLabelOf(kind, submission.EvidenceSlot)}}
 	}
 	var out []submission.CorrectionItem
 	for _, sl := range submission.ApplicationSlots() {
@@ -152,7 +152,7 @@ func suppliedItems(kind string, sup *submission.Supplement) string {
 		count[f.Field]++
 	}
 	for _, sl := range slots {
-		parts = append(parts, slotLabel(kind, sl)+"（"+strconv.Itoa(count[sl])+" 个文件）")
+		parts = append(parts, submission.SlotLabelOf(kind, sl)+"（"+strconv.Itoa(count[sl])+" 个文件）")
 	}
 	for _, f := range submission.CorrectableFields() {
 		if _, ok := sup.Fields[f.Name]; ok {

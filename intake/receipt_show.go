@@ -242,7 +242,7 @@ func (s *Server) newReceiptView(c *archive.Case, token string) *receiptView {
 	for i, sup := range c.Supplements {
 		sv := supplementView{Number: i + 1, Reference: sup.Reference, ReceivedAt: sup.ReceivedAt}
 		for _, f := range sup.Files {
-			sv.Files = append(sv.Files, supplementFileView{Label: slotLabel(m.Kind, f.Field), Name: f.Name, SHA256: f.SHA256, Size: f.Size})
+			sv.Files = append(sv.Files, supplementFileView{Label: submission.SlotLabelOf(m.Kind, f.Field), Name: f.Name, SHA256: f.SHA256, Size: f.Size})
 		}
 		for _, cf := range submission.CorrectableFields() {
 			if val, ok := sup.Fields[cf.Name]; ok {
@@ -317,7 +317,7 @@ func (s *Server) newNoticeView(c *archive.Case, n *archive.Notice, token string)
 // itemLabel names a notice item that came without a label.
 func itemLabel(kind string, it submission.CorrectionItem) string {
 	if it.Slot != "" {
-		return slotLabel(kind, it.Slot)
+		return submission.SlotLabelOf(kind, it.Slot)
 	}
 	if cf, ok := submission.CorrectableFieldByName(it.Field); ok {
 		return cf.Label

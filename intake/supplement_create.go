@@ -110,7 +110,7 @@ func (s *Server) supplementCreate(w http.ResponseWriter, r *http.Request) {
 	form := intakeForm{kind: submission.KindSupplement, slots: map[string]fileSlot{},
 		begin: func(ctx context.Context) (*archive.Upload, error) { return s.archive.BeginSupplement(ctx, c.Manifest) },
 		unlisted: func(field string) *problem {
-			label := slotLabel(kind, field)
+			label := submission.SlotLabelOf(kind, field)
 			return &problem{Status: http.StatusBadRequest, Code: "invalid",
 				Message: "补正告知没有列明“" + label + "”，本次提交没有保存任何内容。请只上传本页补正告知中列明的材料。",
 				Fields:  map[string]string{field: "补正告知没有列明“" + label + "”，不能在此提交"}}
@@ -225,7 +225,7 @@ func (s *Server) noticeSlots(kind string, n *archive.Notice) []noticeSlot {
 			continue
 		}
 		if kind == submission.KindObjection && it.Slot == submission.EvidenceSlot {
-			out = append(out, noticeSlot{Name: it.Slot, Label: slotLabel(kind, it.Slot), Hint: "与异议事项有关的证明材料。",
+			out = append(out, noticeSlot{Name: it.Slot, Label: submission.SlotLabelOf(kind, it.Slot), Hint: "与异议事项有关的证明材料。",
 				fileSlot: fileSlot{maxCount: s.cfg.Limits.MaxFiles, maxBytes: s.cfg.Limits.MaxFileBytes, types: s.cfg.Limits.AllowedTypes}})
 			continue
 		}
@@ -235,14 +235,6 @@ func (s *Server) noticeSlots(kind string, n *archive.Notice) []noticeSlot {
 		}
 	}
 	return out
-}
-
-// slotLabel is what the submitter reads for a file slot of kind.
-func slotLabel(kind, slot string) string {
-	if kind == submission.KindObjection && slot == submission.EvidenceSlot {
-		return "证明材料"
-	}
-	return submission.SlotLabel(slot)
 }
 
 // supplementCreated is the 201 body of POST

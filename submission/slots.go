@@ -78,6 +78,23 @@ func SlotLabel(name string) string {
 	return name
 }
 
+// EvidenceLabel is what an objection's one document slot (EvidenceSlot)
+// is called, as on the objection form.
+const EvidenceLabel = "证明材料"
+
+// SlotLabelOf is what people read for a file's slot in a submission of
+// kind: an application slot's label, EvidenceLabel for an objection's
+// evidence, else the field's name.
+func SlotLabelOf(kind, slot string) string {
+	switch {
+	case kind == KindApplication:
+		return SlotLabel(slot)
+	case slot == EvidenceSlot:
+		return EvidenceLabel
+	}
+	return slot
+}
+
 // SlotIndex is a slot's place in the form; unknown slots come last.
 func SlotIndex(name string) int {
 	for i, s := range applicationSlots {

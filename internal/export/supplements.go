@@ -198,18 +198,6 @@ func (e *exporter) receivedDate(origin int, it *item) string {
 	return t.In(e.o.Location).Format("2006-01-02")
 }
 
-// materialLabel is what a file's slot is called: an application slot's
-// label, 证据 for an objection's evidence, else the field's name.
-func materialLabel(kind, field string) string {
-	switch {
-	case kind == submission.KindApplication:
-		return submission.SlotLabel(field)
-	case field == submission.EvidenceSlot:
-		return "证据"
-	}
-	return field
-}
-
 // originCounts describes files by origin, in order of origin: "1 份（原件）、
 // 2 份（补正 1）".
 func originCounts(rs []fileResult) string {
@@ -291,7 +279,7 @@ func (e *exporter) materialsText(it *item) string {
 	}
 	lines := make([]string, 0, len(fields))
 	for _, field := range fields {
-		lines = append(lines, materialLabel(it.kind, field)+"："+e.slotMaterials(it, field))
+		lines = append(lines, submission.SlotLabelOf(it.kind, field)+"："+e.slotMaterials(it, field))
 	}
 	if len(lines) == 0 {
 		return "无"
@@ -352,7 +340,7 @@ func (e *exporter) supplementsText(it *item) string {
 func fileLine(kind string, r fileResult, withSlot bool) string {
 	line := fmt.Sprintf("%02d ", r.n)
 	if withSlot {
-		line += "[" + materialLabel(kind, r.file.Field) + "] "
+		line += "[" + submission.SlotLabelOf(kind, r.file.Field) + "] "
 	}
 	line += submission.SanitizeFileName(r.file.Name) + "，" + submission.FileSize(r.file.Size) + "，SHA-256 " + strings.ToLower(r.file.SHA256)
 	return line + replacedNote(r)
@@ -410,7 +398,7 @@ func (e *exporter) materialsListing(it *item) string {
 		if r.problem != "" {
 			check = "校验不一致：" + r.problem
 		}
-		line("  %s：%s（%s，%s 收到；%s，SHA-256 %s；%s）%s", materialLabel(it.kind, r.file.Field), where,
+		line("  %s：%s（%s，%s 收到；%s，SHA-256 %s；%s）%s", submission.SlotLabelOf(it.kind, r.file.Field), where,
 			archive.OriginLabel(r.origin), e.receivedDate(r.origin, it), submission.FileSize(r.file.Size), strings.ToLower(r.file.SHA256), check, replacedNote(r))
 	}
 	var current, replaced []fileResult

@@ -297,10 +297,10 @@ func TestExportSupplements(t *testing.T) {
 	if r[2] != "已补充证据" || r[10] != "2" || r[12] != "一致" || strings.Contains(r[11], "替换") {
 		t.Errorf("objection row %q", r)
 	}
-	if got := cell(r, 13); got != "证据：2 份（原件，2026-11-22）、1 份（补正 1，2026-12-01）" {
+	if got := cell(r, 13); got != "证明材料：2 份（原件，2026-11-22）、1 份（补正 1，2026-12-01）" {
 		t.Errorf("objection 材料来源 %q", got)
 	}
-	if got := cell(r, 14); !strings.HasPrefix(got, "补正 1（补正编号 "+fx.objSup1.Reference+"）2026-12-01 10:00:00 收到，存放于 补正1/：\n01 [证据] 抽检报告.pdf") {
+	if got := cell(r, 14); !strings.HasPrefix(got, "补正 1（补正编号 "+fx.objSup1.Reference+"）2026-12-01 10:00:00 收到，存放于 补正1/：\n01 [证明材料] 抽检报告.pdf") {
 		t.Errorf("objection 补正记录 %q", got)
 	}
 
@@ -420,7 +420,7 @@ func TestExportSupplementTampered(t *testing.T) {
 	if check := obj[12]; !strings.Contains(check, "补正记录 "+junkRef+" 无法读取") || !strings.Contains(check, "整件被删除（账本第 ") {
 		t.Errorf("objection 校验结果 %q", check)
 	}
-	if cell(obj, 13) != "证据：2 份（原件，2026-11-22）" || cell(obj, 14) != "" || strings.Contains(obj[11], "替换") {
+	if cell(obj, 13) != "证明材料：2 份（原件，2026-11-22）" || cell(obj, 14) != "" || strings.Contains(obj[11], "替换") {
 		t.Errorf("objection without its deleted supplement %q", obj)
 	}
 	if list := readFile(t, filepath.Join(fx.appDir, MaterialsName)); !strings.Contains(list, "补正2/01_自评报告_自评报告（定稿）.pdf（补正 2，2026-12-02 收到；9 字节，SHA-256 "+
