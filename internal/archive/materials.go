@@ -15,8 +15,11 @@ type Material struct {
 	Supplement string // the supplement's reference; "" for the original
 	ReceivedAt time.Time
 	// Superseded: a later supplement brought files for the same slot,
-	// which replace this one in the current materials.
-	Superseded bool
+	// which replace this one in the current materials; SupersededBy is
+	// that supplement's origin (the latest for the slot), 0 when not
+	// superseded.
+	Superseded   bool
+	SupersededBy int
 }
 
 // OriginLabel is 原件 or 补正 n.
@@ -53,7 +56,9 @@ func (c *Case) Materials() []Material {
 		latest[m.Field] = max(latest[m.Field], m.Origin)
 	}
 	for i := range out {
-		out[i].Superseded = out[i].Origin < latest[out[i].Field]
+		if by := latest[out[i].Field]; out[i].Origin < by {
+			out[i].Superseded, out[i].SupersededBy = true, by
+		}
 	}
 	return out
 }

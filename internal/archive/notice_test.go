@@ -191,11 +191,11 @@ func TestNoticeAndSupplements(t *testing.T) {
 			for _, mat := range c.Materials() {
 				s := mat.Field + " " + mat.OriginLabel()
 				if mat.Superseded {
-					s += " superseded"
+					s += " superseded by " + archive.OriginLabel(mat.SupersededBy)
 				}
 				got = append(got, s)
 			}
-			want := []string{"license 原件 superseded", "creditReport 原件 superseded", "license 补正 1 superseded",
+			want := []string{"license 原件 superseded by 补正 2", "creditReport 原件 superseded by 补正 2", "license 补正 1 superseded by 补正 2",
 				"creditReport 补正 2", "license 补正 2"}
 			if !slices.Equal(got, want) {
 				t.Errorf("materials:\n got %q\nwant %q", got, want)

@@ -157,18 +157,11 @@ func (e *exporter) markSuperseded(it *item) {
 		return
 	}
 	mats := it.cs.Materials()
-	latest := map[string]int{}
-	for _, m := range mats {
-		latest[m.Field] = max(latest[m.Field], m.Origin)
-	}
 	i := 0
 	mark := func(rs []fileResult) {
 		for j := range rs {
 			if i < len(mats) {
-				rs[j].origin, rs[j].superseded = mats[i].Origin, mats[i].Superseded
-				if mats[i].Superseded {
-					rs[j].by = latest[mats[i].Field]
-				}
+				rs[j].origin, rs[j].superseded, rs[j].by = mats[i].Origin, mats[i].Superseded, mats[i].SupersededBy
 			}
 			i++
 		}
