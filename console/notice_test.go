@@ -510,3 +510,80 @@ func TestNoticeConflict(t *testing.T) {
 		t.Fatalf("after the conflict: seq %d stage %s", c.Seq, c.Current.Code)
 	}
 }
+
+// TestNoticeHostileInput: what a forged or broken post may carry on the
+// notice routes — an over-long reason, an item the kind does not offer, a
+// negative or huge period, an over-long extension reason, a body over the
+// form bound, a notice number that is none — is refused with the case
+// unchanged, the entries kept where there is a form; a print of a notice
+// that does not exist is a plain 404.
+func TestNoticeHostileInput(t *testing.T) {
+	e := newEnv(t, dirStore(t), nil)
+	m := e.addApplication("韩寺镇某某机械有限公司", "91410122MA45AAAA1A", "韩寺镇")
+	obj := e.addObjection()
+	clerk := e.signIn("weixian", staff.Secretariat, "")
+	long := strings.Repeat("长", archive.MaxReasonRunes+1)
+	for _, c := range []struct {
+		name, ref string
+		form      url.Values
+		want      []string
+	}{
+		{"reason too long", m.Reference, noticeFormOf(0, "5", map[string]string{"slot:financials": long}), []string{"原因太长了", long}},
+		{"item not offered", m.Reference, noticeFormOf(0, "5", map[string]string{"slot:../../etc": "x", "slot:financials": "报表缺页"}), []string{"不能补正的项目", "报表缺页"}},
+		{"a field on an objection", obj.Reference, noticeFormOf(0, "5", map[string]string{"field:address": "地址不对"}), []string{"不能补正的项目"}},
+		{"negative days", m.Reference, noticeFormOf(0, "-3", map[string]string{"slot:financials": "报表缺页"}), []string{"1 至 60", `value="-3"`}},
+		{"huge days", m.Reference, noticeFormOf(0, "99999999999999999999", map[string]string{"slot:financials": "报表缺页"}), []string{"1 至 60"}},
+	} {
+		clerk.get("/staff/cases/" + c.ref)
+		resp, page := clerk.post("/staff/cases/"+c.ref+"/corrections", c.form)
+		if resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d, want 422", c.name, resp.StatusCode)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the page lacks %q", c.name, truncate(w, 40))
+			}
+		}
+	}
+	// A body over the form bound: refused before anything is read into a case.
+	clerk.get("/staff/cases/" + m.Reference)
+	big := noticeFormOf(0, "5", map[string]string{"slot:financials": strings.Repeat("x", maxFormBytes)})
+	if resp, _ := clerk.post("/staff/cases/"+m.Reference+"/corrections", big); resp.StatusCode < 400 {
+		t.Errorf("a body over %d bytes: %d", maxFormBytes, resp.StatusCode)
+	}
+	for _, ref := range []string{m.Reference, obj.Reference} {
+		if c := e.kase(ref); c.Seq != 0 {
+			t.Fatalf("a refused notice recorded something on %s: seq %d", ref, c.Seq)
+		}
+	}
+
+	// A notice to act on, then posts naming notices that are none.
+	if resp, _ := clerk.issue(m.Reference, 0, "5", twoSlots); resp.StatusCode != http.StatusSeeOther || e.kase(m.Reference).Current.Code != submission.StageCorrection {
+		t.Fatalf("notice: %d", resp.StatusCode)
+	}
+	for _, path := range []string{"/corrections/2", "/corrections/0", "/corrections/999999999999999999999"} {
+		if resp, page := clerk.get("/staff/cases/" + m.Reference + path); resp.StatusCode != http.StatusNotFound || !strings.Contains(page, "补正告知") {
+			t.Errorf("print %s: %d", path, resp.StatusCode)
+		}
+		if resp, _ := clerk.post("/staff/cases/"+m.Reference+path+"/extension", url.Values{"days": {"3"}, "reason": {"企业申请"}, "after": {"1"}}); resp.StatusCode < 400 {
+			t.Errorf("extend %s: %d", path, resp.StatusCode)
+		}
+	}
+	clerk.get("/staff/cases/" + m.Reference)
+	resp, page := clerk.post("/staff/cases/"+m.Reference+"/corrections/1/extension", url.Values{"days": {"3"}, "reason": {strings.Repeat("长", archive.MaxNoteRunes+1)}, "after": {"1"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "太长") {
+		t.Errorf("an over-long extension reason: %d", resp.StatusCode)
+	}
+	if c := e.kase(m.Reference); c.Seq != 1 || c.Notice().Extension != nil {
+		t.Fatalf("refused extensions recorded something: seq %d", c.Seq)
+	}
+}
+
+// truncate shortens s for a message.
+func truncate(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
