@@ -91,52 +91,10 @@ func TestBrowserConsole(t *testing.T) {
 		t.Fatalf("receipt: %q %v", ref, err)
 	}
 
-	// The clerk's account, made as IT would.
-	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"staff", "add", "-intake-config", filepath.Join(t.TempDir(), "none.yaml"), "-name", "zhangli", "-role", "secretariat", "-operator", "it-admin"}, &out, &errOut); err != nil {
-		t.Fatalf("award staff add: %v\n%s", err, errOut.String())
-	}
-	initial := regexp.MustCompile(`[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}`).FindString(out.String())
-	uri := regexp.MustCompile(`otpauth://\S+`).FindString(out.String())
-	u, err := url.Parse(uri)
-	if initial == "" || err != nil {
-		t.Fatalf("award staff add printed no password or URI:\n%s", out.String())
-	}
+	// The clerk's account, made as IT would; the first sign-in.
+	initial, secret := addClerk(t, filepath.Join(t.TempDir(), "none.yaml"), "zhangli")
 	at, _ := time.Parse(time.RFC3339, now)
-	code, err := totp.GenerateCode(u.Query().Get("secret"), at)
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(staffURL),
-		chromedp.WaitVisible("#name"),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	axePlain(t, ctx, "登录")
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys("#name", "zhangli"),
-		chromedp.SendKeys("#password", initial),
-		chromedp.SendKeys("#otp", code),
-		chromedp.Click(`form button[type="submit"]`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitText(t, ctx, "这是您第一次登录")
-	axePlain(t, ctx, "修改密码（首次登录）")
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys("#old", initial),
-		chromedp.SendKeys("#new", "秋天的稻田一望无际金黄金黄"),
-		chromedp.SendKeys("#again", "秋天的稻田一望无际金黄金黄"),
-		chromedp.Click(`main form button[type="submit"]`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitText(t, ctx, "密码已修改")
+	firstSignIn(t, ctx, staffURL, "zhangli", initial, secret, at, true)
 
 	// The inbox shows the new objection, without the objector.
 	if err := chromedp.Do(ctx, chromedp.Navigate(staffURL)); err != nil {
@@ -250,6 +208,63 @@ func TestBrowserConsole(t *testing.T) {
 	if !regexp.MustCompile(`(?m)^award_mail_sent_total [3-9]`).Match(metrics) || !strings.Contains(string(metrics), "award_mail_pending 0") {
 		t.Fatalf("/metrics does not count the 3 mails sent:\n%s", grepLines(string(metrics), "award_mail"))
 	}
+}
+
+// addClerk makes a secretariat account with award staff add, as IT
+// would, and returns the initial password it printed and the TOTP secret
+// of the otpauth:// URI.
+func addClerk(t *testing.T, intakeConfig, name string) (initial, secret string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"staff", "add", "-intake-config", intakeConfig, "-name", name, "-role", "secretariat", "-operator", "it-admin"}, &out, &errOut); err != nil {
+		t.Fatalf("award staff add: %v\n%s", err, errOut.String())
+	}
+	initial = regexp.MustCompile(`[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}`).FindString(out.String())
+	u, err := url.Parse(regexp.MustCompile(`otpauth://\S+`).FindString(out.String()))
+	if initial == "" || err != nil || u.Query().Get("secret") == "" {
+		t.Fatalf("award staff add printed no password or URI:\n%s", out.String())
+	}
+	return initial, u.Query().Get("secret")
+}
+
+// firstSignIn signs name in at the console for the first time, with the
+// initial password and the TOTP code for at, and sets a password of its
+// own; with axe, axe-core checks both pages.
+func firstSignIn(t *testing.T, ctx context.Context, staffURL, name, initial, secret string, at time.Time, axe bool) {
+	t.Helper()
+	code, err := totp.GenerateCode(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(staffURL), chromedp.WaitVisible("#name")); err != nil {
+		t.Fatal(err)
+	}
+	if axe {
+		axePlain(t, ctx, "登录")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys("#name", name),
+		chromedp.SendKeys("#password", initial),
+		chromedp.SendKeys("#otp", code),
+		chromedp.Click(`form button[type="submit"]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "这是您第一次登录")
+	if axe {
+		axePlain(t, ctx, "修改密码（首次登录）")
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys("#old", initial),
+		chromedp.SendKeys("#new", "秋天的稻田一望无际金黄金黄"),
+		chromedp.SendKeys("#again", "秋天的稻田一望无际金黄金黄"),
+		chromedp.Click(`main form button[type="submit"]`),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitText(t, ctx, "密码已修改")
 }
 
 // axePlain runs axe-core once on the open page (the console has no display

@@ -11,7 +11,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -20,7 +19,6 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-	"github.com/pquerna/otp/totp"
 
 	"github.com/zhongmou/award/internal/mailpittest"
 	"github.com/zhongmou/award/workday"
@@ -48,15 +46,7 @@ func TestBrowserCorrection(t *testing.T) {
 	stop()
 
 	// The clerk's account, made as IT would.
-	var out, errOut bytes.Buffer
-	if err := run(context.Background(), []string{"staff", "add", "-intake-config", filepath.Join(dir, "none.yaml"), "-name", "zhangli", "-role", "secretariat", "-operator", "it-admin"}, &out, &errOut); err != nil {
-		t.Fatalf("award staff add: %v\n%s", err, errOut.String())
-	}
-	initial := regexp.MustCompile(`[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}`).FindString(out.String())
-	otpURI, err := url.Parse(regexp.MustCompile(`otpauth://\S+`).FindString(out.String()))
-	if initial == "" || err != nil {
-		t.Fatalf("award staff add printed no password or URI:\n%s", out.String())
-	}
+	initial, secret := addClerk(t, filepath.Join(dir, "none.yaml"), "zhangli")
 
 	// 11 May 2026: the call closed on 30 April.
 	mp := mailpittest.Start(t)
@@ -77,39 +67,14 @@ func TestBrowserCorrection(t *testing.T) {
 	}
 
 	at, _ := time.Parse(time.RFC3339, now)
-	code, err := totp.GenerateCode(otpURI.Query().Get("secret"), at)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = chromedp.Do(ctx,
-		chromedp.Navigate(staffURL),
-		chromedp.WaitVisible("#name"),
-		chromedp.SendKeys("#name", "zhangli"),
-		chromedp.SendKeys("#password", initial),
-		chromedp.SendKeys("#otp", code),
-		chromedp.Click(`form button[type="submit"]`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitText(t, ctx, "这是您第一次登录")
-	err = chromedp.Do(ctx,
-		chromedp.SendKeys("#old", initial),
-		chromedp.SendKeys("#new", "秋天的稻田一望无际金黄金黄"),
-		chromedp.SendKeys("#again", "秋天的稻田一望无际金黄金黄"),
-		chromedp.Click(`main form button[type="submit"]`),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	waitText(t, ctx, "密码已修改")
+	firstSignIn(t, ctx, staffURL, "zhangli", initial, secret, at, false)
 
 	// The notice: two slots, five working days.
 	if err := chromedp.Do(ctx, chromedp.Navigate(staffURL+"cases/"+app.Reference)); err != nil {
 		t.Fatal(err)
 	}
 	waitText(t, ctx, "一次性告知")
-	err = chromedp.Do(ctx,
+	err := chromedp.Do(ctx,
 		check(`#notice-form input[value="slot:license"]`),
 		chromedp.SendKeys(`#notice-form textarea[name="reason-slot:license"]`, "营业执照扫描件不清晰，请重新扫描上传。"),
 		check(`#notice-form input[value="slot:creditReport"]`),
@@ -219,8 +184,7 @@ func TestBrowserCorrection(t *testing.T) {
 
 	// award export: the merged set with origins.
 	exportDir := filepath.Join(dir, "export")
-	out.Reset()
-	errOut.Reset()
+	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"export", "-intake-config", filepath.Join(dir, "none.yaml"), "-out", exportDir, "-operator", "张丽"}, &out, &errOut); err != nil {
 		t.Fatalf("award export: %v\n%s", err, errOut.String())
 	}
