@@ -9,6 +9,7 @@ import (
 
 // applicationView is what the application form page shows.
 type applicationView struct {
+	stagedView
 	Action       string
 	Call         *schedule.Call // the call named in the query, if open
 	Open         []*schedule.Call
@@ -31,7 +32,7 @@ func (v *applicationView) page() (string, string) { return "application.html", "
 func (v *applicationView) setProblem(p *problem)  { v.Problem = p }
 
 func (s *Server) newApplicationView(f applicationForm) *applicationView {
-	v := &applicationView{Action: s.URL("application-create"), Form: f, Declarations: declarations,
+	v := &applicationView{stagedView: s.newStagedView(), Action: s.URL("application-create"), Form: f, Declarations: declarations,
 		DeclVersion: declarationsVersion, Townships: s.townships, OrgKinds: orgKinds, MaxRequest: s.cfg.Limits.ApplicationMaxRequestBytes}
 	for _, sl := range submission.ApplicationSlots() {
 		v.Slots = append(v.Slots, slotView{Slot: sl, Field: newFileField(sl.Types)})

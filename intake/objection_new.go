@@ -10,6 +10,7 @@ import (
 
 // objectionView is what the objection form page shows.
 type objectionView struct {
+	stagedView
 	Action   string
 	Open     []*schedule.Publicity // windows open now, by the server's clock
 	Form     objectionForm
@@ -22,7 +23,7 @@ func (v *objectionView) page() (string, string) { return "objection.html", "ÊèêÂ
 func (v *objectionView) setProblem(p *problem)  { v.Problem = p }
 
 func (s *Server) newObjectionView(f objectionForm) *objectionView {
-	v := &objectionView{Action: s.URL("objection-create"), Form: f, Limits: s.cfg.Limits, Evidence: newFileField(s.cfg.Limits.AllowedTypes)}
+	v := &objectionView{stagedView: s.newStagedView(), Action: s.URL("objection-create"), Form: f, Limits: s.cfg.Limits, Evidence: newFileField(s.cfg.Limits.AllowedTypes)}
 	if m := s.manifest(); m != nil {
 		now := s.now()
 		for i := range m.Publicities {

@@ -58,6 +58,38 @@ var (
 )
 
 // storageProblem maps a storage failure to what the person is told.
+// stagedProblems answer the protocol's errors of a staged upload
+// (/api/uploads/); the uploading script shows the message.
+var stagedProblems = map[error]*problem{
+	archive.ErrStagedNotFound: {Status: http.StatusNotFound, Code: "not_found",
+		Message: "没有这个上传（可能已取消、已提交或已清除）。请重新选择文件。"},
+	archive.ErrStagedExpired: {Status: http.StatusGone, Code: "expired",
+		Message: "这次上传已过保留期限，已清除。请重新选择文件。"},
+	archive.ErrStagedOffset: {Status: http.StatusConflict, Code: "conflict",
+		Message: "上传位置与服务器记录不一致（可能在另一窗口继续了上传）。页面会从服务器已收到的位置继续。"},
+	archive.ErrStagedTooLong: {Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+		Message: "发送的内容超过了开始上传时告知的文件大小。请重新选择文件。"},
+	archive.ErrStagedIncomplete: {Status: http.StatusBadRequest, Code: "invalid",
+		Message: "文件尚未上传完成，请等待上传完成后再提交。"},
+}
+
+// stagedError is the archive's staged-upload error err matches, or nil.
+func stagedError(err error) error {
+	for e := range stagedProblems {
+		if errors.Is(err, e) {
+			return e
+		}
+	}
+	return nil
+}
+
+// isStoreError reports whether err came from the store (not from the
+// request's body).
+func isStoreError(err error) bool {
+	var se *storage.Error
+	return errors.As(err, &se)
+}
+
 func storageProblem(err error) *problem {
 	if storage.KindOf(err) == storage.Unavailable {
 		return errUnavailable
@@ -76,6 +108,9 @@ func asProblem(log *slog.Logger, err error) *problem {
 	}
 	if errors.Is(err, archive.ErrSwept) {
 		return errSwept
+	}
+	if p, ok := stagedProblems[stagedError(err)]; ok {
+		return p
 	}
 	var se *storage.Error
 	if errors.As(err, &se) {

@@ -34,6 +34,9 @@ type RateLimits struct {
 	// a lookup is a guess at a code; env AWARD_RATE_PROGRESS. Default
 	// "10/1m,5".
 	Progress string `yaml:"progress"`
+	// Upload bounds the creation of staged uploads (POST /api/uploads/,
+	// one per file chosen); env AWARD_RATE_UPLOAD. Default "120/10m,20".
+	Upload string `yaml:"upload"`
 	// MaxClients bounds how many clients each budget remembers (env
 	// AWARD_RATE_MAX_CLIENTS); past it the least recently seen is
 	// forgotten. Default 50000.
@@ -203,6 +206,8 @@ func (s *Server) rateLimit(set *limiterSet, kind string) func(http.Handler) http
 				what = "查询回执"
 			case "progress":
 				what = "查询办理进度"
+			case "upload":
+				what = "上传文件"
 			}
 			s.metrics.rejections.WithLabelValues(kind, "rate_limited").Inc()
 			s.fail(w, r, &problem{Status: http.StatusTooManyRequests, Code: "rate_limited",

@@ -24,6 +24,7 @@ var errNoReceipt = &problem{Status: http.StatusNotFound, Code: "not_found",
 // supplement (formView): a refused supplement shows the receipt again
 // with the problem and the values typed.
 type receiptView struct {
+	stagedView
 	Manifest       *submission.Manifest
 	PublicityTitle string
 	Slots          []slotReceipt // applications: the 收件清单 of the original (原件)
@@ -229,7 +230,7 @@ func (s *Server) receiptPath(ref, token string) string {
 // newReceiptView is the receipt page of case c, for the holder of token.
 func (s *Server) newReceiptView(c *archive.Case, token string) *receiptView {
 	m := c.Manifest
-	v := &receiptView{Manifest: m, PublicityTitle: m.Objection().PublicityTitle, Status: c.Status()}
+	v := &receiptView{stagedView: s.newStagedView(), Manifest: m, PublicityTitle: m.Objection().PublicityTitle, Status: c.Status()}
 	pub := c.Public()
 	slices.Reverse(pub)
 	if len(pub) > receiptHistory {

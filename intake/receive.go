@@ -67,6 +67,9 @@ type received struct {
 	completedAt time.Time
 	// headers bounds what the multipart reader reads for a part's header.
 	headers *headerGuard
+	// staged are the ids of the staged uploads taken into the submission,
+	// removed once it commits.
+	staged []string
 }
 
 // release gives back the request's share of the form-text budget. It may
@@ -115,8 +118,7 @@ func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem)
 }
 
 func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Reader, form intakeForm) *problem {
-	counts := map[string]int{}
-	earlyDone, guarded := false, false
+	ps := &partState{counts: map[string]int{}}
 	for n := 0; ; n++ {
 		rc.headers.limit(maxPartHeaderBytes)
 		part, err := mr.NextPart()
@@ -139,37 +141,60 @@ func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Read
 			if p := s.readField(ctx, rc, part, name); p != nil {
 				return p
 			}
+			if name == stagedField {
+				if p := s.stagedPart(ctx, rc, form, ps, rc.values[stagedField][len(rc.values[stagedField])-1]); p != nil {
+					return p
+				}
+			}
 			continue
 		}
-		slot, ok := form.slots[name]
-		if !ok && form.unlisted != nil {
-			return form.unlisted(name)
-		}
-		if !ok {
-			return invalid(map[string]string{name: "不接受这个文件栏目，请通过网页表单提交。"})
-		}
-		if !guarded && form.guard != nil {
-			guarded = true
-			if p := form.guard(rc.values); p != nil {
-				return p
-			}
-		}
-		if !earlyDone && form.early != nil {
-			earlyDone = true
-			if p := form.early(rc.values); p != nil {
-				return p
-			}
-		}
-		counts[name]++
-		if counts[name] > slot.maxCount {
-			return &problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
-				Message: fmt.Sprintf("文件数量超过上限：此栏最多%d个文件。请合并或删减后重新提交。", slot.maxCount),
-				Fields:  map[string]string{name: fmt.Sprintf("最多%d个文件", slot.maxCount)}}
+		slot, p := ps.admit(rc, form, name)
+		if p != nil {
+			return p
 		}
 		if p := s.storeFile(ctx, rc, part, name, slot); p != nil {
 			return p
 		}
 	}
+}
+
+// partState is what reading a form's parts keeps between them: the files
+// taken per slot, and whether the guard and the early check have run.
+type partState struct {
+	counts             map[string]int
+	earlyDone, guarded bool
+}
+
+// admit decides whether a file for field may be read now: the field is one
+// of the form's slots, the form's token and honeypot and its early check
+// pass (run before the first file), and the slot has room for one more.
+func (ps *partState) admit(rc *received, form intakeForm, field string) (fileSlot, *problem) {
+	slot, ok := form.slots[field]
+	if !ok && form.unlisted != nil {
+		return slot, form.unlisted(field)
+	}
+	if !ok {
+		return slot, invalid(map[string]string{field: "不接受这个文件栏目，请通过网页表单提交。"})
+	}
+	if !ps.guarded && form.guard != nil {
+		ps.guarded = true
+		if p := form.guard(rc.values); p != nil {
+			return slot, p
+		}
+	}
+	if !ps.earlyDone && form.early != nil {
+		ps.earlyDone = true
+		if p := form.early(rc.values); p != nil {
+			return slot, p
+		}
+	}
+	ps.counts[field]++
+	if ps.counts[field] > slot.maxCount {
+		return slot, &problem{Status: http.StatusRequestEntityTooLarge, Code: "too_large",
+			Message: fmt.Sprintf("文件数量超过上限：此栏最多%d个文件。请合并或删减后重新提交。", slot.maxCount),
+			Fields:  map[string]string{field: fmt.Sprintf("最多%d个文件", slot.maxCount)}}
+	}
+	return slot, nil
 }
 
 // readField reads one text field, bounded, as valid UTF-8, within what is
@@ -220,16 +245,23 @@ func (s *Server) readField(ctx context.Context, rc *received, part *multipart.Pa
 	return nil
 }
 
-// storeFile streams one file part into the archive, its type sniffed from
-// its first bytes and checked before anything is stored, its content
-// checked on the way (zip bombs, truncation), its size bounded.
+// storeFile streams one file part into the archive (storeStream), once
+// its name is found safe.
 func (s *Server) storeFile(ctx context.Context, rc *received, part *multipart.Part, field string, slot fileSlot) *problem {
 	display := submission.SanitizeFileName(part.FileName())
 	if unsafeName(rawFileName(part)) {
 		return invalid(map[string]string{field: "文件名“" + display + "”含有不允许的字符（路径符号 / \\ 、“..” 或控制字符），请把文件改为普通的名称后重新上传。"})
 	}
+	return s.storeStream(ctx, rc, part, field, display, slot)
+}
+
+// storeStream streams one file, from a form's part or a staged upload,
+// into the archive: its type sniffed from its first bytes and checked
+// before anything is stored, its content checked on the way (zip bombs,
+// truncation), its size bounded.
+func (s *Server) storeStream(ctx context.Context, rc *received, src io.Reader, field, display string, slot fileSlot) *problem {
 	head := make([]byte, sniffBytes)
-	n, err := io.ReadFull(part, head)
+	n, err := io.ReadFull(src, head)
 	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
 		return readProblem(err)
 	}
@@ -248,7 +280,7 @@ func (s *Server) storeFile(ctx context.Context, rc *received, part *multipart.Pa
 		return asProblem(s.log, err)
 	}
 	defer check.close()
-	body := &limitedReader{r: io.TeeReader(io.MultiReader(bytes.NewReader(head), part), check), left: slot.maxBytes}
+	body := &limitedReader{r: io.TeeReader(io.MultiReader(bytes.NewReader(head), src), check), left: slot.maxBytes}
 	start := time.Now()
 	stored, err := rc.up.Put(ctx, body, typ)
 	s.metrics.storageSeconds.WithLabelValues("put").Observe(time.Since(start).Seconds())

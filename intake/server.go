@@ -65,6 +65,8 @@ type Server struct {
 	lookupLim *limiterSet
 	// progressLim bounds progress lookups (RateLimits.Progress).
 	progressLim *limiterSet
+	// uploadLim bounds the creation of staged uploads (RateLimits.Upload).
+	uploadLim *limiterSet
 	// formText bounds the text fields all requests hold at once.
 	formText *budget.Pool
 }
@@ -133,6 +135,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("intake: rateLimits.progress: %w", err)
 	}
 	s.progressLim = newLimiterSet(progress, time.Now, cfg.RateLimits.MaxClients)
+	upload, err := parseRate(cfg.RateLimits.Upload)
+	if err != nil {
+		return nil, fmt.Errorf("intake: rateLimits.upload: %w", err)
+	}
+	s.uploadLim = newLimiterSet(upload, time.Now, cfg.RateLimits.MaxClients)
 	mem := cfg.Memory
 	if mem.FormText <= 0 || mem.Wait <= 0 {
 		mem = DefaultMemory()
@@ -166,6 +173,7 @@ func (s *Server) routes() {
 	api.Handle("/receipts/{reference}", s.rateLimit(s.lookupLim, "receipt")(http.HandlerFunc(s.receiptShow))).Methods(http.MethodGet, http.MethodHead).Name("receipt")
 	api.Handle("/receipts/{reference}/supplements", post(submission.KindSupplement, max(s.cfg.Limits.ApplicationMaxRequestBytes, s.cfg.Limits.MaxRequestBytes), s.supplementCreate)).Methods(http.MethodPost).Name("supplement-create")
 	api.Handle("/progress", s.rateLimit(s.progressLim, "progress")(http.HandlerFunc(s.progressShow))).Methods(http.MethodGet, http.MethodHead).Name("progress")
+	s.uploadRoutes(api)
 	api.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, &problem{Status: http.StatusNotFound, Code: "not_found", Message: "没有这个地址。请从网站页面进入。"}, nil)
 	})

@@ -70,11 +70,15 @@ func submit[F any](s *Server, w http.ResponseWriter, r *http.Request, k submitKi
 		var view formView
 		if rc != nil || p.Status != http.StatusServiceUnavailable {
 			view = k.view(f) // the entries read, or a blank form
+			if rc != nil {
+				s.fillStaged(r.Context(), view, rc.values) // the files sent ahead, kept
+			}
 		}
 		s.fail(w, r, p, view)
 		return
 	}
 	s.metrics.submissions.WithLabelValues(k.form.kind).Inc()
+	s.removeStaged(rc)
 	respond()
 }
 

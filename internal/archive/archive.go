@@ -119,6 +119,9 @@ func Open(ctx context.Context, cfg Config, o Options) (*Archive, error) {
 // New is an Archive over parts opened by the caller.
 func New(store storage.Store, sealer *submission.Sealer, lg *ledger.Ledger, cfg Config, o Options) *Archive {
 	o = o.withDefaults()
+	if cfg.UploadExpiry <= 0 {
+		cfg.UploadExpiry = DefaultConfig().UploadExpiry
+	}
 	return &Archive{store: store, sealer: sealer, ledger: lg, cfg: cfg, log: o.Log, now: o.Now, loc: o.Location, onEvent: o.OnEvent}
 }
 

@@ -59,6 +59,10 @@ type Config struct {
 	// 64 MiB). Env AWARD_JANITOR_EVERY, AWARD_JANITOR_AFTER.
 	JanitorEvery time.Duration `yaml:"janitorEvery"`
 	JanitorAfter time.Duration `yaml:"janitorAfter"`
+	// UploadExpiry is how long a staged upload (a file sent ahead of its
+	// form, resumably) is kept unless a submission takes it; the janitor
+	// then removes it. Env AWARD_UPLOAD_EXPIRY.
+	UploadExpiry time.Duration `yaml:"uploadExpiry"`
 }
 
 // DefaultConfig returns the configuration of `make run`.
@@ -69,6 +73,7 @@ func DefaultConfig() Config {
 		RetentionDays:   1095,
 		JanitorEvery:    10 * time.Minute,
 		JanitorAfter:    2 * time.Hour,
+		UploadExpiry:    24 * time.Hour,
 	}
 }
 
@@ -133,6 +138,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	env.Int("AWARD_RETENTION_DAYS", &c.RetentionDays, 0, "a number of days")
 	env.Duration("AWARD_JANITOR_EVERY", &c.JanitorEvery, "10m or 2h")
 	env.Duration("AWARD_JANITOR_AFTER", &c.JanitorAfter, "10m or 2h")
+	env.Duration("AWARD_UPLOAD_EXPIRY", &c.UploadExpiry, "24h or 90m")
 	return env.Err
 }
 
@@ -210,8 +216,8 @@ func (c *Config) Check() error {
 	if c.S3.Endpoint == "" && c.DataDir == "" {
 		return errors.New("配置有误：请设置存储目录 dataDir（AWARD_DATA_DIR）或 S3 存储（AWARD_S3_ENDPOINT）")
 	}
-	if c.RetentionDays < 0 || c.JanitorEvery <= 0 || c.JanitorAfter <= 0 {
-		return errors.New("配置有误：retentionDays 不能为负数，janitorEvery 和 janitorAfter 必须大于 0")
+	if c.RetentionDays < 0 || c.JanitorEvery <= 0 || c.JanitorAfter <= 0 || c.UploadExpiry < 0 {
+		return errors.New("配置有误：retentionDays 和 uploadExpiry 不能为负数，janitorEvery 和 janitorAfter 必须大于 0")
 	}
 	return nil
 }

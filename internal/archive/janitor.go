@@ -24,6 +24,8 @@ type SweepReport struct {
 	// (a commit interrupted between the record and its entry), now
 	// recorded.
 	Recorded int
+	// Staged are staged uploads removed: expired, or left without info.
+	Staged int
 }
 
 // Sweep removes what interrupted submissions left behind: for every
@@ -119,6 +121,11 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 		if err != nil {
 			return rep, err
 		}
+	}
+	staged, err := a.sweepStaged(ctx, cutoff)
+	rep.Staged = staged
+	if err != nil {
+		return rep, err
 	}
 	st, recorded, ledgerErr := a.reconcileLedger(ctx, olderThan)
 	rep.Recorded = recorded
