@@ -53,6 +53,7 @@ func (m *metrics) countSweep(rep archive.SweepReport) {
 	m.janitor.WithLabelValues("objects").Add(float64(rep.Objects))
 	m.janitor.WithLabelValues("purged").Add(float64(rep.Purged))
 	m.janitor.WithLabelValues("recorded").Add(float64(rep.Recorded))
+	m.janitor.WithLabelValues("staged").Add(float64(rep.Staged))
 }
 
 // Registerer is the registry behind /metrics, for what runs beside the
