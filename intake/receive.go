@@ -67,9 +67,10 @@ type received struct {
 	completedAt time.Time
 	// headers bounds what the multipart reader reads for a part's header.
 	headers *headerGuard
-	// staged are the ids of the staged uploads taken into the submission,
-	// removed once it commits.
-	staged []string
+	// pending are the staged uploads the post named, copied once it has
+	// arrived; staged are those copied, removed once it commits.
+	pending []pendingStaged
+	staged  []string
 }
 
 // release gives back the request's share of the form-text budget. It may
@@ -126,9 +127,11 @@ func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Read
 		if err == io.EOF {
 			rc.completedAt = s.now()
 			if form.guard != nil {
-				return form.guard(rc.values)
+				if p := form.guard(rc.values); p != nil {
+					return p
+				}
 			}
-			return nil
+			return s.copyStaged(ctx, rc)
 		}
 		if err != nil {
 			return readProblem(err)

@@ -18,13 +18,16 @@ import (
 const stagedField = "staged"
 
 // stagedPart takes the staged upload id into the submission as a file of
-// its slot: admitted like a file part (the slot is the form's, room left),
-// then read through the same checks (storeStream) and copied into the
-// archive with its SHA-256. The upload must be complete, unexpired and
-// sent for this kind of form. It stays staged until the submission
-// commits (removeStaged), so a refused form keeps it.
+// its slot, admitted like a file part (the slot is the form's, room
+// left). The upload must be complete, unexpired and sent for this kind of
+// form. Its bytes are copied once the whole post has arrived (copyStaged),
+// so that they do not count in when it arrived. It stays staged until the
+// submission commits (removeStaged), so a refused form keeps it.
 func (s *Server) stagedPart(ctx context.Context, rc *received, form intakeForm, ps *partState, id string) *problem {
-	rd, st, err := s.archive.OpenStaged(ctx, id)
+	st, offset, err := s.archive.StagedUpload(ctx, id)
+	if err == nil && offset != st.Length {
+		err = archive.ErrStagedIncomplete
+	}
 	field := st.Field
 	if _, ok := form.slots[field]; !ok {
 		// The problem is shown on a field the form has.
@@ -39,8 +42,7 @@ func (s *Server) stagedPart(ctx context.Context, rc *received, form intakeForm, 
 		}
 		return invalid(map[string]string{field: stagedFieldMessage(err, st.Name, s.archive.UploadExpiry())})
 	}
-	defer rd.Close()
-	if st.Kind != form.kind || slices.Contains(rc.staged, id) {
+	if st.Kind != form.kind || slices.ContainsFunc(rc.pending, func(p pendingStaged) bool { return p.id == id }) {
 		return invalid(map[string]string{field: "文件“" + st.Name + "”不是在本表单中上传的，或重复提交了，请移除后重新选择。"})
 	}
 	if field != st.Field && form.unlisted != nil {
@@ -50,8 +52,36 @@ func (s *Server) stagedPart(ctx context.Context, rc *received, form intakeForm, 
 	if p != nil {
 		return p
 	}
-	rc.staged = append(rc.staged, id)
-	return s.storeStream(ctx, rc, rd, field, st.Name, slot)
+	rc.pending = append(rc.pending, pendingStaged{id: id, name: st.Name, field: st.Field, slot: slot})
+	return nil
+}
+
+// pendingStaged is a staged upload a post named, admitted, to be copied.
+type pendingStaged struct {
+	id, name, field string
+	slot            fileSlot
+}
+
+// copyStaged copies the staged uploads the post named into the archive,
+// each read through the same checks as a file part (storeStream), with
+// its SHA-256.
+func (s *Server) copyStaged(ctx context.Context, rc *received) *problem {
+	for _, ps := range rc.pending {
+		rd, _, err := s.archive.OpenStaged(ctx, ps.id)
+		if err != nil {
+			if stagedError(err) == nil {
+				return asProblem(s.log, err)
+			}
+			return invalid(map[string]string{ps.field: stagedFieldMessage(err, ps.name, s.archive.UploadExpiry())})
+		}
+		p := s.storeStream(ctx, rc, rd, ps.field, ps.name, ps.slot)
+		rd.Close()
+		if p != nil {
+			return p
+		}
+		rc.staged = append(rc.staged, ps.id)
+	}
+	return nil
 }
 
 // stagedFieldMessage says, on the slot's field, why a staged upload named
