@@ -146,6 +146,7 @@ func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Read
 			}
 			if name == stagedField {
 				if p := s.stagedPart(ctx, rc, form, ps, rc.values[stagedField][len(rc.values[stagedField])-1]); p != nil {
+					s.readRestText(ctx, rc, mr, n)
 					return p
 				}
 			}
@@ -157,6 +158,24 @@ func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Read
 		}
 		if p := s.storeFile(ctx, rc, part, name, slot); p != nil {
 			return p
+		}
+	}
+}
+
+// readRestText reads on, after a refusal decided at a text part (a staged
+// upload's), the text fields that follow — up to the first file part, the
+// end, or any error — so that the form shown again keeps every entry and
+// every staged upload the post named. n parts have been read.
+func (s *Server) readRestText(ctx context.Context, rc *received, mr *multipart.Reader, n int) {
+	for n++; n < maxParts; n++ {
+		rc.headers.limit(maxPartHeaderBytes)
+		part, err := mr.NextPart()
+		rc.headers.unlimit()
+		if err != nil || part.FileName() != "" {
+			return
+		}
+		if s.readField(ctx, rc, part, part.FormName()) != nil {
+			return
 		}
 	}
 }

@@ -47,7 +47,9 @@ func (s *Server) uploadPatch(w http.ResponseWriter, r *http.Request) {
 		return nil
 	}
 	at, err := s.archive.WriteStaged(r.Context(), id, offset, r.Body, sniffBytes, sniff)
-	s.metrics.bytes.WithLabelValues("upload").Add(float64(at - offset))
+	if at > offset {
+		s.metrics.bytes.WithLabelValues("upload").Add(float64(at - offset))
+	}
 	if refused != nil {
 		if err := s.archive.RemoveStaged(r.Context(), id); err != nil {
 			s.log.Warn("refused staged upload not removed; the janitor will", "id", id, "err", err)
