@@ -334,18 +334,18 @@ func TestStagedForm(t *testing.T) {
 		}
 
 		// Refused by the check made at the first file (an unknown candidate):
-	// the fields after the staged one are kept too.
-	f["candidate"] = "c99"
-	f["statement"] = goodFields()["statement"]
-	resp = e.post(f, nil, "text/html")
-	page, _ = io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusNotFound || !bytes.Contains(page, []byte(id)) || !bytes.Contains(page, []byte("处罚决定书为证")) {
-		t.Errorf("unknown candidate: %d; staged listed %v, statement kept %v", resp.StatusCode, bytes.Contains(page, []byte(id)), bytes.Contains(page, []byte("处罚决定书为证")))
-	}
-	f["candidate"] = "c01"
+		// the fields after the staged one are kept too.
+		f["candidate"] = "c99"
+		f["statement"] = goodFields()["statement"]
+		resp = e.post(f, nil, "text/html")
+		page, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNotFound || !bytes.Contains(page, []byte(id)) || !bytes.Contains(page, []byte("处罚决定书为证")) {
+			t.Errorf("unknown candidate: %d; staged listed %v, statement kept %v", resp.StatusCode, bytes.Contains(page, []byte(id)), bytes.Contains(page, []byte("处罚决定书为证")))
+		}
+		f["candidate"] = "c01"
 
-	// Fixed: taken, with its hash; then removed.
+		// Fixed: taken, with its hash; then removed.
 		f["statement"] = goodFields()["statement"]
 		resp = e.post(f, nil, "application/json")
 		if resp.StatusCode != http.StatusCreated {
