@@ -72,8 +72,10 @@ nginx:
 	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx >/dev/null; } \
 	  || { echo "could not install nginx: the nginx tests will skip"; [ "$$CI" != true ]; }; }
 
-# axe-core for the accessibility test, from the npm registry at the version
-# pinned in internal/browsertest/package-lock.json (node_modules is git-ignored).
+# axe-core for the accessibility test and tus-js-client for the tus
+# conformance tests (internal/faults, driven by internal/browsertest/tus/),
+# from the npm registry at the versions pinned in
+# internal/browsertest/package-lock.json (node_modules is git-ignored).
 $(AXE): internal/browsertest/package.json internal/browsertest/package-lock.json
 	cd internal/browsertest && $(NPM_CI)
 	@touch $@
@@ -90,7 +92,8 @@ $(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
 
 ## bench: the site build against Hugo on $(PAGES) generated pages; live editing
 ## (write to updated HTML) against hugo server; the intake
-## against a direct minio-go upload (1 GiB, then 64 concurrent objections);
+## against a direct minio-go upload (1 GiB, then 64 concurrent objections,
+## then 1 GiB staged through /api/uploads/ with the intake's peak RSS);
 ## slow and silent clients (1,100 silent connections, 100 slow uploads, 100
 ## field-heavy posts: descriptors held and peak RSS);
 ## Lighthouse scores of the home page, a notice, a publicity list and both

@@ -39,6 +39,8 @@ type bench struct {
 	addr    string
 	bigFile string
 	bigSum  string
+	// the intake's two keys, the same for every intake process of a run
+	identityKey, recordKey []byte
 }
 
 func newBench(ctx context.Context, o options) (*bench, error) {
@@ -57,10 +59,7 @@ func newBench(ctx context.Context, o options) (*bench, error) {
 }
 
 func (b *bench) close() {
-	if b.intake != nil && b.intake.Process != nil {
-		_ = b.intake.Process.Signal(syscall.SIGTERM)
-		_ = b.intake.Wait()
-	}
+	b.stopIntake()
 	if b.stopS3 != nil {
 		b.stopS3()
 	}
@@ -69,7 +68,52 @@ func (b *bench) close() {
 	}
 }
 
+// stopIntake ends the intake process, if one runs: SIGTERM, then waiting.
+func (b *bench) stopIntake() {
+	if b.intake != nil && b.intake.Process != nil {
+		_ = b.intake.Process.Signal(syscall.SIGTERM)
+		_ = b.intake.Wait()
+	}
+	b.intake = nil
+}
+
 func (b *bench) run(ctx context.Context) error {
+	if b.o.parts["large"] {
+		if err := b.large(ctx); err != nil {
+			return err
+		}
+	}
+	for _, part := range []struct {
+		name string
+		run  func(context.Context) error
+	}{{"application", b.application}, {"concurrent", b.concurrent}} {
+		if !b.o.parts[part.name] {
+			continue
+		}
+		if b.intake == nil {
+			if err := b.startIntake(ctx); err != nil {
+				return err
+			}
+		}
+		if err := part.run(ctx); err != nil {
+			return err
+		}
+	}
+	if b.o.parts["staged"] {
+		// A fresh intake process, so that its peak RSS is the staged
+		// upload's alone.
+		b.stopIntake()
+		if err := b.startIntake(ctx); err != nil {
+			return err
+		}
+		return b.staged(ctx)
+	}
+	return nil
+}
+
+// large is one big evidence file through the intake's multipart post
+// versus a direct PutObject.
+func (b *bench) large(ctx context.Context) error {
 	if err := b.makeBigFile(); err != nil {
 		return err
 	}
@@ -95,10 +139,7 @@ func (b *bench) run(ctx context.Context) error {
 	ratio := direct.Seconds() / through.Seconds()
 	fmt.Printf("  throughput ratio intake/direct: %.2f (goal ≥ 0.85: %s)\n", ratio, intakeproc.Met(ratio >= 0.85))
 	fmt.Printf("  intake peak RSS (VmHWM, whole process since start): %.1f MiB (goal ≤ 64 MiB: %s)\n", float64(hwm)/(1<<10), intakeproc.Met(hwm <= 64<<10))
-	if err := b.application(ctx); err != nil {
-		return err
-	}
-	return b.concurrent(ctx)
+	return nil
 }
 
 // makeBigFile writes a PDF-headed file of random bytes and its SHA-256.
@@ -162,6 +203,7 @@ func (b *bench) startIntake(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	b.o.award = bin // built once
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	today := workday.DateOf(time.Now().In(loc))
 	m := schedule.Manifest{Version: schedule.ManifestVersion, TimeZone: "Asia/Shanghai",
@@ -181,9 +223,11 @@ func (b *bench) startIntake(ctx context.Context) error {
 	if b.addr, err = intakeproc.FreeAddr(); err != nil {
 		return err
 	}
-	key, recordKey := make([]byte, 32), make([]byte, 32)
-	rand.Read(key)
-	rand.Read(recordKey)
+	if b.identityKey == nil {
+		b.identityKey, b.recordKey = make([]byte, 32), make([]byte, 32)
+		rand.Read(b.identityKey)
+		rand.Read(b.recordKey)
+	}
 	root, err := os.Getwd()
 	if err != nil {
 		return err
@@ -193,12 +237,12 @@ func (b *bench) startIntake(ctx context.Context) error {
 	cmd.Env = append(os.Environ(),
 		"AWARD_S3_ENDPOINT="+b.srv.Endpoint, "AWARD_S3_BUCKET=intake", "AWARD_S3_ACCESS_KEY="+b.srv.AccessKey,
 		"AWARD_S3_SECRET_KEY="+b.srv.SecretKey, "AWARD_S3_INSECURE=1", "AWARD_MANIFEST="+manifest,
-		"AWARD_IDENTITY_KEY="+base64.StdEncoding.EncodeToString(key), "AWARD_RECORD_KEY="+base64.StdEncoding.EncodeToString(recordKey),
+		"AWARD_IDENTITY_KEY="+base64.StdEncoding.EncodeToString(b.identityKey), "AWARD_RECORD_KEY="+base64.StdEncoding.EncodeToString(b.recordKey),
 		"AWARD_DATA_DIR="+filepath.Join(b.dir, "data"),
 		fmt.Sprintf("AWARD_MAX_FILE_BYTES=%d", b.o.size+1<<20), fmt.Sprintf("AWARD_MAX_REQUEST_BYTES=%d", b.o.size+4<<20),
 		fmt.Sprintf("AWARD_APPLICATION_MAX_REQUEST_BYTES=%d", b.o.appSize+16<<20),
-		"AWARD_RATE_SUBMIT=off", "AWARD_RATE_RECEIPT=off", "AWARD_MAX_CONNS_PER_CLIENT=0") // one client on loopback sends everything
-	logf, err := os.Create(filepath.Join(b.dir, "intake.log"))
+		"AWARD_RATE_SUBMIT=off", "AWARD_RATE_RECEIPT=off", "AWARD_RATE_UPLOAD=off", "AWARD_MAX_CONNS_PER_CLIENT=0") // one client on loopback sends everything
+	logf, err := os.OpenFile(filepath.Join(b.dir, "intake.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,15 @@
 //   - an application with 10 documents totalling 500 MiB through the intake
 //     versus direct PutObjects of the same files: ratio and peak RSS;
 //   - many objections at once (default 64 concurrent, 1 MiB evidence each):
-//     throughput, p50/p99 latency and errors.
+//     throughput, p50/p99 latency and errors;
+//   - one file of the same size staged through /api/uploads/ (tus 1.0: a
+//     POST, then one PATCH of the whole file, streamed from a generated
+//     reader) versus a direct minio-go PutObject of the same generated
+//     bytes: their ratio, the peak RSS of a fresh intake process that did
+//     only this, and the objection that then claims it (staged=<id>);
+//     best of -staged-runs rounds.
+//
+// -parts picks some of them (large,application,concurrent,staged).
 //
 // It prints plain text for the closing note. Run it with make bench.
 package main
@@ -19,6 +27,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 )
 
@@ -39,6 +48,8 @@ type options struct {
 	appSize     int64
 	award       string
 	keep        bool
+	parts       map[string]bool
+	stagedRuns  int
 }
 
 func run(ctx context.Context, args []string) error {
@@ -51,8 +62,22 @@ func run(ctx context.Context, args []string) error {
 	fs.Int64Var(&o.appSize, "application", 500<<20, "bytes of an application's 10 documents together")
 	fs.StringVar(&o.award, "award", "", "award binary (default: go build ./cmd/award)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory")
+	fs.IntVar(&o.stagedRuns, "staged-runs", 3, "rounds of the staged upload and its two direct peers (the best of each is reported)")
+	parts := fs.String("parts", "large,application,concurrent,staged", "which measurements to run, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if o.stagedRuns < 1 {
+		return fmt.Errorf("-staged-runs must be at least 1")
+	}
+	o.parts = map[string]bool{}
+	for _, p := range strings.Split(*parts, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "large", "application", "concurrent", "staged":
+			o.parts[p] = true
+		default:
+			return fmt.Errorf("-parts: unknown %q (large, application, concurrent, staged)", p)
+		}
 	}
 	b, err := newBench(ctx, o)
 	if err != nil {

@@ -30,6 +30,52 @@
 //     references are unique across both, every receipt verifies (also
 //     through the other replica), and both serve the same windows.
 //
+// The staged uploads (/api/uploads/, tus 1.0.0) are driven by tus-js-client
+// (npm, pinned in internal/browsertest/package-lock.json), a client nobody
+// here wrote, run in Node by our script internal/browsertest/tus/upload.mjs,
+// which prints what it sends and gets as JSON lines; a loopback TCP proxy
+// between it and the intake cuts, holds or redirects connections
+// (tus_conformance_test.go, tus_helpers_test.go):
+//
+//   - TestTusResumeAfterCutConnection: the proxy cuts the PATCH after 5 MiB
+//     of a 12 MiB file (MinIO); tus-js-client retries, its HEAD must give
+//     what arrived before the cut (within 64 KiB of 5 MiB, not 0) and its
+//     PATCH resume there.
+//   - TestTusResumeAfterIntakeKilled: on the directory store, the proxy
+//     holds a 72 MiB PATCH in its second 64 MiB segment; the intake is
+//     SIGKILLed and restarted on the same port and data directory;
+//     tus-js-client, retrying meanwhile, must resume at exactly 64 MiB.
+//   - TestTusResumeOnOtherReplica: two intakes on one bucket behind the
+//     proxy as a load balancer; a first client process stops after 8 MiB
+//     (a closed laptop) with the URL in tus-js-client's FileUrlStorage; a
+//     second process, now served by the other replica, finds it
+//     (findPreviousUploads), resumes at 8 MiB without a new POST and
+//     completes; the first replica sees it complete and claims it.
+//   - TestTusStaleOffset: tus-js-client resumes on replica B and is held
+//     after its HEAD while another writer PATCHes 4 MiB on replica A; raw
+//     PATCHes with the old offset get 409 on both; tus-js-client's own
+//     stale PATCH must get 409, then it must HEAD again and finish from
+//     the new offset.
+//   - TestTusProtocol (raw HTTP, no Node): OPTIONS (Tus-Version 1.0.0,
+//     Tus-Extension creation, termination, expiration, Tus-Max-Size), 412
+//     without Tus-Resumable, the creation's refusals (400, 413, 403 from
+//     another origin) with problems in Chinese, Location and Upload-Expires
+//     (24 h), HEAD's headers (Upload-Offset, Upload-Length, Upload-Expires,
+//     Cache-Control: no-store), 415 for another Content-Type, 409 for an
+//     offset behind or ahead, 413 past Upload-Length, the form refusing an
+//     incomplete upload and keeping it, DELETE then 404, and an ELF and a
+//     PE program named x.pdf refused with 415 unsupported_type after their
+//     first chunk with nothing left under uploads/<id>/.
+//   - TestTusExpiration: uploads expiring after 2 s answer 410 to HEAD and
+//     PATCH, the form refuses them (已过期), and an intake whose janitor
+//     runs removes everything under uploads/ (then 404).
+//
+// Each upload that completes is claimed by an objection with a staged
+// field; its receipt must give the file's name, size and SHA-256, the
+// upload must then be gone (404 on every replica, nothing under uploads/),
+// and storage is reconciled as below. Without Node.js or tus-js-client
+// the four tests that run it skip, unless CI=true.
+//
 // Reconciliation (after each test): every acknowledged reference has its
 // manifest, the receipt token matches the manifest's hash, and every file's
 // bytes match the receipt's SHA-256 and size (read directly with minio-go,
@@ -53,6 +99,7 @@
 // The MinIO binary comes from AWARD_MINIO_BIN or bin/minio (see
 // storage/miniotest); without it the tests skip, unless CI=true. Everything
 // listens on loopback only. Each test takes well under a minute. The
-// intakes run with AWARD_RATE_SUBMIT and AWARD_RATE_RECEIPT set to
-// 100000/1m,100000 so that per-client rate limits never answer 429.
+// intakes run with AWARD_RATE_SUBMIT, AWARD_RATE_RECEIPT and
+// AWARD_RATE_UPLOAD set to 100000/1m,100000 so that per-client rate limits
+// never answer 429.
 package faults

@@ -135,6 +135,13 @@ func startIntake(t *testing.T, dir string, env ...string) *intakeProc {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
+	return startIntakeOn(t, dir, addr, env...)
+}
+
+// startIntakeOn is startIntake on a given address (an intake restarted
+// where the previous one listened).
+func startIntakeOn(t *testing.T, dir, addr string, env ...string) *intakeProc {
+	t.Helper()
 	var base []string
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "AWARD_") && !strings.HasPrefix(kv, "ADDR=") {
@@ -187,7 +194,7 @@ func startIntake(t *testing.T, dir string, env ...string) *intakeProc {
 
 // generousRates lifts any per-client rate limits the intake may enforce, so
 // that the load of these tests is never refused with 429.
-var generousRates = []string{"AWARD_RATE_SUBMIT=100000/1m,100000", "AWARD_RATE_RECEIPT=100000/1m,100000"}
+var generousRates = []string{"AWARD_RATE_SUBMIT=100000/1m,100000", "AWARD_RATE_RECEIPT=100000/1m,100000", "AWARD_RATE_UPLOAD=100000/1m,100000"}
 
 func (p *intakeProc) kill() {
 	select {
