@@ -2,9 +2,11 @@ package intake
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/submission"
+	"github.com/zhongmou/award/workday"
 )
 
 // applicationView is what the application form page shows.
@@ -21,6 +23,10 @@ type applicationView struct {
 	Townships    []string
 	OrgKinds     []string
 	MaxRequest   int64
+	// Closing is the call's closing date ("2026-04-30"), the day the
+	// organisation's age is counted to, and Today the server's date: the
+	// form's script checks as validate does (data-closing, data-today).
+	Closing, Today string
 }
 
 type slotView struct {
@@ -53,7 +59,9 @@ func (s *Server) newApplicationView(f applicationForm) *applicationView {
 	}
 	if v.Call != nil {
 		v.Form.Call = v.Call.ID
+		v.Closing = workday.DateOf(v.Call.Closes.Add(-time.Nanosecond).In(s.loc)).String()
 	}
+	v.Today = workday.DateOf(s.now().In(s.loc)).String()
 	return v
 }
 

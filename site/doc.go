@@ -88,5 +88,7 @@
 // Besides the templates' pages a build writes an Atom feed for the site
 // (atom.xml) and for each section (<section>/atom.xml), sitemap.xml,
 // robots.txt, a redirect page for each alias, and for the intake
-// windows.json (package schedule) and, as above, _award/chrome.json.
+// windows.json (package schedule) and, as above, _award/chrome.json; with a
+// holiday schedule (Options.Calendar), calendar.json, the working-day
+// calendar the application form's script counts on (workday.Published).
 package site

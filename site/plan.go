@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+
+	"github.com/zhongmou/award/workday"
 )
 
 // job is one output file and how to make it.
@@ -70,6 +72,10 @@ func (b *builder) plan() []job {
 	}
 	add(job{name: "sitemap.xml", source: "sitemap", render: b.sitemap})
 	add(b.manifestJob())
+	if b.opts.Calendar != nil {
+		// The working-day calendar for the forms' scripts (workday.Published).
+		add(job{name: workday.PublishedName, source: "holiday schedule", render: b.opts.Calendar.PublishJSON})
+	}
 	if j, ok := b.chromeJob(); ok {
 		add(j)
 	}

@@ -1,8 +1,10 @@
 package workday
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -176,5 +178,33 @@ func TestDate(t *testing.T) {
 	// 23:30 UTC on 19 November is already 20 November in Shanghai.
 	if got := DateOf(time.Date(2026, 11, 19, 23, 30, 0, 0, time.UTC).In(sh)); got != d {
 		t.Errorf("DateOf in Shanghai = %s", got)
+	}
+}
+
+// TestPublish checks that the published calendar answers like the
+// calendar: every day of the covered years is a working day in one exactly
+// when it is in the other.
+func TestPublish(t *testing.T) {
+	c := loadRepoCalendar(t)
+	data, err := c.PublishJSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var p Published
+	if err := json.Unmarshal(data, &p); err != nil {
+		t.Fatal(err)
+	}
+	first, last := c.Years()
+	if p.Version != PublishedVersion || p.First != first || p.Last != last {
+		t.Fatalf("published %d %d–%d, want %d %d–%d", p.Version, p.First, p.Last, PublishedVersion, first, last)
+	}
+	for d := D(first, 1, 1); d.Year <= last; d = d.AddDays(1) {
+		want, _ := c.IsWorkingDay(d)
+		s := d.String()
+		_, off := p.Holidays[s]
+		got := slices.Contains(p.Workdays, s) || !off && d.Weekday() != time.Saturday && d.Weekday() != time.Sunday
+		if got != want {
+			t.Errorf("%s: published says working day %v, the calendar %v", s, got, want)
+		}
 	}
 }

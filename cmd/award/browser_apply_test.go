@@ -28,28 +28,7 @@ func TestBrowserApplicantUploads(t *testing.T) {
 		}
 		return p
 	}
-	steps := []chromedp.Action[chromedp.Void]{
-		chromedp.Navigate(url + "api/applications/new?call=call-2026"),
-		chromedp.WaitVisible("#f-orgName"),
-		chromedp.SendKeys("#f-orgName", "中牟县示例食品有限公司"),
-		chromedp.SendKeys("#f-creditCode", "91410122MA00J8NW0M"),
-		chromedp.SetValue("#f-orgKind", "企业"),
-		chromedp.SetValue("#f-established", "2018-05-20"),
-		chromedp.SendKeys("#f-industry", "食品制造业"),
-		chromedp.SetValue("#f-township", "韩寺镇"),
-		chromedp.SendKeys("#f-address", "中牟县示例大道88号"),
-		chromedp.SendKeys("#f-recommender", "韩寺镇人民政府"),
-		chromedp.SetValue("#f-excellenceSince", "2023-01-01"),
-		chromedp.SendKeys("#f-legalRepresentative", "李四"),
-		chromedp.SendKeys("#f-contactName", "王五"),
-		chromedp.SendKeys("#f-phone", "0371-62196035"),
-		chromedp.SendKeys("#f-email", "zhiliang@example.com"),
-		chromedp.SetValue("#f-internalPublicityStart", "2026-03-16"),
-		chromedp.SetValue("#f-internalPublicityEnd", "2026-03-20"),
-	}
-	for i := 1; i <= 9; i++ {
-		steps = append(steps, check("#f-declaration"+strconv.Itoa(i)))
-	}
+	steps := fillApplication(url, "zhiliang@example.com", "2026-03-20")
 	for _, slot := range []string{"applicationForm", "recommendation", "internalPublicity", "license", "commitment", "financials", "creditReport"} {
 		steps = append(steps, chromedp.SetUploadFiles("#f-"+slot, []string{pdf(slot+".pdf", 1000)}))
 	}
@@ -105,4 +84,34 @@ func TestBrowserApplicantUploads(t *testing.T) {
 // check ticks a checkbox as a person would, whatever lies over its centre.
 func check(sel string) chromedp.Action[chromedp.Void] {
 	return chromedp.SetAttributeValue(sel, "checked", "checked")
+}
+
+// fillApplication opens the application form of the call of 2026 at the
+// site siteURL and fills in the organisation's fields (email, and the last
+// day of the internal publicity, which began on Monday 16 March) and the
+// nine declarations; the files and the consent are the caller's.
+func fillApplication(siteURL, email, publicityEnd string) []chromedp.Action[chromedp.Void] {
+	steps := []chromedp.Action[chromedp.Void]{
+		chromedp.Navigate(siteURL + "api/applications/new?call=call-2026"),
+		chromedp.WaitVisible("#f-orgName"),
+		chromedp.SendKeys("#f-orgName", "中牟县示例食品有限公司"),
+		chromedp.SendKeys("#f-creditCode", "91410122MA00J8NW0M"),
+		chromedp.SetValue("#f-orgKind", "企业"),
+		chromedp.SetValue("#f-established", "2018-05-20"),
+		chromedp.SendKeys("#f-industry", "食品制造业"),
+		chromedp.SetValue("#f-township", "韩寺镇"),
+		chromedp.SendKeys("#f-address", "中牟县示例大道88号"),
+		chromedp.SendKeys("#f-recommender", "韩寺镇人民政府"),
+		chromedp.SetValue("#f-excellenceSince", "2023-01-01"),
+		chromedp.SendKeys("#f-legalRepresentative", "李四"),
+		chromedp.SendKeys("#f-contactName", "王五"),
+		chromedp.SendKeys("#f-phone", "0371-62196035"),
+		chromedp.SendKeys("#f-email", email),
+		chromedp.SetValue("#f-internalPublicityStart", "2026-03-16"),
+		chromedp.SetValue("#f-internalPublicityEnd", publicityEnd),
+	}
+	for i := 1; i <= 9; i++ {
+		steps = append(steps, check("#f-declaration"+strconv.Itoa(i)))
+	}
+	return steps
 }

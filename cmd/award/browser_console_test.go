@@ -292,6 +292,12 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	saveScreen(t, name, png)
+}
+
+// saveScreen writes a screenshot to artifacts/screens/NAME.png.
+func saveScreen(t *testing.T, name string, png []byte) {
+	t.Helper()
 	dir := filepath.Join("..", "..", "artifacts", "screens")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		t.Fatal(err)
