@@ -99,7 +99,7 @@ func DefaultConfig() Config {
 		Contact:          "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
 		SiteTitle:        "中牟县县长质量奖",
 		BasePath:         "/",
-		RateLimits:       RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20", Progress: "10/1m,5", Upload: "120/10m,20"},
+		RateLimits:       RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20", Progress: "10/1m,5", Upload: "60/1h,30"},
 		CSRFMaxAge:       12 * time.Hour,
 		StallTimeout:     60 * time.Second,
 		Connections:      DefaultConnections(),

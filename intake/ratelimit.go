@@ -35,7 +35,7 @@ type RateLimits struct {
 	// "10/1m,5".
 	Progress string `yaml:"progress"`
 	// Upload bounds the creation of staged uploads (POST /api/uploads/,
-	// one per file chosen); env AWARD_RATE_UPLOAD. Default "120/10m,20".
+	// one per file chosen); env AWARD_RATE_UPLOAD. Default "60/1h,30".
 	Upload string `yaml:"upload"`
 	// MaxClients bounds how many clients each budget remembers (env
 	// AWARD_RATE_MAX_CLIENTS); past it the least recently seen is

@@ -386,3 +386,21 @@ func TestUploadExpiry(t *testing.T) {
 		}
 	})
 }
+
+// Creating uploads has its own budget per client: past it, 429 with
+// Retry-After, and nothing stored.
+func TestUploadRateLimit(t *testing.T) {
+	e := newEnv(t, dirStore(t), func(c *Config) { c.RateLimits.Upload = "2/1h,2" })
+	e.stage("objection", "evidence", "a.pdf", len(pdfBytes))
+	e.stage("objection", "evidence", "b.pdf", len(pdfBytes))
+	before := len(e.keys())
+	resp := e.tusDo("POST", "/api/uploads/", map[string]string{"Upload-Length": strconv.Itoa(len(pdfBytes)),
+		"Upload-Metadata": tusMetadata("kind", "objection", "field", "evidence", "filename", "c.pdf")}, nil)
+	p := decode[apiError](t, resp)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" || !strings.Contains(p.Error.Message, "上传文件过于频繁") {
+		t.Errorf("third creation: %d %q %+v", resp.StatusCode, resp.Header.Get("Retry-After"), p)
+	}
+	if len(e.keys()) != before {
+		t.Errorf("a refused creation stored something")
+	}
+}
