@@ -18,6 +18,7 @@ const auditPageSize = 50
 var actionLabels = map[string]string{
 	"login": "登录", "login-failed": "登录失败", "locked": "账号锁定", "login-refused-locked": "锁定期间尝试登录",
 	"login-refused-disabled": "停用账号尝试登录", "logout": "退出登录", "password-change": "修改密码",
+	"draft-generate": "生成草稿", "draft-download": "下载草稿", "draft-preview": "预览草稿", "draft-publish": "发布草稿",
 	"case-view": "查看案件", "identity-view": "查看身份信息", "download": "下载材料", "export": "导出材料",
 	"stage": "变更办理阶段", "status": "更新办理状态（命令行）", "assign": "分配评审员", "forbidden": "越权访问被拒绝",
 	"csrf-refused": "表单令牌不符被拒绝", "account-add": "新建账号", "account-passwd": "重置密码",

@@ -37,6 +37,25 @@ func whoOf(r *http.Request) *who {
 // another role it answers 403; a POST must carry the session's CSRF token;
 // a person who must still set their own password is sent to do so first.
 func (s *Server) signedIn(roles []staff.Role, next http.HandlerFunc) http.Handler {
+	return s.guard(roles, 0, next)
+}
+
+// maxFormMemory is how much of a multipart form is kept in memory; the
+// rest of its files wait in temporary files, removed after the request.
+const maxFormMemory = 8 << 20
+
+// signedInUpload is signedIn for a form that carries a file
+// (multipart/form-data, at most maxBytes): the role is checked before the
+// body is read, the CSRF token after; the files are in r.MultipartForm,
+// removed when the handler returns. A plain form is read as signedIn reads
+// it.
+func (s *Server) signedInUpload(roles []staff.Role, maxBytes int64, next http.HandlerFunc) http.Handler {
+	return s.guard(roles, maxBytes, next)
+}
+
+// guard is signedIn (upload 0) and signedInUpload (upload: the largest
+// multipart body taken).
+func (s *Server) guard(roles []staff.Role, upload int64, next http.HandlerFunc) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		c, err := r.Cookie(sessionCookie)
 		if err != nil || c.Value == "" {
@@ -56,8 +75,29 @@ func (s *Server) signedIn(roles []staff.Role, next http.HandlerFunc) http.Handle
 		me := &who{Session: sess, Account: acct}
 		r = r.WithContext(context.WithValue(r.Context(), whoKey{}, me))
 		if r.Method == http.MethodPost {
-			r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
-			if err := r.ParseForm(); err != nil {
+			multi := upload > 0 && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+			if multi && !slices.Contains(roles, acct.Role) {
+				s.audit(r, me, "forbidden", "", map[string]string{"path": r.URL.Path})
+				s.fail(w, r, me, errForbidden)
+				return
+			}
+			var err error
+			if multi {
+				r.Body = http.MaxBytesReader(w, r.Body, upload)
+				err = r.ParseMultipartForm(maxFormMemory)
+				if r.MultipartForm != nil {
+					defer r.MultipartForm.RemoveAll()
+				}
+			} else {
+				r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
+				err = r.ParseForm()
+			}
+			var tooLarge *http.MaxBytesError
+			if multi && errors.As(err, &tooLarge) {
+				s.fail(w, r, me, errTooLarge)
+				return
+			}
+			if err != nil {
 				s.fail(w, r, me, errBadForm)
 				return
 			}

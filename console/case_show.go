@@ -28,15 +28,18 @@ type declaration struct {
 // and then each supplement's (archive.Case.Materials), so that the
 // original's files keep their numbers when supplements come.
 type caseFile struct {
-	N      int // 1-based, as in the download path
+	N      int    // 1-based, as in the download path
+	Field  string // the slot's name
+	Key    string // where it is stored (not shown)
 	Slot   string
 	Name   string
 	Size   int64
 	Type   string
 	SHA256 string
 	Inline bool // PDF or picture: can be opened in the browser's sandboxed view
-	// Origin is 原件 or 补正 n; ReceivedAt when it came; Superseded: a
-	// later supplement brought the same slot again (已被补正替换).
+	// Origin is 原件, 补正 n or archive.AttachmentOrigin (a township's
+	// upload); ReceivedAt when it came; Superseded: a later supplement
+	// brought the same slot again (已被补正替换).
 	Origin     string
 	ReceivedAt time.Time
 	Superseded bool
@@ -61,6 +64,9 @@ type historyRow struct {
 	// Notice is the event's number when it issued a notice (for the link
 	// to its 补正告知书), else 0.
 	Notice int
+	// RevokedBy is the objection found 查实 that revoked the candidacy;
+	// Revoked the application an objection's 查实 revoked.
+	RevokedBy, Revoked string
 }
 
 // caseView is the case page.
@@ -89,6 +95,18 @@ type caseView struct {
 	// NoticeForm issues a notice: nil when the person may not, or the
 	// case cannot move to correction from where it is.
 	NoticeForm *noticeForm
+	// ReviewForm records a township's 初审 and recommendation: nil when
+	// the person may not, the call's recommendation is not online, or the
+	// case is not at accepted or corrected. Reviews are those recorded.
+	ReviewForm *reviewFormView
+	Reviews    []reviewRow
+	// ReturnReview is the 初审 a review that returned the application
+	// hands to the notice form (hidden fields), so that the notice's event
+	// records it (correctionCreate); nil otherwise.
+	ReturnReview []reviewQuestionView
+	// recommendationMode is the call's recommendation as the application
+	// was received (submission.RecommendationOnline or "").
+	recommendationMode string
 	// Extension keeps what was typed when an extension was refused.
 	Extension extensionForm
 	// Reissued is the new receipt link, on receiptReissue's answer alone;
@@ -99,6 +117,9 @@ type caseView struct {
 	Message, Info                                          string
 	// Form keeps what the person typed when a move was refused.
 	Form eventForm
+	// Revokes says, on an objection that may be found 查实, which
+	// application that revokes, or why none can be (outcomeTarget).
+	Revokes string
 }
 
 // caseShow shows one case to those who may see it; the view is audited.
@@ -114,6 +135,10 @@ func (s *Server) caseShow(w http.ResponseWriter, r *http.Request) {
 		v.Info = "办理阶段已更新为“" + v.Summary.Stage.Label + "”。"
 	case "assign":
 		v.Info = "已分配评审员。"
+	case "paper":
+		v.Info = "纸质" + v.Summary.KindLabel + "已登记，受理编号 " + v.Summary.Reference + "。请把受理编号写在原件上归档；留有电子邮箱的，办理进度会发邮件告知。"
+	case "review":
+		v.Info = "已记录初审并推荐，案件进入“" + v.Summary.Stage.Label + "”，转秘书处资格审核。"
 	case "notice":
 		if n := v.Notice; n != nil {
 			v.Info = fmt.Sprintf("已出具补正告知（共 %d 项），补正期限至 %s。请打印补正告知书；提交人留有电子邮箱的，已发邮件告知。", len(n.Items), n.Due)
@@ -151,23 +176,38 @@ func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, 
 	v.History = history(c, me)
 	// Notices go through their own form, supplements come from the
 	// submitter: the stage form offers neither.
+	if m.Kind == kindApplication {
+		v.recommendationMode = m.Application().RecommendationMode
+	}
+	online := v.recommendationMode == submission.RecommendationOnline
 	for _, st := range submission.Next(m.Kind, c.Current.Code) {
-		if st.Code != submission.StageCorrection && st.Code != submission.StageCorrected {
+		// With an online recommendation, 已推荐 comes only with the
+		// township's review (reviewCreate).
+		if st.Code != submission.StageCorrection && st.Code != submission.StageCorrected && !(online && st.Code == submission.StageRecommended) {
 			v.Next = append(v.Next, st)
 		}
+	}
+	if secretariat {
+		v.Revokes = s.outcomeTarget(ctx, m, v.Next)
 	}
 	if n := c.Notice(); n != nil {
 		v.Notice = s.noticeView(c, n)
 		v.CanExtend = secretariat && n.Extension == nil &&
 			(c.Current.Code == submission.StageCorrection || c.Current.Code == submission.StageCorrected)
 	}
-	if secretariat && submission.CanMove(m.Kind, c.Current.Code, submission.StageCorrection) {
+	// A township returns its own applications for correction too (初审
+	// 退回补正); caseView has found only those.
+	if (secretariat || me.Account.Role == staff.Township) && submission.CanMove(m.Kind, c.Current.Code, submission.StageCorrection) {
 		v.NoticeForm = correctionForm{}.view(m.Kind)
 	}
 	v.Extension.Days = strconv.Itoa(archive.DefaultNoticeDays)
-	for i, mt := range c.Materials() {
-		v.Files = append(v.Files, caseFile{N: i + 1, Slot: submission.SlotLabelOf(m.Kind, mt.Field), Name: mt.Name, Size: mt.Size, Type: mt.Type,
+	for i, mt := range caseFiles(c) {
+		v.Files = append(v.Files, caseFile{N: i + 1, Field: mt.Field, Key: mt.Key, Slot: submission.SlotLabelOf(m.Kind, mt.Field), Name: mt.Name, Size: mt.Size, Type: mt.Type,
 			SHA256: mt.SHA256, Inline: inlineType(mt.Type), Origin: mt.OriginLabel(), ReceivedAt: mt.ReceivedAt, Superseded: mt.Superseded})
+	}
+	v.Reviews = reviews(c, v.Files)
+	if online && mayReview(me) && (c.Current.Code == submission.StageAccepted || c.Current.Code == submission.StageCorrected) {
+		v.ReviewForm = reviewForm{}.view(v)
 	}
 	for _, fc := range c.FieldCorrections() {
 		v.FieldCorrections = append(v.FieldCorrections, fieldCorrection{Label: fc.Label, Value: fc.Value, Was: fc.Was,
@@ -203,6 +243,14 @@ func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, 
 	return v, nil
 }
 
+// caseFiles are the case's files as the page numbers them: the
+// original's and the supplements' (archive.Case.Materials), then the
+// attachments staff added (archive.Case.Attachments), so that a file keeps
+// its number.
+func caseFiles(c *archive.Case) []archive.Material {
+	return append(c.Materials(), c.Attachments()...)
+}
+
 // history is the case's events as me may see them, each with what it did
 // (PublicEvent.Detail): all of them, the internal notes too, for the
 // secretariat and townships; for reviewers without the notes marked
@@ -217,6 +265,12 @@ func history(c *archive.Case, me *who) []historyRow {
 		}
 		if e.Correction != nil {
 			row.Notice = e.Seq
+		}
+		if me.Account.Role == staff.Secretariat {
+			row.RevokedBy = e.RevokedBy
+			if e.Outcome != nil && e.Outcome.Result == submission.StageSubstantiated {
+				row.Revoked = e.Outcome.Application
+			}
 		}
 		if e.Internal && me.Account.Role == staff.Reviewer {
 			row.Note = ""
@@ -272,6 +326,8 @@ func applicationFields(f submission.ApplicationFields) []labelled {
 	yesNo := map[string]string{"yes": "是", "no": "否"}
 	return nonEmpty([]labelled{
 		{"申报的征集", firstNonEmpty(f.CallTitle, f.Call)},
+		{"来件方式", paperLabel(f.Channel)},
+		{"邮戳（送达）日期", f.Postmarked},
 		{"单位名称", f.OrgName},
 		{"统一社会信用代码", f.CreditCode},
 		{"单位类型", f.OrgKind},
@@ -317,6 +373,8 @@ func objectionFields(f submission.ObjectionFields) []labelled {
 		{"被异议对象统一社会信用代码", f.CandidateCreditCode},
 		{"异议人类型", firstNonEmpty(kinds[f.ObjectorType], f.ObjectorType)},
 		{"异议的事实和理由", f.Statement},
+		{"来件方式", paperLabel(f.Channel)},
+		{"邮戳（送达）日期", f.Postmarked},
 	})
 }
 
@@ -328,4 +386,13 @@ func nonEmpty(in []labelled) []labelled {
 		}
 	}
 	return out
+}
+
+// paperLabel is the 来件方式 row: 纸质（代录） for a paper submission,
+// nothing (no row) for one received online.
+func paperLabel(channel string) string {
+	if channel == submission.ChannelPaper {
+		return "纸质（代录）"
+	}
+	return ""
 }

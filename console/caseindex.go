@@ -35,7 +35,10 @@ type caseSummary struct {
 	Seq             int
 	// Missing are the optional materials an application did not give.
 	Missing string
-	Files   int
+	// Paper: it came on paper (代录, 纸质), postmarked Postmarked.
+	Paper      bool
+	Postmarked string
+	Files      int
 	// Signed: the manifest's MAC verifies under the record key.
 	Signed bool
 }
@@ -146,10 +149,12 @@ func summarize(m *submission.Manifest) *caseSummary {
 		f := m.Application()
 		c.KindLabel, c.Window, c.WindowTitle = "申报", f.Call, f.CallTitle
 		c.Org, c.CreditCode, c.Township, c.Missing = f.OrgName, f.CreditCode, f.Township, f.MissingSlots
+		c.Paper, c.Postmarked = f.Channel == submission.ChannelPaper, f.Postmarked
 	default:
 		f := m.Objection()
 		c.KindLabel, c.Window, c.WindowTitle = "异议", f.Publicity, f.PublicityTitle
 		c.Org, c.CreditCode = f.CandidateName, f.CandidateCreditCode
+		c.Paper, c.Postmarked = f.Channel == submission.ChannelPaper, f.Postmarked
 	}
 	return c
 }

@@ -53,6 +53,17 @@ type Config struct {
 	// default DefaultContact), e.g. "中牟县县长质量奖评定委员会秘书处
 	// （中牟县市场监督管理局），联系电话 0371-62196035".
 	Contact string `yaml:"contact"`
+	// Publishing is how drafts generated from the records are published
+	// (审核发布).
+	Publishing Publishing `yaml:"publishing"`
+}
+
+// Publishing configures 审核发布.
+type Publishing struct {
+	// TwoPerson requires that a draft is published by another account
+	// than the one that generated it (its front matter's generatedBy; env
+	// AWARD_PUBLISHING_TWO_PERSON).
+	TwoPerson bool `yaml:"twoPerson"`
 }
 
 // DefaultContact is Config.Contact when none is set.
@@ -73,6 +84,7 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	env.Str("AWARD_STAFF_DIGEST", &c.Digest)
 	env.Int("AWARD_STAFF_DIGEST_HOUR", &c.DigestHour, 0, "每日汇总邮件的发送时刻（0–23）")
 	env.Flag("AWARD_TRUST_PROXY", &c.TrustProxy)
+	env.Flag("AWARD_PUBLISHING_TWO_PERSON", &c.Publishing.TwoPerson)
 	env.Duration("AWARD_STAFF_WATCH_EVERY", &c.WatchEvery, "1m")
 	env.Duration("AWARD_MAIL_EVERY", &c.MailEvery, "1m")
 	if v := strings.TrimSpace(getenv("AWARD_STAFF_NOTIFY")); v != "" {

@@ -137,7 +137,10 @@ func (f correctionForm) notice(kind string) (items []submission.CorrectionItem, 
 // (a conflict answers 409 with the entries kept, as eventCreate does).
 // A form with problems is shown again with the entries kept (422) and
 // nothing recorded. Issued, it is audited ("correction-notice") and the
-// submitter emailed when they gave an address.
+// submitter emailed when they gave an address. A notice a township review
+// opened (reviewCreate's 退回补正) carries the review's answers
+// (returnReview): the event records them (Status.Review), by whoever
+// issues it.
 func (s *Server) correctionCreate(w http.ResponseWriter, r *http.Request) {
 	me := whoOf(r)
 	ref := submission.NormalizeReference(mux.Vars(r)["reference"])
@@ -148,11 +151,13 @@ func (s *Server) correctionCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := v.Summary.Kind
 	f := parseCorrectionForm(r.PostForm, kind)
+	review, reviewView := returnReview(r.PostForm)
 	refuse := func(status int, msg string) {
 		v.Message = msg
 		if v.NoticeForm != nil {
 			v.NoticeForm = f.view(kind)
 		}
+		v.ReturnReview = reviewView
 		s.render(w, r, me, status, "case.html", v.Summary.KindLabel+" "+v.Summary.Reference, v)
 	}
 	correction, _ := submission.StageOf(kind, submission.StageCorrection)
@@ -175,8 +180,12 @@ func (s *Server) correctionCreate(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnprocessableEntity, "无法计算补正期限："+err.Error()+"。告知没有出具，请联系县信息中心。")
 		return
 	}
+	if review != nil {
+		review.Township, review.Reviewer, review.At = v.Summary.Township, me.Account.Name, now
+	}
 	ev, err := s.archive.AppendEvent(r.Context(), submission.Status{Reference: ref, Stage: submission.StageCorrection, Note: f.Note,
-		Operator: me.Account.Name, At: now, Correction: &submission.Correction{Items: items, WorkingDays: days, Deadline: due.String()}}, f.After)
+		Operator: me.Account.Name, At: now, Correction: &submission.Correction{Items: items, WorkingDays: days, Deadline: due.String()},
+		Review: review}, f.After)
 	if s.eventRefused(w, r, me, ref, err, &v, refuse) {
 		return
 	}
@@ -185,8 +194,11 @@ func (s *Server) correctionCreate(w http.ResponseWriter, r *http.Request) {
 		keys[i] = it.Key()
 	}
 	slices.Sort(keys)
-	s.audit(r, me, "correction-notice", ref, map[string]any{"seq": ev.Seq, "items": len(items), "keys": keys,
-		"workingDays": days, "deadline": due.String()})
+	details := map[string]any{"seq": ev.Seq, "items": len(items), "keys": keys, "workingDays": days, "deadline": due.String()}
+	if review != nil {
+		details["review"] = map[string]bool{"complete": review.Complete, "true": review.True, "lawful": review.Lawful}
+	}
+	s.audit(r, me, "correction-notice", ref, details)
 	s.tellSubmitter(r.Context(), ref, ev)
 	http.Redirect(w, r, Prefix+"cases/"+ref+"?done=notice", http.StatusSeeOther)
 }

@@ -26,7 +26,8 @@ var needsNote = map[string]bool{"not-accepted": true, "returned": true, "disqual
 
 // eventCreate moves a case to another stage (not to correction, which
 // takes a notice: correctionCreate; nor to corrected, which only a
-// supplement records), written conditionally after
+// supplement records; an objection's 查实, 不属实 or 不予受理 is its outcome,
+// recorded by outcomeCreate), written conditionally after
 // the event the clerk's page showed: when someone else moved it meanwhile
 // (another clerk, another replica), nothing is written and the page says
 // to reload. The submitter is emailed when they gave an address.
@@ -58,8 +59,15 @@ func (s *Server) eventCreate(w http.ResponseWriter, r *http.Request) {
 	case utf8.RuneCountInString(f.Note) > archive.MaxNoteRunes:
 		refuse(http.StatusUnprocessableEntity, "说明太长了：请写在 2000 字以内。")
 		return
+	case isOutcome(v.Summary.Kind, st.Code) && f.Note == "":
+		refuse(http.StatusUnprocessableEntity, "核查结论“"+st.Label+"”须写明理由：请在“说明”里写清楚核查了什么、结论是什么，异议人会收到（不要写异议人或其他人的个人信息）。")
+		return
 	case needsNote[st.Code] && f.Note == "":
 		refuse(http.StatusUnprocessableEntity, "“"+st.Label+"”须写明理由：请在“说明”里写清楚，申报人会在回执上看到（勾选“仅内部可见”的除外）。")
+		return
+	}
+	if isOutcome(v.Summary.Kind, st.Code) {
+		s.outcomeCreate(w, r, me, v, f, st, refuse)
 		return
 	}
 	ev, err := s.archive.AppendEvent(r.Context(), submission.Status{Reference: ref, Stage: st.Code, Note: f.Note,

@@ -24,7 +24,7 @@ func (s *Server) fileDownload(w http.ResponseWriter, r *http.Request) {
 	}
 	n, _ := strconv.Atoi(mux.Vars(r)["n"])
 	m := v.manifest
-	materials := v.kase.Materials()
+	materials := caseFiles(v.kase)
 	if n < 1 || n > len(materials) {
 		s.fail(w, r, me, errNoFile)
 		return

@@ -88,6 +88,11 @@ type inboxView struct {
 	Since                              time.Time
 	Page, Pages                        int
 	PrevQuery, NextQuery               string
+	// Queues are the person's work lists (Value the inbox's URL with the
+	// query, whole: html/template escapes a query put after "?"; Label
+	// with the count): the secretariat's 资格审核 (applications at 已推荐),
+	// a township's 待初审 (its applications at 已受理 or 已补正).
+	Queues []option
 }
 
 // inbox lists the submissions the person may see, newest first, with
@@ -147,6 +152,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 	}
+	v.Queues = queues(me, stageCount)
 	for id, label := range windows {
 		v.Windows = append(v.Windows, option{id, label})
 	}
@@ -187,6 +193,21 @@ func (s *Server) visible(me *who, c *caseSummary, assigned map[string]bool) bool
 		return assigned[c.Reference]
 	}
 	return false
+}
+
+// queues are the work lists the role has, with what it may see at each
+// stage (counts).
+func queues(me *who, counts map[string]int) []option {
+	q := func(stage, label string) option {
+		return option{Prefix + "?" + url.Values{"kind": {kindApplication}, "stage": {stage}}.Encode(), label + " " + strconv.Itoa(counts[stage]) + " 件"}
+	}
+	switch me.Account.Role {
+	case staff.Secretariat:
+		return []option{q(submission.StageRecommended, "资格审核：已推荐的申报")}
+	case staff.Township:
+		return []option{q(submission.StageAccepted, "待初审：已受理"), q(submission.StageCorrected, "待初审：已补正")}
+	}
+	return nil
 }
 
 func firstNonEmpty(ss ...string) string {

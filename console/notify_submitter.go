@@ -68,6 +68,22 @@ func (s *Server) tellSubmitter(ctx context.Context, ref string, ev submission.St
 		b.WriteString("\n补正告知所列各项：\n\n")
 		writeNotice(&b, n, "")
 		s.writeHowToSupplement(&b, link)
+	case ev.Outcome != nil:
+		// The outcome of this objection only: the publicity it was
+		// about, the finding and its note; never the application
+		// revoked or anyone's data.
+		subject = fmt.Sprintf("【中牟县县长质量奖】受理编号 %s 异议核查结论：%s", m.Reference, st.Label)
+		fmt.Fprintf(&b, "您好：\n\n您对%s提出的异议（受理编号 %s）已办结，核查结论：%s。\n", publicityName(m.Objection().PublicityTitle), m.Reference, st.Label)
+		if ev.Note != "" && !ev.Internal {
+			fmt.Fprintf(&b, "    说明：%s\n", ev.Note)
+		}
+		if ev.Outcome.Result == submission.StageSubstantiated {
+			b.WriteString("\n依照《中牟县县长质量奖管理办法》第十七条第（八）项，异议查实的，取消该组织的候选资格；公示结果另行公布。\n")
+		}
+		if link != "" {
+			fmt.Fprintf(&b, "\n查看回执和办理进度：%s\n", link)
+		}
+		b.WriteString("\n感谢您对县长质量奖评选工作的监督。\n")
 	default:
 		fmt.Fprintf(&b, "您好：\n\n您提交的中牟县县长质量奖%s（受理编号 %s）办理进度有更新：\n\n    当前阶段：%s\n", what, m.Reference, st.Label)
 		if ev.Note != "" && !ev.Internal {
@@ -136,4 +152,13 @@ func (s *Server) receiptLink(c *archive.Case) string {
 // (Config.PublicURL; a path when it is not set).
 func (s *Server) receiptURL(ref, token string) string {
 	return strings.TrimSuffix(s.cfg.PublicURL, "/") + "/api/receipts/" + ref + "?token=" + url.QueryEscape(token)
+}
+
+// publicityName is how the mail names the publicity an objection was
+// about: its title in 《》, or 候选组织公示 when it has none.
+func publicityName(title string) string {
+	if title = strings.TrimSpace(title); title == "" {
+		return "候选组织公示"
+	}
+	return "《" + strings.Trim(title, "《》") + "》"
 }

@@ -48,6 +48,8 @@ func (p page) Nav() map[string]bool {
 	return map[string]bool{
 		"inbox":  r != staff.Auditor,
 		"export": r == staff.Secretariat,
+		"drafts": r == staff.Secretariat,
+		"paper":  r == staff.Secretariat,
 		"audit":  r == staff.Secretariat || r == staff.Auditor,
 	}
 }

@@ -27,6 +27,7 @@ func routes(ref string) []route {
 		{"GET", "/staff/audit"}, {"GET", "/staff/password"}, {"POST", "/staff/password"}, {"POST", "/staff/logout"},
 		{"POST", "/staff/cases/" + ref + "/corrections"}, {"GET", "/staff/cases/" + ref + "/corrections/1"},
 		{"POST", "/staff/cases/" + ref + "/corrections/1/extension"}, {"POST", "/staff/cases/" + ref + "/receipt"},
+		{"POST", "/staff/cases/" + ref + "/review"},
 	}
 }
 

@@ -8,9 +8,11 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/notify"
 	"github.com/zhongmou/award/internal/staff"
+	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/workday"
 )
 
@@ -25,11 +27,15 @@ type Server struct {
 	outbox    *notify.Outbox
 	calendar  *workday.Calendar
 	townships []string
+	windows   Windows // nil: no windows manifest
+	limits    intake.Limits
 	log       *slog.Logger
 	now       func() time.Time
 	loc       *time.Location
 	pages     *pages
 	cases     *caseIndex
+	site      *DraftSite
+	preview   *previewCache
 	router    *mux.Router
 	handler   http.Handler
 }
@@ -51,6 +57,23 @@ type Deps struct {
 	Log       *slog.Logger
 	// Now is the console's clock; nil means time.Now.
 	Now func() time.Time
+	// Windows is the site's windows manifest (windows.json): the calls and
+	// publicity lists, for objection outcomes (the candidate's
+	// application) and paper submissions (the window). nil: none; an
+	// outcome then finds the application by credit code alone.
+	Windows Windows
+	// Limits are the intake's, for paper submissions (代录) checked as
+	// online ones; nil: intake.DefaultConfig's.
+	Limits *intake.Limits
+	// Site is what the pages generated from the records need (生成公示,
+	// 生成公示结果, 生成获奖名单, 审核发布: see DraftSite); nil: the console
+	// offers none of them. The calls and publicities come from Windows.
+	Site *DraftSite
+}
+
+// Windows gives the current windows manifest; Current may be nil.
+type Windows interface {
+	Current() *schedule.Manifest
 }
 
 // New returns the console.
@@ -67,17 +90,22 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("console: %w", err)
 	}
 	s := &Server{cfg: cfg, archive: d.Archive, staff: d.Staff, outbox: d.Outbox, calendar: d.Calendar,
-		townships: d.Townships, log: d.Log, now: d.Now, loc: loc}
+		townships: d.Townships, windows: d.Windows, log: d.Log, now: d.Now, loc: loc}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.limits = intake.DefaultConfig().Limits
+	if d.Limits != nil {
+		s.limits = *d.Limits
+	}
 	if s.pages, err = loadPages(loc); err != nil {
 		return nil, err
 	}
 	s.cases = newCaseIndex(d.Archive, s.log)
+	s.site, s.preview = d.Site, &previewCache{}
 	s.routes()
 	return s, nil
 }
@@ -88,6 +116,9 @@ var (
 	caseReaders  = []staff.Role{staff.Secretariat, staff.Township, staff.Reviewer}
 	secretariat  = []staff.Role{staff.Secretariat}
 	auditReaders = []staff.Role{staff.Secretariat, staff.Auditor}
+	// townshipReviewers record a township's 初审 and return an application
+	// for correction: a township its own applications, the secretariat any.
+	townshipReviewers = []staff.Role{staff.Secretariat, staff.Township}
 )
 
 func (s *Server) routes() {
@@ -107,13 +138,20 @@ func (s *Server) routes() {
 	st.Handle("/cases/{reference}/identity", s.signedIn(secretariat, s.identityShow)).Methods(http.MethodPost)
 	st.Handle("/cases/{reference}/events", s.signedIn(secretariat, s.eventCreate)).Methods(http.MethodPost)
 	st.Handle("/cases/{reference}/assignees", s.signedIn(secretariat, s.assigneeCreate)).Methods(http.MethodPost)
-	st.Handle("/cases/{reference}/corrections", s.signedIn(secretariat, s.correctionCreate)).Methods(http.MethodPost)
+	st.Handle("/cases/{reference}/corrections", s.signedIn(townshipReviewers, s.correctionCreate)).Methods(http.MethodPost)
+	st.Handle("/cases/{reference}/review", s.signedInUpload(townshipReviewers, maxReviewBody(), s.reviewCreate)).Methods(http.MethodPost)
 	st.Handle("/cases/{reference}/corrections/{seq:[0-9]+}", s.signedIn(caseReaders, s.correctionPrint)).Methods(http.MethodGet, http.MethodHead)
 	st.Handle("/cases/{reference}/corrections/{seq:[0-9]+}/extension", s.signedIn(secretariat, s.extensionCreate)).Methods(http.MethodPost)
 	st.Handle("/cases/{reference}/receipt", s.signedIn(secretariat, s.receiptReissue)).Methods(http.MethodPost)
 	st.Handle("/cases/{reference}/files/{n:[0-9]+}", s.signedIn(caseReaders, s.fileDownload)).Methods(http.MethodGet, http.MethodHead)
 	st.Handle("/export", s.signedIn(secretariat, s.exportDownload)).Methods(http.MethodGet, http.MethodPost)
+	st.Handle("/paper", s.signedIn(secretariat, s.paperNew)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/paper", s.signedInUpload(secretariat, s.limits.ApplicationMaxRequestBytes, s.paperCreate)).Methods(http.MethodPost)
 	st.Handle("/audit", s.signedIn(auditReaders, s.auditShow)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/drafts", s.signedIn(secretariat, s.draftList)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/drafts", s.signedIn(secretariat, s.draftCreate)).Methods(http.MethodPost)
+	st.Handle("/drafts/publish", s.signedIn(secretariat, s.draftPublish)).Methods(http.MethodPost)
+	st.PathPrefix("/preview/").Handler(s.signedIn(secretariat, s.draftPreview)).Methods(http.MethodGet, http.MethodHead)
 	r.Handle("/staff", http.RedirectHandler(Prefix, http.StatusMovedPermanently))
 	s.router = r
 	s.handler = s.recoverPanics(s.headers(r))

@@ -5,13 +5,11 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/gabriel-vasile/mimetype"
-
 	"github.com/zhongmou/award/submission"
 )
 
 // sniffBytes is how much of a file's beginning decides its type.
-const sniffBytes = 16 << 10
+const sniffBytes = submission.SniffBytes
 
 // Media types the intake can recognise from content, with the names people
 // know them by.
@@ -51,45 +49,9 @@ func typeNames(types []string) string {
 }
 
 // detectType names a file's type from its first bytes, whatever its name or
-// declared type says. It returns "" for anything it does not recognise.
-func detectType(head []byte) string {
-	for m := mimetype.Detect(head); m != nil; m = m.Parent() {
-		for _, t := range sniffable {
-			if m.Is(t) {
-				return t
-			}
-		}
-		if m.Is("application/zip") {
-			if isOFD(head) {
-				return typeOFD
-			}
-			return ""
-		}
-	}
-	return ""
-}
-
-// sniffable are the types mimetype names directly (OFD is a ZIP it does not
-// know, recognised by isOFD).
-var sniffable = []string{typePDF, typeJPEG, typePNG, typeTIFF, typeHEIC, typeDOCX, typeXLSX, typeDOC, typeXLS}
-
-// isOFD reports whether a ZIP's first local file headers hold OFD.xml at
-// the root, as GB/T 33190 requires of an OFD document.
-func isOFD(head []byte) bool {
-	sig := []byte("PK\x03\x04")
-	for i := 0; ; {
-		j := bytes.Index(head[i:], sig)
-		if j < 0 || i+j+30 > len(head) {
-			return false
-		}
-		h := head[i+j:]
-		nameLen := int(h[26]) | int(h[27])<<8
-		if 30+nameLen <= len(h) && string(h[30:30+nameLen]) == "OFD.xml" {
-			return true
-		}
-		i += j + 4
-	}
-}
+// declared type says (submission.DetectType). It returns "" for anything it
+// does not recognise.
+func detectType(head []byte) string { return submission.DetectType(head) }
 
 // typeFamilies name, per type, the file-name endings a file picker should
 // offer and the first-bytes family the browser's own check recognises

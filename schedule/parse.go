@@ -121,6 +121,7 @@ type publicityFM struct {
 		Industry   string `yaml:"industry"`
 		Township   string `yaml:"township"`
 		Summary    string `yaml:"summary"`
+		Reference  string `yaml:"reference"`
 	} `yaml:"candidates"`
 }
 
@@ -201,7 +202,8 @@ func ParsePublicity(fm []byte, r Rules) (*Publicity, []FieldError) {
 	for i, c := range v.Candidates {
 		cand := Candidate{ID: strings.TrimSpace(c.ID), Name: strings.TrimSpace(c.Name),
 			CreditCode: ident.NormalizeCreditCode(c.CreditCode), Industry: strings.TrimSpace(c.Industry),
-			Township: strings.TrimSpace(c.Township), Summary: strings.TrimSpace(c.Summary)}
+			Township: strings.TrimSpace(c.Township), Summary: strings.TrimSpace(c.Summary),
+			Reference: strings.TrimSpace(c.Reference)}
 		switch j, dup := seen[cand.ID]; {
 		case !idPattern.MatchString(cand.ID):
 			f.fail("候选组织需要稳定的 id，只用小写字母、数字和连字符，如 c01", "candidates", i, "id")
@@ -237,11 +239,14 @@ type callFM struct {
 	Year    int    `yaml:"year"`
 	Opens   string `yaml:"opens"`
 	Closes  string `yaml:"closes"`
+	// Recommendation: online or upload (the default).
+	Recommendation string `yaml:"recommendation"`
 }
 
 // ParseCall reads and checks a call's front matter: id, session (届), year,
 // opens and closes (date-times; a closes without a time means the end of
-// that day), closes after opens.
+// that day), closes after opens; recommendation online or upload (the
+// default, kept as "").
 func ParseCall(fm []byte, r Rules) (*Call, []FieldError) {
 	f, err := newFields(fm)
 	if err != nil {
@@ -275,6 +280,14 @@ func ParseCall(fm []byte, r Rules) (*Call, []FieldError) {
 		f.fail("申报截止时间必须晚于开始时间", "closes")
 	}
 	c.Opens, c.Closes = opens, closes
+	switch rec := strings.TrimSpace(v.Recommendation); rec {
+	case "", RecommendationUpload:
+		// The applicant uploads the stamped 推荐意见: as before.
+	case RecommendationOnline:
+		c.Recommendation = rec
+	default:
+		f.fail("推荐方式 recommendation 只能是 online（乡镇在工作台初审、推荐）或 upload（申报单位上传盖章的推荐意见，默认）", "recommendation")
+	}
 	if len(f.errs) > 0 {
 		return nil, f.errs
 	}

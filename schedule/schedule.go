@@ -42,6 +42,10 @@ type Candidate struct {
 	Industry   string `json:"industry"`
 	Township   string `json:"township"`
 	Summary    string `json:"summary,omitempty"`
+	// Reference is the candidate's application (its 受理编号) on a list
+	// generated from the records (internal/drafts); "" on a list typed by
+	// hand.
+	Reference string `json:"reference,omitempty"`
 	// FormURL is the objection form for this candidate.
 	FormURL string `json:"formURL"`
 }
@@ -56,7 +60,22 @@ type Call struct {
 	FormURL string    `json:"formURL"`
 	Opens   time.Time `json:"opens"`
 	Closes  time.Time `json:"closes"` // exclusive
+	// Recommendation is how the township's 初审 and 推荐意见 (Art. 17(3))
+	// come: RecommendationOnline, the township recommends in the console
+	// and the applicant's stamped upload is optional; "" or
+	// RecommendationUpload (front matter default), the applicant uploads
+	// the stamped 推荐意见, as before.
+	Recommendation string `json:"recommendation,omitempty"`
 }
+
+// The calls' recommendation modes (front matter recommendation:).
+const (
+	RecommendationOnline = "online"
+	RecommendationUpload = "upload"
+)
+
+// RecommendsOnline reports whether the township recommends in the console.
+func (c *Call) RecommendsOnline() bool { return c.Recommendation == RecommendationOnline }
 
 // State is where a window stands at a moment.
 type State int

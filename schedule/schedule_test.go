@@ -184,3 +184,21 @@ func TestManifestRoundTripAndReload(t *testing.T) {
 		t.Errorf("a bad manifest replaced the good one or went unreported: %v", mf.Err())
 	}
 }
+
+// TestCallRecommendation: recommendation: online says the township
+// recommends in the console; upload or nothing keeps the applicant's
+// stamped upload (""); anything else is refused, naming the field.
+func TestCallRecommendation(t *testing.T) {
+	r := rules(t)
+	base := "id: c\nsession: 7\nyear: 2026\nopens: 2026-03-02\ncloses: 2026-04-30\n"
+	for fm, want := range map[string]string{"": "", "recommendation: upload\n": "", "recommendation: online\n": RecommendationOnline} {
+		c, errs := ParseCall([]byte(base+fm), r)
+		if errs != nil || c.Recommendation != want || c.RecommendsOnline() != (want == RecommendationOnline) {
+			t.Errorf("%q: %+v %v", fm, c, errs)
+		}
+	}
+	_, errs := ParseCall([]byte(base+"recommendation: paper\n"), r)
+	if len(errs) != 1 || errs[0].Field != "recommendation" || !strings.Contains(errs[0].Msg, "online") {
+		t.Errorf("recommendation: paper: %v", errs)
+	}
+}

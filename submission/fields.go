@@ -20,6 +20,9 @@ type ObjectionFields struct {
 	Statement           string // the facts and reasons
 	Consent             string // yes: the privacy notice was accepted
 	Notice              string // the version of the privacy notice shown
+	// Channel is ChannelPaper for a paper submission (代录), "" online;
+	// Postmarked its postmark or hand-in date (see ChannelPaper).
+	Channel, Postmarked string
 }
 
 func (f *ObjectionFields) pairs() []pair {
@@ -27,6 +30,7 @@ func (f *ObjectionFields) pairs() []pair {
 		{"publicity", &f.Publicity}, {"publicityTitle", &f.PublicityTitle}, {"candidate", &f.Candidate},
 		{"candidateName", &f.CandidateName}, {"candidateCreditCode", &f.CandidateCreditCode},
 		{"objectorType", &f.ObjectorType}, {"statement", &f.Statement}, {"consent", &f.Consent}, {"notice", &f.Notice},
+		{"channel", &f.Channel}, {"postmarked", &f.Postmarked},
 	}
 }
 
@@ -73,6 +77,14 @@ type ApplicationFields struct {
 	// MissingSlots and SlotsReceived are comma-separated slot names: the
 	// optional slots not given, and the slots received.
 	MissingSlots, SlotsReceived string
+	// RecommendationMode is the call's recommendation: when the
+	// application was received (RecommendationOnline: the township
+	// recommends in the console; "" or RecommendationUpload: the
+	// applicant uploaded the stamped 推荐意见).
+	RecommendationMode string
+	// Channel is ChannelPaper for a paper submission (代录), "" online;
+	// Postmarked its postmark or hand-in date (see ChannelPaper).
+	Channel, Postmarked string
 }
 
 func (f *ApplicationFields) pairs() []pair {
@@ -84,6 +96,8 @@ func (f *ApplicationFields) pairs() []pair {
 		{"internalPublicityEnd", &f.InternalPublicityEnd}, {"internalPublicityWorkingDays", &f.InternalPublicityWorkingDays},
 		{"consent", &f.Consent}, {"notice", &f.Notice}, {"declarationsVersion", &f.DeclarationsVersion},
 		{"eligibility", &f.Eligibility}, {"missingSlots", &f.MissingSlots}, {"slotsReceived", &f.SlotsReceived},
+		{"recommendationMode", &f.RecommendationMode},
+		{"channel", &f.Channel}, {"postmarked", &f.Postmarked},
 	}
 	for i := range f.Declarations {
 		n := strconv.Itoa(i + 1)
@@ -100,6 +114,22 @@ func (m *Manifest) Application() ApplicationFields {
 	var f ApplicationFields
 	fromMap(m.Fields, f.pairs())
 	return f
+}
+
+// ChannelPaper is the Channel of a submission that came on paper and
+// that the secretariat registered in the console (代录, 纸质). Its
+// Postmarked (2006-01-02), the postmark or hand-in date, decides whether
+// it came within its window: a letter postmarked within it is in time
+// even when registered later; the manifest's ReceivedAt stays when it was
+// registered.
+const ChannelPaper = "paper"
+
+// ChannelLabel is how lists show a Channel: 纸质 or 网上.
+func ChannelLabel(channel string) string {
+	if channel == ChannelPaper {
+		return "纸质"
+	}
+	return "网上"
 }
 
 // pair ties a stored key to a typed field.

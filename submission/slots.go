@@ -87,6 +87,8 @@ const EvidenceLabel = "证明材料"
 // evidence, else the field's name.
 func SlotLabelOf(kind, slot string) string {
 	switch {
+	case slot == LetterSlot:
+		return LetterLabel
 	case kind == KindApplication:
 		return SlotLabel(slot)
 	case slot == EvidenceSlot:
@@ -110,3 +112,11 @@ func SlotIndex(name string) int {
 func (s Slot) RequiredFor(littleGiant bool) bool {
 	return s.Required || s.Name == SlotLittleGiantCert && littleGiant
 }
+
+// LetterSlot is the File.Field of the scan of a paper submission's letter
+// (代录: the objection letter or the application's cover letter, with its
+// envelope), LetterLabel what people read.
+const (
+	LetterSlot  = "letter"
+	LetterLabel = "纸质来件扫描件"
+)

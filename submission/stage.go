@@ -64,7 +64,7 @@ var flows = map[string]flow{
 			StageReceived:       {StageAccepted, StageNotAccepted, StageCorrection},
 			StageAccepted:       {StageRecommended, StageReturned, StageCorrection},
 			StageCorrection:     {StageAccepted, StageNotAccepted, StageCorrected},
-			StageCorrected:      {StageAccepted, StageNotAccepted, StageCorrection},
+			StageCorrected:      {StageAccepted, StageNotAccepted, StageCorrection, StageRecommended},
 			StageInvestigating:  {StageRecommended, StageReturned, StageCorrection}, // an old 核实中: as accepted
 			StageRecommended:    {StageQualified, StageDisqualified},
 			StageQualified:      {StageMaterialReview},
@@ -100,7 +100,8 @@ var flows = map[string]flow{
 // Applications: received 已收件 → accepted 已受理 | not-accepted 不予受理 |
 // correction 需补正; accepted → recommended 初审通过（已推荐）| returned 退回 |
 // correction; correction → corrected 已补正 | accepted | not-accepted;
-// corrected → accepted | not-accepted | correction; recommended → qualified 资格审核通过 |
+// corrected → accepted | not-accepted | correction | recommended (the
+// township recommends once the correction came); recommended → qualified 资格审核通过 |
 // disqualified 资格审核不通过; qualified → material-review 材料评审 →
 // site-review 现场评审 → overall-review 综合评审 → candidate 候选 (each
 // review may also end in not-awarded 未获奖); candidate → awarded 获奖 |

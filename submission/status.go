@@ -48,6 +48,17 @@ type Status struct {
 	// replaced.
 	Extension *Extension      `json:"extension,omitempty"`
 	Receipt   *ReceiptReissue `json:"receipt,omitempty"`
+	// Outcome is the finding on an objection, on the event that moves it
+	// to 查实, 不属实 or 不予受理 (ObjectionOutcome.Result).
+	Outcome *ObjectionOutcome `json:"outcome,omitempty"`
+	// RevokedBy is the reference of the objection found 查实, on the event
+	// that moves the candidate's application to StageCandidacyRevoked
+	// because of it.
+	RevokedBy string `json:"revokedBy,omitempty"`
+	// Review is a township's 初审 and recommendation, on the event that
+	// moves an application to StageRecommended when it was recorded in
+	// the console (see TownshipReview).
+	Review *TownshipReview `json:"review,omitempty"`
 	// Signed is the record's MAC under the record key (see Signer).
 	Signed
 }

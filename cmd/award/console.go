@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/zhongmou/award/console"
@@ -14,6 +15,7 @@ import (
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/notify"
 	"github.com/zhongmou/award/internal/staff"
+	"github.com/zhongmou/award/schedule"
 )
 
 // serviceConfig is intake.yaml: the intake's and the archive's settings at
@@ -22,6 +24,10 @@ type serviceConfig struct {
 	intake.Config `yaml:",inline"`
 	Staff         console.Config    `yaml:"staff"`
 	SMTP          notify.SMTPConfig `yaml:"smtp"`
+	// drafts is the site beside the console (award serve on the same
+	// machine): generated drafts are written into its content directory
+	// and previewed with its theme. nil: they are downloaded.
+	drafts *console.DraftSite `yaml:"-"`
 }
 
 // loadServiceConfig reads intake.yaml (a missing file is fine) over the
@@ -85,7 +91,8 @@ func startConsole(ctx context.Context, cfg serviceConfig, arch *archive.Archive,
 		return "", nil, err
 	}
 	srv, err := console.New(cfg.Staff, console.Deps{Archive: arch, Staff: staff.NewDirectory(arch.Store(), arch.Sealer(), now),
-		Outbox: outbox, Log: log, Now: now, Townships: mustTownships(cfg.Townships, log), Calendar: cal})
+		Outbox: outbox, Log: log, Now: now, Townships: mustTownships(cfg.Townships, log), Calendar: cal,
+		Windows: consoleWindows(cfg.Manifest, log), Site: cfg.drafts, Limits: &cfg.Limits})
 	if err != nil {
 		ln.Close()
 		return "", nil, err
@@ -108,4 +115,20 @@ func mustTownships(file string, log *slog.Logger) []string {
 		log.Warn("townships not read; the inbox has no township filter", "err", err)
 	}
 	return t
+}
+
+// consoleWindows is the windows manifest (windows.json) for the console:
+// objection outcomes find the candidate's application on it, paper
+// submissions their window. nil (logged) when it cannot be read: outcomes
+// then go by credit code alone.
+func consoleWindows(file string, log *slog.Logger) console.Windows {
+	if file == "" {
+		return nil
+	}
+	w, err := schedule.OpenManifest(os.DirFS(filepath.Dir(file)), filepath.Base(file), 2*time.Second)
+	if err != nil {
+		log.Warn("windows manifest not read; the console works without it", "file", file, "err", err)
+		return nil
+	}
+	return w
 }

@@ -7,6 +7,8 @@
 //	award status [flags]  record a submission's next stage, shown on its receipt
 //	award audit verify    verify the stored record (MACs, files, the ledger)
 //	award staff add|passwd|totp|disable|list  manage the console's accounts
+//	award publicity draft|result  draft the candidate publicity or its result notice from the records
+//	award winners draft  draft the winners' pages and the 获奖通报 from the records
 //
 // Run "award <command> -h" for a command's flags.
 package main
@@ -44,6 +46,8 @@ commands:
   status  record a submission's next stage (已受理, 核查中 …), shown on its receipt
   audit   verify the stored record: award audit verify (核验记录是否被改动、删除或遗漏)
   staff   manage the console's accounts: award staff add|passwd|totp|disable|list (管理工作人员账号)
+  publicity  draft|result: 由记录生成候选组织名单公示草稿或公示结果草稿（content/publicity/、content/notices/）
+  winners    draft: 由记录生成获奖组织页面和获奖通报草稿（content/winners/、content/notices/）
 `
 
 // run dispatches a command line; it is main without the process around it.
@@ -67,6 +71,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return runAudit(ctx, args[1:], stdout, stderr)
 	case "staff":
 		return runStaff(ctx, args[1:], stdout, stderr)
+	case "publicity":
+		return runPublicity(ctx, args[1:], stdout, stderr)
+	case "winners":
+		return runWinners(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -86,6 +86,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		scfg.Contact = who + "，联系电话 " + local.Footer.Phone
 		scfg.Staff.Contact = scfg.Contact
 	}
+	// The console writes the drafts it generates into content/ and
+	// previews them with the site's theme; the watcher rebuilds.
+	scfg.drafts = &console.DraftSite{Content: f.content, Theme: o.Theme, Static: o.Static, Config: o.Config}
 	icfg := scfg.Config
 	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title

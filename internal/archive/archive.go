@@ -34,10 +34,17 @@
 //     ErrStage); signed and recorded in the ledger; Options.OnEvent hears
 //     of it. OpenIdentity decrypts a submitter's identity into its type.
 //     Audit appends a record of what a member of the secretariat did.
+//   - PutAttachment stores a file staff add to a committed case (a
+//     township's stamped 推荐意见) under <kind>s/<ref>/attachments/, only
+//     if absent, with its SHA-256; it belongs to the case once the event
+//     naming it (Status.Review) is appended — a caller whose event is
+//     refused removes it (RemoveAttachment). The manifest and its files
+//     are never changed; Case.Attachments lists them.
 //   - Sweep (the janitor, RunJanitor) removes what interrupted uploads
 //     left, records in the ledger what a crash left unrecorded, and purges
-//     submissions past RetentionDays, recording each purge first; it never
-//     touches a committed submission otherwise.
+//     submissions past RetentionDays (with their supplements and
+//     attachments), recording each purge first; it never touches a
+//     committed submission otherwise.
 //
 // Open builds an Archive from a Config (storage, keys, retention) with
 // defaults, a file and environment overrides.

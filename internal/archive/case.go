@@ -127,6 +127,8 @@ func (c *Case) detail(st submission.Status) string {
 		return fmt.Sprintf("补正期限由 %s 延长至 %s", chineseDate(st.Extension.From), chineseDate(st.Extension.To))
 	case st.Receipt != nil:
 		return "回执链接已重新发放，原链接停止使用"
+	case st.Review != nil:
+		return "乡镇（街道）初审：材料齐全、内容真实、合法合规；" + st.Review.RecommendationLabel()
 	}
 	return ""
 }

@@ -127,6 +127,38 @@ func checkMove(c *Case, st *submission.Status, to submission.Stage) error {
 		return nil
 	case !submission.CanMove(kind, c.Current.Code, to.Code):
 		return fmt.Errorf("%w：不能从“%s”改为“%s”，%s", ErrStage, c.Current.Label, to.Label, movesText(c))
+	case st.Review != nil && to.Code == submission.StageCorrection && kind == submission.KindApplication:
+		// A township's 初审 with a no returns the application: the review
+		// rides on the event that issues the notice.
+		if err := st.Review.CheckReturn(); err != nil {
+			return fmt.Errorf("%w：%s", ErrStage, err.Error())
+		}
+		if st.Correction == nil {
+			return fmt.Errorf("%w：退回补正须出具补正告知，逐项列明需要补正的材料或内容、原因和期限", ErrNotice)
+		}
+		return checkNotice(kind, st.Correction)
+	case st.Review != nil:
+		if to.Code != submission.StageRecommended || kind != submission.KindApplication {
+			return fmt.Errorf("%w：乡镇（街道）初审只能随“初审通过（已推荐）”或退回补正（需补正）记录", ErrStage)
+		}
+		if st.Correction != nil || st.Supplement != "" {
+			return fmt.Errorf("%w：一条办理记录只能记一件事", ErrStage)
+		}
+		if err := st.Review.Check(); err != nil {
+			return fmt.Errorf("%w：%s", ErrStage, err.Error())
+		}
+		if f := st.Review.File; f != nil && !strings.HasPrefix(f.Key, submission.AttachmentPrefix(kind, c.Manifest.Reference)) {
+			return fmt.Errorf("%w：推荐意见不是本案件的附件", ErrStage)
+		}
+		if st.Review.Recommendation == submission.RecommendationConfirmed && !c.hasSlot(submission.SlotRecommendation) {
+			return fmt.Errorf("%w：申报单位没有上传推荐意见，请上传盖章的推荐意见", ErrStage)
+		}
+	case to.Code == submission.StageRecommended && c.Manifest.Application().RecommendationMode == submission.RecommendationOnline:
+		return fmt.Errorf("%w：本次征集由乡镇（街道）在工作台推荐：“%s”须填写初审（材料齐全、内容真实、合法合规）并上传或确认盖章的推荐意见", ErrStage, to.Label)
+	case st.Outcome != nil && (kind != submission.KindObjection || st.Outcome.Result != to.Code || !slices.Contains(submission.OutcomeResults, to.Code)):
+		return fmt.Errorf("%w：核查结论只能随异议的“查实”“不属实”“不予受理”记录", ErrStage)
+	case st.RevokedBy != "" && (kind != submission.KindApplication || to.Code != submission.StageCandidacyRevoked):
+		return fmt.Errorf("%w：因异议查实取消候选资格只能随申报的“取消候选资格”记录", ErrStage)
 	case to.Code == submission.StageCorrection:
 		if st.Correction == nil {
 			return fmt.Errorf("%w：改为“%s”须出具补正告知，逐项列明需要补正的材料或内容、原因和期限", ErrNotice, to.Label)

@@ -197,9 +197,12 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 					return n, fmt.Errorf("purge: %w", err)
 				}
 			}
-			// Its supplements first: while the manifest is there, an
+			// Its supplements and attachments first: while the manifest is there, an
 			// interrupted purge is taken up again by the next sweep.
 			if err := a.deleteUnder(ctx, submission.SupplementsPrefix(m.Reference)); err != nil {
+				return n, fmt.Errorf("purge: %w", err)
+			}
+			if err := a.deleteUnder(ctx, submission.AttachmentPrefix(m.Kind, m.Reference)); err != nil {
 				return n, fmt.Errorf("purge: %w", err)
 			}
 			if err := a.store.Delete(ctx, o.Key); err != nil {

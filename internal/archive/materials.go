@@ -25,8 +25,12 @@ type Material struct {
 // OriginLabel is 原件 or 补正 n.
 func (m Material) OriginLabel() string { return OriginLabel(m.Origin) }
 
-// OriginLabel names an origin: 原件 for 0, 补正 n for the n-th supplement.
+// OriginLabel names an origin: 原件 for 0, 补正 n for the n-th supplement,
+// AttachmentOrigin for an attachment (-1, Case.Attachments).
 func OriginLabel(origin int) string {
+	if origin < 0 {
+		return AttachmentOrigin
+	}
 	if origin == 0 {
 		return "原件"
 	}

@@ -232,7 +232,7 @@ func (e *exporter) applicationColumns() []column {
 		{"版本", 14, func(it *item) any { return versionText(it) }},
 		{"收到时间", 20, func(it *item) any { return it.m.ReceivedAt.In(e.o.Location).Format(timeLayout) }},
 	}
-	return append(append(cols, e.stageColumn()...), []column{
+	return append(append(append(cols, e.stageColumn()...), []column{
 		{"申报通知", 30, field(func(f submission.ApplicationFields) string { return titleAndID(f.CallTitle, f.Call) })},
 		{"组织名称", 30, field(func(f submission.ApplicationFields) string { return f.OrgName })},
 		{"统一社会信用代码", 22, field(func(f submission.ApplicationFields) string { return f.CreditCode })},
@@ -256,7 +256,8 @@ func (e *exporter) applicationColumns() []column {
 		{"材料来源", 44, func(it *item) any { return e.materialsText(it) }},
 		{"更正内容", 36, func(it *item) any { return e.correctionsText(it) }},
 		{"补正记录", 60, func(it *item) any { return e.supplementsText(it) }},
-	}...)
+		{"来件方式", 22, field(func(f submission.ApplicationFields) string { return channelText(f.Channel, f.Postmarked) })},
+	}...), e.reviewColumns()...)
 }
 
 // versionText is the 版本 cell: 第2版（最新）, 第1版, or for the latest

@@ -27,7 +27,8 @@ const (
 // applicationHeader is the header of the 申报 and 申报-最新 sheets.
 var applicationHeader = []string{"受理编号", "版本", "收到时间", "办理阶段", "申报通知", "组织名称", "统一社会信用代码", "组织类型", "成立日期",
 	"专精特新“小巨人”", "所属行业", "所在乡镇（街道）", "地址", "推荐单位", "卓越绩效实施起始", "内部公示", "资格审核", "申报材料",
-	"法定代表人", "联系人", "电话", "邮箱", "校验结果", "材料来源", "更正内容", "补正记录"}
+	"法定代表人", "联系人", "电话", "邮箱", "校验结果", "材料来源", "更正内容", "补正记录", "来件方式",
+	"初审推荐人", "初审推荐时间", "初审意见"}
 
 // applicationFields are the fields the intake stores for an application.
 func applicationFields(call, creditCode, orgName, missing string) map[string]string {
@@ -168,10 +169,12 @@ func TestExportApplications(t *testing.T) {
 		"申报表：未提交\n自评报告：1 份\n推荐意见：未提交\n内部公示证明：未提交\n营业执照或登记证书：1 份\n承诺书：未提交\n财务报表（近3年）：未提交\n" +
 			"信用报告：不适用\n专精特新“小巨人”证书：不适用\n证实性材料：不适用",
 		"法人赵六", "赵六", "13700000000", "contact@example.cn", "一致",
-		// 材料来源: all from the original; no 更正内容, no 补正记录
-		// (empty cells at the end of a row are not read back).
+		// 材料来源: all from the original; no 更正内容, no 补正记录;
+		// 来件方式 网上.
 		"申报表：未提交\n自评报告：1 份（原件，2026-11-22）\n推荐意见：未提交\n内部公示证明：未提交\n营业执照或登记证书：1 份（原件，2026-11-22）\n承诺书：未提交\n" +
-			"财务报表（近3年）：未提交\n信用报告：不适用\n专精特新“小巨人”证书：不适用\n证实性材料：不适用"}
+			"财务报表（近3年）：未提交\n信用报告：不适用\n专精特新“小巨人”证书：不适用\n证实性材料：不适用", "", "", "网上",
+		// 初审、推荐: recorded as a stage (before township reviews).
+		"王科员", "2026-11-26 23:59:59", "办理阶段记录（推荐意见由申报单位上传）"}
 	if !slices.Equal(v1, wantV1) {
 		t.Errorf("version 1 row\n got %q\nwant %q", v1, wantV1)
 	}

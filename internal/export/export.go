@@ -372,17 +372,21 @@ type exporter struct {
 
 // item is one submission being exported.
 type item struct {
-	kind     string
-	key      string // manifest key
-	ref      string // reference, from the key
-	raw      []byte // manifest as stored
-	m        *submission.Manifest
-	dir      string // relative to the export's root, slash-separated
-	stage    string // 办理阶段, when Options.Statuses is given
-	files    []fileResult
-	identity identityResult
-	problems []string    // for 校验结果, besides the files'
-	app      *appVersion // applications: the version it is
+	kind  string
+	key   string // manifest key
+	ref   string // reference, from the key
+	raw   []byte // manifest as stored
+	m     *submission.Manifest
+	dir   string // relative to the export's root, slash-separated
+	stage string // 办理阶段, when Options.Statuses is given
+	// recommended is the latest event that moved an application to 初审通过
+	// (已推荐), with the township's review when it was recorded in the
+	// console; nil when none (or without Options.Statuses).
+	recommended *submission.Status
+	files       []fileResult
+	identity    identityResult
+	problems    []string    // for 校验结果, besides the files'
+	app         *appVersion // applications: the version it is
 	// sups are its supplements, oldest first (补正 1 …), and cs the case
 	// they make with the manifest, for archive.Case.Materials and
 	// FieldCorrections.

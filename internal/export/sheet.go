@@ -74,6 +74,7 @@ func (e *exporter) objectionColumns() []column {
 		// The supplements' (补充证据) columns, after the original's.
 		{"材料来源", 40, func(it *item) any { return e.materialsText(it) }},
 		{"补正记录", 60, func(it *item) any { return e.supplementsText(it) }},
+		{"来件方式", 22, func(it *item) any { f := it.m.Objection(); return channelText(f.Channel, f.Postmarked) }},
 	}...)
 }
 
@@ -541,4 +542,13 @@ func checkText(it *item) string {
 		return "一致"
 	}
 	return "不一致：" + strings.Join(problems, "；")
+}
+
+// channelText is the 来件方式 column: 网上, or 纸质 with the postmark or
+// hand-in date that decided whether it came in time (代录).
+func channelText(channel, postmarked string) string {
+	if channel != submission.ChannelPaper {
+		return submission.ChannelLabel(channel)
+	}
+	return "纸质（邮戳或送达 " + postmarked + "）"
 }

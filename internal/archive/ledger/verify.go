@@ -281,6 +281,11 @@ func (l *Ledger) Verify(ctx context.Context, o VerifyOptions) (*Report, error) {
 		if r.status {
 			rep.Statuses++
 			rep.checkStatus(l.signer, st, r, data, err)
+			if o.Files && err == nil {
+				if err := rep.checkAttachment(ctx, l.store, r, data); err != nil {
+					return nil, err
+				}
+			}
 			continue
 		}
 		if r.supplement {
@@ -524,6 +529,36 @@ func (rep *Report) checkFiles(ctx context.Context, store storage.Store, r record
 				rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key,
 					Detail: fmt.Sprintf("%s应为 %d 字节，SHA-256 %s；实为 %d 字节，SHA-256 %s", label, f.Size, strings.ToLower(f.SHA256), size, sum)})
 			}
+		}
+	}
+	return nil
+}
+
+// checkAttachment re-reads the attachment a status record carries (a
+// township review's stamped 推荐意见, submission.TownshipReview.File) and
+// compares it with the record, like checkFiles: it must lie among the
+// submission's attachments.
+func (rep *Report) checkAttachment(ctx context.Context, store storage.Store, r record, data []byte) error {
+	var s submission.Status
+	if json.Unmarshal(data, &s) != nil || s.Review == nil || s.Review.File == nil {
+		return nil
+	}
+	f := *s.Review.File
+	if !strings.HasPrefix(f.Key, submission.AttachmentPrefix(submission.KindApplication, r.ref)) || storage.ValidKey(f.Key) != nil {
+		rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key, Detail: "推荐意见附件的存储位置不属于本件"})
+		return nil
+	}
+	size, sum, err := hashObject(ctx, store, f.Key)
+	switch {
+	case errors.Is(err, storage.ErrNotFound):
+		rep.Findings = append(rep.Findings, Finding{Kind: FileMissing, Reference: r.ref, Key: f.Key, Detail: "推荐意见附件不在存储中"})
+	case err != nil:
+		return fmt.Errorf("读取文件 %s 出错：%w", f.Key, err)
+	default:
+		rep.Files++
+		if size != f.Size || !strings.EqualFold(sum, f.SHA256) {
+			rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key,
+				Detail: fmt.Sprintf("推荐意见附件应为 %d 字节，SHA-256 %s；实为 %d 字节，SHA-256 %s", f.Size, strings.ToLower(f.SHA256), size, sum)})
 		}
 	}
 	return nil
