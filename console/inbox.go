@@ -87,11 +87,14 @@ type inboxView struct {
 	Windows, Townships, Stages         []option
 	Since                              time.Time
 	Page, Pages                        int
-	PrevQuery, NextQuery               string
+	// PrevURL and NextURL are the pager's links, the inbox's URL with the
+	// filter and the page, whole: html/template escapes a query put after
+	// "?" in the template ("=" and "&" too), which loses them.
+	PrevURL, NextURL string
 	// Queues are the person's work lists (Value the inbox's URL with the
-	// query, whole: html/template escapes a query put after "?"; Label
-	// with the count): the secretariat's 资格审核 (applications at 已推荐),
-	// a township's 待初审 (its applications at 已受理 or 已补正).
+	// query, whole, as the pager's; Label with the count): the
+	// secretariat's 资格审核 (applications at 已推荐), a township's 待初审
+	// (its applications at 已受理 or 已补正).
 	Queues []option
 }
 
@@ -168,11 +171,11 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request) {
 	q := v.Filter.query()
 	if v.Page > 1 {
 		q.Set("page", strconv.Itoa(v.Page-1))
-		v.PrevQuery = q.Encode()
+		v.PrevURL = Prefix + "?" + q.Encode()
 	}
 	if v.Page < v.Pages {
 		q.Set("page", strconv.Itoa(v.Page+1))
-		v.NextQuery = q.Encode()
+		v.NextURL = Prefix + "?" + q.Encode()
 	}
 	if err := s.markVisit(r.Context(), me); err != nil {
 		s.log.Warn("visit not recorded", "err", err)
