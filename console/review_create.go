@@ -16,6 +16,7 @@ import (
 
 	"github.com/gorilla/mux"
 
+	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/staff"
 	"github.com/zhongmou/award/submission"
@@ -58,16 +59,39 @@ func maxRecommendationBytes() int64 {
 func maxReviewBody() int64 { return maxRecommendationBytes() + 1<<20 }
 
 func parseReviewForm(form url.Values) reviewForm {
-	f := reviewForm{Answers: map[string]string{}, Notes: map[string]string{}, Action: form.Get("action"),
-		Source: form.Get("source"), Note: strings.TrimSpace(form.Get("note"))}
+	f := parseAnswers(form, "")
+	f.Action, f.Source, f.Note = form.Get("action"), form.Get("source"), strings.TrimSpace(form.Get("note"))
 	f.After, _ = strconv.Atoi(form.Get("after"))
+	return f
+}
+
+// parseAnswers reads the answers (<prefix><question>: yes or no) and
+// their notes (<prefix>note-<question>) of a form.
+func parseAnswers(form url.Values, prefix string) reviewForm {
+	f := reviewForm{Answers: map[string]string{}, Notes: map[string]string{}}
 	for _, q := range submission.ReviewQuestions {
-		if a := form.Get(q.Key); a == "yes" || a == "no" {
+		if a := form.Get(prefix + q.Key); a == "yes" || a == "no" {
 			f.Answers[q.Key] = a
 		}
-		f.Notes[q.Key] = strings.TrimSpace(form.Get("note-" + q.Key))
+		f.Notes[q.Key] = strings.TrimSpace(form.Get(prefix + "note-" + q.Key))
 	}
 	return f
+}
+
+// review is the form's answers as a review; who, when and how the
+// 推荐意见 came are the caller's to set.
+func (f reviewForm) review() *submission.TownshipReview {
+	return &submission.TownshipReview{Complete: f.Answers["complete"] == "yes", True: f.Answers["true"] == "yes", Lawful: f.Answers["lawful"] == "yes",
+		CompleteNote: f.Notes["complete"], TrueNote: f.Notes["true"], LawfulNote: f.Notes["lawful"]}
+}
+
+// questions are the form's questions with what was answered.
+func (f reviewForm) questions() []reviewQuestionView {
+	var out []reviewQuestionView
+	for _, q := range submission.ReviewQuestions {
+		out = append(out, reviewQuestionView{Key: q.Key, Label: q.Label, Answer: f.Answers[q.Key], Note: f.Notes[q.Key], No: f.Answers[q.Key] == "no"})
+	}
+	return out
 }
 
 // reviewFormView is the form as the case page shows it.
@@ -94,12 +118,8 @@ type reviewQuestionView struct {
 
 // view is the form as the case page shows it again, with what was typed.
 func (f reviewForm) view(v *caseView) *reviewFormView {
-	out := &reviewFormView{Source: f.Source, Note: f.Note, Township: v.Summary.Township, Secretariat: v.CanMove,
-		Accept: "application/pdf,.pdf,application/ofd,.ofd,image/jpeg,.jpg,.jpeg,image/png,.png", MaxSize: submission.FileSize(maxRecommendationBytes())}
-	for _, q := range submission.ReviewQuestions {
-		out.Questions = append(out.Questions, reviewQuestionView{Key: q.Key, Label: q.Label, Answer: f.Answers[q.Key],
-			Note: f.Notes[q.Key], No: f.Answers[q.Key] == "no"})
-	}
+	out := &reviewFormView{Questions: f.questions(), Source: f.Source, Note: f.Note, Township: v.Summary.Township, Secretariat: v.CanMove,
+		Accept: intake.Accept(recommendationTypes), MaxSize: submission.FileSize(maxRecommendationBytes())}
 	for _, file := range v.Files {
 		if file.Field == submission.SlotRecommendation && file.Origin != archive.AttachmentOrigin && !file.Superseded {
 			out.ApplicantFile, out.ApplicantFileName = file.N, file.Name
@@ -217,8 +237,8 @@ func (s *Server) reviewCreate(w http.ResponseWriter, r *http.Request) {
 		refuse(http.StatusUnprocessableEntity, strings.Join(noes, "、")+"为“否”，不能推荐：三项都为“是”才能推荐。请点“退回补正”，出具一次性告知请申报单位补正。")
 		return
 	}
-	rev := submission.TownshipReview{Complete: true, True: true, Lawful: true, CompleteNote: f.Notes["complete"],
-		TrueNote: f.Notes["true"], LawfulNote: f.Notes["lawful"], Township: v.Summary.Township, Reviewer: me.Account.Name, At: s.now()}
+	rev := f.review() // every answer yes, as checked
+	rev.Township, rev.Reviewer, rev.At = v.Summary.Township, me.Account.Name, s.now()
 	switch f.Source {
 	case sourceConfirm:
 		if v.ReviewForm.ApplicantFile == 0 {
@@ -238,7 +258,7 @@ func (s *Server) reviewCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ev, err := s.archive.AppendEvent(r.Context(), submission.Status{Reference: ref, Stage: submission.StageRecommended, Note: f.Note,
-		Operator: me.Account.Name, At: rev.At, Review: &rev}, f.After)
+		Operator: me.Account.Name, At: rev.At, Review: rev}, f.After)
 	if err != nil && rev.File != nil {
 		if err := s.archive.RemoveAttachment(r.Context(), ref, *rev.File); err != nil {
 			s.log.Warn("attachment of a refused review not removed", "reference", ref, "err", err)
@@ -306,8 +326,25 @@ func (s *Server) storeRecommendation(r *http.Request, ref string) (submission.Fi
 	if !slices.Contains(recommendationTypes, typ) {
 		return submission.File{}, "文件“" + name + "”不是 PDF、OFD、JPEG 或 PNG 格式（按文件内容识别，不看扩展名），没有保存。请上传盖章推荐意见的扫描件。", http.StatusUnsupportedMediaType
 	}
-	stored, err := s.archive.PutAttachment(r.Context(), ref, submission.SlotRecommendation, name, typ,
-		io.MultiReader(bytes.NewReader(head), body), maxRecommendationBytes())
+	// The whole file is checked as the intake checks its files (cut off,
+	// a ZIP bomb for an OFD) before anything is stored, then read again
+	// from its start to store it.
+	check, err := submission.NewContentCheck(typ)
+	if err != nil {
+		s.log.Error("recommendation not checked", "reference", ref, "err", err)
+		return submission.File{}, errorPage(err).Message, errorPage(err).Status
+	}
+	defer check.Close()
+	if _, err := io.Copy(check, io.MultiReader(bytes.NewReader(head), body)); err != nil {
+		return submission.File{}, "文件“" + name + "”无法读取，请重新选择后再上传。", http.StatusBadRequest
+	}
+	if why := check.Verdict(); why != "" {
+		return submission.File{}, "文件“" + name + "”" + why + "，没有保存。请检查扫描件后重新上传。", http.StatusUnsupportedMediaType
+	}
+	if _, err := body.Seek(0, io.SeekStart); err != nil {
+		return submission.File{}, "文件“" + name + "”无法读取，请重新选择后再上传。", http.StatusBadRequest
+	}
+	stored, err := s.archive.PutAttachment(r.Context(), ref, submission.SlotRecommendation, name, typ, body, maxRecommendationBytes())
 	switch {
 	case errors.Is(err, archive.ErrTooLarge):
 		return submission.File{}, fmt.Sprintf("文件“%s”超过 %s 的上限，没有保存。", name, submission.FileSize(maxRecommendationBytes())), http.StatusRequestEntityTooLarge
@@ -372,24 +409,11 @@ func reviews(c *archive.Case, files []caseFile) []reviewRow {
 // the form has none; the questions to carry again when the notice is
 // refused.
 func returnReview(form url.Values) (*submission.TownshipReview, []reviewQuestionView) {
-	if form.Get("review-complete") == "" && form.Get("review-true") == "" && form.Get("review-lawful") == "" {
+	f := parseAnswers(form, "review-")
+	if len(f.Answers) == 0 {
 		return nil, nil
 	}
-	rv := &submission.TownshipReview{}
-	var qs []reviewQuestionView
-	for _, q := range submission.ReviewQuestions {
-		a, n := form.Get("review-"+q.Key), strings.TrimSpace(form.Get("review-note-"+q.Key))
-		qs = append(qs, reviewQuestionView{Key: q.Key, Label: q.Label, Answer: a, Note: n, No: a == "no"})
-		switch q.Key {
-		case "complete":
-			rv.Complete, rv.CompleteNote = a == "yes", n
-		case "true":
-			rv.True, rv.TrueNote = a == "yes", n
-		case "lawful":
-			rv.Lawful, rv.LawfulNote = a == "yes", n
-		}
-	}
-	return rv, qs
+	return f.review(), f.questions()
 }
 
 // mayReview reports whether me may record a township review: a township

@@ -1,6 +1,7 @@
 package console
 
 import (
+	"archive/zip"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -23,6 +24,26 @@ import (
 
 // stampedScan is a small PNG: the township's stamped 推荐意见.
 var stampedScan = append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00"), []byte("...IEND\xaeB`\x82")...)
+
+// ofdBomb is an OFD (OFD.xml first) that unpacks to 1000 times its size.
+func ofdBomb(t *testing.T) []byte {
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, f := range []struct {
+		name string
+		size int
+	}{{"OFD.xml", 0}, {"Doc_0/Res/zeros.bin", 20 << 20}} {
+		w, err := zw.Create(f.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(make([]byte, f.size))
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
 
 // addReviewable commits an application of township to a call whose
 // recommendation is mode ("online" or ""), with the applicant's 推荐意见
@@ -207,7 +228,9 @@ func TestTownshipRecommend(t *testing.T) {
 // TestTownshipConfirmAndRefusals: a refused form says what is wrong and
 // keeps the entries, recording nothing and keeping no file: an unanswered
 // question, a no without its note, a no with recommend (offering 退回), a
-// file that is not a scan, a confirm when the applicant uploaded none.
+// file that is not a scan, one cut off, an OFD that unpacks to far more
+// than it weighs (checked as the intake checks its files), a confirm when
+// the applicant uploaded none.
 // 退回补正 shows the one-time notice form with the noes as its note,
 // which the township issues for its own application. Confirming the
 // applicant's upload recommends without a file.
@@ -235,6 +258,8 @@ func TestTownshipConfirmAndRefusals(t *testing.T) {
 		{"no without a note", noNote, "a.png", stampedScan, 422, []string{"“内容真实”选择了“否”，请在说明里写明"}},
 		{"no, recommend", reviewValues(1, "recommend", "upload", "true"), "a.png", stampedScan, 422, []string{"“内容真实”为“否”，不能推荐", "退回补正", "营业执照上的地址与申报表不一致"}},
 		{"not a scan", reviewValues(1, "recommend", "upload"), "推荐意见.png", []byte("MZ\x90\x00 not an image"), 415, []string{"不是 PDF、OFD、JPEG 或 PNG 格式"}},
+		{"cut-off scan", reviewValues(1, "recommend", "upload"), "推荐意见.pdf", []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\n"), 415, []string{"文件“推荐意见.pdf”不完整（PDF 文件缺少结尾"}},
+		{"zip bomb", reviewValues(1, "recommend", "upload"), "推荐意见.ofd", ofdBomb(t), 415, []string{"文件“推荐意见.ofd”解压后大小异常", "压缩炸弹"}},
 		{"no file", reviewValues(1, "recommend", "upload"), "", nil, 422, []string{"请选择盖章推荐意见的扫描件"}},
 		{"confirm, none uploaded", reviewValues(1, "recommend", "confirm"), "", nil, 422, []string{"申报单位没有上传推荐意见"}},
 		{"stale page", reviewValues(0, "recommend", "upload"), "a.png", stampedScan, 409, []string{"已有其他人更新了这个案件"}},

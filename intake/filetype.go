@@ -26,11 +26,15 @@ const (
 	typeXLS  = submission.TypeXLS
 )
 
-var knownTypes = map[string]string{
-	typePDF: "PDF", typeOFD: "OFD", typeJPEG: "JPEG", typePNG: "PNG", typeTIFF: "TIFF",
-	typeHEIC: "HEIC（手机照片）", typeDOCX: "Word（.docx）", typeXLSX: "Excel（.xlsx）",
-	typeDOC: "Word 97-2003（.doc）", typeXLS: "Excel 97-2003（.xls）",
-}
+// knownTypes are the types the intake recognises, with their names
+// (submission.TypeName).
+var knownTypes = func() map[string]string {
+	m := map[string]string{}
+	for _, t := range submission.DocumentTypes() {
+		m[t] = submission.TypeName(t)
+	}
+	return m
+}()
 
 // DefaultAllowedTypes are the files a clerk reasonably receives
 // (submission.DocumentTypes).
@@ -73,6 +77,10 @@ func acceptList(types []string) string {
 	}
 	return strings.Join(parts, ",")
 }
+
+// Accept is the accept attribute of a file field taking types (the
+// console's forms use it as the intake's do).
+func Accept(types []string) string { return acceptList(types) }
 
 // typeKinds lists the first-bytes families of types, each once, for the
 // field's data-kinds attribute.

@@ -297,11 +297,11 @@ func (s *Server) storeStream(ctx context.Context, rc *received, src io.Reader, f
 			Message: "文件“" + display + "”的格式不在接受范围内。可以上传：" + typeNames(slot.types) + "。",
 			Fields:  map[string]string{field: "“" + display + "”不是可接受的格式（" + typeNames(slot.types) + "）"}}
 	}
-	check, err := newFileCheck(typ)
+	check, err := submission.NewContentCheck(typ)
 	if err != nil {
 		return asProblem(s.log, err)
 	}
-	defer check.close()
+	defer check.Close()
 	body := &limitedReader{r: io.TeeReader(io.MultiReader(bytes.NewReader(head), src), check), left: slot.maxBytes}
 	start := time.Now()
 	stored, err := rc.up.Put(ctx, body, typ)
@@ -317,7 +317,7 @@ func (s *Server) storeStream(ctx context.Context, rc *received, src io.Reader, f
 		}
 		return asProblem(s.log, err)
 	}
-	if why := check.verdict(); why != "" {
+	if why := check.Verdict(); why != "" {
 		return &problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
 			Message: "文件“" + display + "”" + why + "，没有保存。请检查文件后重新上传。",
 			Fields:  map[string]string{field: "“" + display + "”" + why}}

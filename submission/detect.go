@@ -51,3 +51,14 @@ func isOFD(head []byte) bool {
 		i += j + 4
 	}
 }
+
+// typeNames are the DocumentTypes as people know them.
+var typeNames = map[string]string{
+	TypePDF: "PDF", TypeOFD: "OFD", TypeJPEG: "JPEG", TypePNG: "PNG", TypeTIFF: "TIFF",
+	TypeHEIC: "HEIC（手机照片）", TypeDOCX: "Word（.docx）", TypeXLSX: "Excel（.xlsx）",
+	TypeDOC: "Word 97-2003（.doc）", TypeXLS: "Excel 97-2003（.xls）",
+}
+
+// TypeName is a media type of DocumentTypes as people know it ("PDF",
+// "Word（.docx）"), "" for any other.
+func TypeName(t string) string { return typeNames[t] }
