@@ -134,7 +134,7 @@ func TestAttachment(t *testing.T) {
 			}
 
 			// Purged with the submission.
-			later := newArchiveCfg(t, store, func() time.Time { return at.AddDate(0, 0, 400) }, func(c *archive.Config) { c.RetentionDays = 365 })
+			later := newArchive(t, store, func() time.Time { return at.AddDate(0, 0, archive.DefaultConfig().RetentionDays+1) })
 			if _, err := later.Sweep(ctx, time.Hour); err != nil {
 				t.Fatal(err)
 			}
@@ -253,15 +253,4 @@ func listKeys(t *testing.T, store storage.Store, prefix string) []string {
 		out = append(out, in.Key)
 	}
 	return out
-}
-
-func newArchiveCfg(t *testing.T, store storage.Store, now func() time.Time, set func(*archive.Config)) *archive.Archive {
-	t.Helper()
-	sealer, err := submission.NewSealer(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg := archive.DefaultConfig()
-	set(&cfg)
-	return archive.New(store, sealer, ledger.New(store, ledgertest.Signer(t), now), cfg, archive.Options{Now: now})
 }
