@@ -1,15 +1,10 @@
 package intake
 
 import (
-	"bytes"
-	"io"
-	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
-	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/submission"
 )
@@ -18,27 +13,10 @@ import (
 // township recommends in the console.
 func newOnlineEnv(t *testing.T) *testEnv {
 	t.Helper()
-	cfg := DefaultConfig()
-	cfg.Limits.MaxFileBytes = 256 << 10
-	cfg.Limits.MaxRequestBytes = 1 << 20
-	cfg.Limits.MaxFiles = 3
-	cfg.RateLimits = RateLimits{Submit: "off", Receipt: "off"}
-	sealer, err := submission.NewSealer(bytes.Repeat([]byte{42}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := newEnv(t, dirStore(t), nil)
 	m := testManifest()
 	m.Calls[0].Recommendation = schedule.RecommendationOnline
-	store := dirStore(t)
-	e := &testEnv{t: t, store: store, now: duringPublicity}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	e.srv, err = New(cfg, Deps{Archive: archive.New(store, sealer, testLedger(t, store, e.clock), cfg.Config, archive.Options{Now: e.clock, Log: quiet}),
-		Windows: fixedWindows{m}, Log: quiet, Now: e.clock, Calendar: testCalendar(t), Townships: []string{"青年路街道", "韩寺镇", "姚家镇"}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	e.http = httptest.NewServer(e.srv)
-	t.Cleanup(e.http.Close)
+	e.srv.windows = fixedWindows{m} // before any request
 	return e
 }
 
