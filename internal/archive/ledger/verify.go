@@ -280,9 +280,12 @@ func (l *Ledger) Verify(ctx context.Context, o VerifyOptions) (*Report, error) {
 		seen[r.info.Key] = true
 		if r.status {
 			rep.Statuses++
-			rep.checkStatus(l.signer, st, r, data, err)
-			if o.Files && err == nil {
-				if err := rep.checkAttachment(ctx, l.store, r, data); err != nil {
+			s := rep.checkStatus(l.signer, st, r, data, err)
+			if s != nil && s.Review != nil && s.Review.File != nil && o.Files {
+				// A township review's stamped 推荐意见: among the
+				// submission's attachments.
+				if err := rep.checkStored(ctx, l.store, r, submission.AttachmentPrefix(submission.KindApplication, r.ref),
+					[]submission.File{*s.Review.File}, func(int) string { return "推荐意见附件" }); err != nil {
 					return nil, err
 				}
 			}
@@ -426,16 +429,19 @@ func statusInPlace(r record, s submission.Status) bool {
 	return s.Reference == r.ref && s.Seq == seq
 }
 
-// checkStatus reports a changed or unrecorded status record.
-func (rep *Report) checkStatus(signer *submission.Signer, st *State, r record, data []byte, readErr error) {
+// checkStatus reports a changed or unrecorded status record, and returns
+// it when it could be read (to check the file it carries).
+func (rep *Report) checkStatus(signer *submission.Signer, st *State, r record, data []byte, readErr error) *submission.Status {
 	var reasons []string
 	var s submission.Status
+	decoded := false
 	switch {
 	case readErr != nil:
 		reasons = append(reasons, "无法读取（"+readErr.Error()+"）")
 	case json.Unmarshal(data, &s) != nil:
 		reasons = append(reasons, "内容不是办理状态")
 	default:
+		decoded = true
 		if err := signer.Verify(&s); err != nil && !(errors.Is(err, submission.ErrUnsigned) && st.Recorded[r.info.Key].SHA256 == Sum(data)) {
 			reasons = append(reasons, macProblem(err)) // unsigned: only as adopted, byte for byte
 		}
@@ -457,6 +463,10 @@ func (rep *Report) checkStatus(signer *submission.Signer, st *State, r record, d
 		rep.Findings = append(rep.Findings, Finding{Kind: StatusUnrecorded, Reference: r.ref, Key: r.info.Key,
 			Detail: "办理状态的校验码有效，但账本中没有记载"})
 	}
+	if !decoded {
+		return nil
+	}
+	return &s
 }
 
 // supplementProblems decodes a supplement record's stored bytes and says
@@ -510,9 +520,15 @@ func (rep *Report) checkSupplement(signer *submission.Signer, st *State, r recor
 // checkFiles re-reads the files a record (manifest or supplement) lists
 // and compares them with it.
 func (rep *Report) checkFiles(ctx context.Context, store storage.Store, r record, files []submission.File) error {
-	prefix := strings.TrimSuffix(r.info.Key, "manifest.json")
+	return rep.checkStored(ctx, store, r, strings.TrimSuffix(r.info.Key, "manifest.json"), files,
+		func(i int) string { return fmt.Sprintf("第 %d 个文件", i+1) })
+}
+
+// checkStored re-reads files a record lists, each of which must lie under
+// prefix, and compares them with it; label names the i-th for people.
+func (rep *Report) checkStored(ctx context.Context, store storage.Store, r record, prefix string, files []submission.File, label func(i int) string) error {
 	for i, f := range files {
-		label := fmt.Sprintf("第 %d 个文件", i+1)
+		label := label(i)
 		if !strings.HasPrefix(f.Key, prefix) || storage.ValidKey(f.Key) != nil {
 			rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key, Detail: label + "的存储位置不属于本件"})
 			continue
@@ -529,36 +545,6 @@ func (rep *Report) checkFiles(ctx context.Context, store storage.Store, r record
 				rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key,
 					Detail: fmt.Sprintf("%s应为 %d 字节，SHA-256 %s；实为 %d 字节，SHA-256 %s", label, f.Size, strings.ToLower(f.SHA256), size, sum)})
 			}
-		}
-	}
-	return nil
-}
-
-// checkAttachment re-reads the attachment a status record carries (a
-// township review's stamped 推荐意见, submission.TownshipReview.File) and
-// compares it with the record, like checkFiles: it must lie among the
-// submission's attachments.
-func (rep *Report) checkAttachment(ctx context.Context, store storage.Store, r record, data []byte) error {
-	var s submission.Status
-	if json.Unmarshal(data, &s) != nil || s.Review == nil || s.Review.File == nil {
-		return nil
-	}
-	f := *s.Review.File
-	if !strings.HasPrefix(f.Key, submission.AttachmentPrefix(submission.KindApplication, r.ref)) || storage.ValidKey(f.Key) != nil {
-		rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key, Detail: "推荐意见附件的存储位置不属于本件"})
-		return nil
-	}
-	size, sum, err := hashObject(ctx, store, f.Key)
-	switch {
-	case errors.Is(err, storage.ErrNotFound):
-		rep.Findings = append(rep.Findings, Finding{Kind: FileMissing, Reference: r.ref, Key: f.Key, Detail: "推荐意见附件不在存储中"})
-	case err != nil:
-		return fmt.Errorf("读取文件 %s 出错：%w", f.Key, err)
-	default:
-		rep.Files++
-		if size != f.Size || !strings.EqualFold(sum, f.SHA256) {
-			rep.Findings = append(rep.Findings, Finding{Kind: FileReplaced, Reference: r.ref, Key: f.Key,
-				Detail: fmt.Sprintf("推荐意见附件应为 %d 字节，SHA-256 %s；实为 %d 字节，SHA-256 %s", f.Size, strings.ToLower(f.SHA256), size, sum)})
 		}
 	}
 	return nil
