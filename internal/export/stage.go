@@ -27,8 +27,11 @@ func (e *exporter) readStage(ctx context.Context, it *item) error {
 	if len(sts) > 0 && strings.TrimSpace(sts[0].State) != "" {
 		it.stage = strings.TrimSpace(sts[0].State)
 	}
-	for i := range sts {
-		if st, ok := submission.StageOfStatus(submission.KindApplication, sts[i]); ok && st.Code == submission.StageRecommended && it.kind == submission.KindApplication {
+	if it.kind != submission.KindApplication {
+		return nil
+	}
+	for i := range sts { // latest first
+		if st, ok := submission.StageOfStatus(it.kind, sts[i]); ok && st.Code == submission.StageRecommended {
 			it.recommended = &sts[i]
 			break
 		}
@@ -50,8 +53,9 @@ func (e *exporter) reviewColumns() []column {
 				return ""
 			case st.Review != nil:
 				return strings.TrimSpace(st.Review.Township + " " + st.Review.Reviewer)
+			default:
+				return st.Operator
 			}
-			return it.recommended.Operator
 		}},
 		{"初审推荐时间", 20, func(it *item) any {
 			if it.recommended == nil {
