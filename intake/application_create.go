@@ -95,7 +95,7 @@ func (s *Server) checkWhole(f *applicationForm, call *schedule.Call, today workd
 		received[file.Field]++
 	}
 	var missing, absent, got []string // required and missing; optional and not given; received
-	for _, sl := range callSlots(slotViews(), call) {
+	for _, sl := range callSlots(call) {
 		switch {
 		case received[sl.Name] > 0 && sl.Name == submission.SlotLittleGiantCert && f.LittleGiant != "yes":
 			ch.fields[sl.Name] = "未选择专精特新“小巨人”企业，无需上传此证书；如是“小巨人”企业，请选择“是”。"
@@ -123,8 +123,19 @@ func (s *Server) checkWhole(f *applicationForm, call *schedule.Call, today workd
 		InternalPublicityWorkingDays: strconv.Itoa(ch.pubDays), Consent: f.Consent, Notice: noticeVersion,
 		DeclarationsVersion: declarationsVersion, Eligibility: ch.eligibility, MissingSlots: strings.Join(absent, ","),
 		SlotsReceived: strings.Join(got, ","), Declarations: f.Declarations, DeclarationTexts: declarations,
-		RecommendationMode: call.Recommendation,
+		RecommendationMode: recommendationMode(call),
 	}, nil
+}
+
+// recommendationMode is the call's recommendation as the manifest records
+// it: submission.RecommendationOnline, or "" for the applicant's stamped
+// upload (schedule's words are the front matter's, submission's the
+// records').
+func recommendationMode(c *schedule.Call) string {
+	if c.RecommendsOnline() {
+		return submission.RecommendationOnline
+	}
+	return ""
 }
 
 // slotReceipts lists every slot of an application with what it received.

@@ -34,10 +34,10 @@ type slotView struct {
 	Field fileField
 }
 
-// slotViews are the application's slots as the form shows them.
-func slotViews() []slotView {
+// slotViews are slots as the form shows them.
+func slotViews(slots []submission.Slot) []slotView {
 	var out []slotView
-	for _, sl := range submission.ApplicationSlots() {
+	for _, sl := range slots {
 		out = append(out, slotView{Slot: sl, Field: newFileField(sl.Types)})
 	}
 	return out
@@ -49,7 +49,7 @@ func (v *applicationView) setProblem(p *problem)  { v.Problem = p }
 func (s *Server) newApplicationView(f applicationForm) *applicationView {
 	v := &applicationView{stagedView: s.newStagedView(), Action: s.URL("application-create"), Form: f, Declarations: declarations,
 		DeclVersion: declarationsVersion, Townships: s.townships, OrgKinds: orgKinds, MaxRequest: s.cfg.Limits.ApplicationMaxRequestBytes}
-	v.Slots = slotViews()
+	slots := submission.ApplicationSlots()
 	if m := s.manifest(); m != nil {
 		now := s.now()
 		for i := range m.Calls {
@@ -65,10 +65,11 @@ func (s *Server) newApplicationView(f applicationForm) *applicationView {
 		}
 	}
 	if v.Call != nil {
-		v.Slots = callSlots(v.Slots, v.Call)
+		slots = callSlots(v.Call)
 		v.Form.Call = v.Call.ID
 		v.Closing = workday.DateOf(v.Call.Closes.Add(-time.Nanosecond).In(s.loc)).String()
 	}
+	v.Slots = slotViews(slots)
 	v.Today = workday.DateOf(s.now().In(s.loc)).String()
 	return v
 }
@@ -77,9 +78,11 @@ func (s *Server) newApplicationView(f applicationForm) *applicationView {
 // township recommends online.
 const onlineRecommendationHint = "本次申报由所在乡镇人民政府（街道办事处）在网上初审、推荐，可以不上传；已经取得盖章推荐意见的，也可以上传。"
 
-// callSlots are the form's slots for the call: with an online
-// recommendation the 推荐意见 is optional, and says why.
-func callSlots(slots []slotView, c *schedule.Call) []slotView {
+// callSlots are the application's slots for the call (the form's and
+// checkWhole's): with an online recommendation the 推荐意见 is optional,
+// and says why.
+func callSlots(c *schedule.Call) []submission.Slot {
+	slots := submission.ApplicationSlots()
 	for i := range slots {
 		if slots[i].Name == submission.SlotRecommendation && c.RecommendsOnline() {
 			slots[i].Required, slots[i].Hint = false, onlineRecommendationHint
