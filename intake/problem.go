@@ -57,7 +57,6 @@ var (
 		Message: "提交格式不正确：请通过网页表单提交（multipart/form-data）。"}
 )
 
-// storageProblem maps a storage failure to what the person is told.
 // stagedProblems answer the protocol's errors of a staged upload
 // (/api/uploads/); the uploading script shows the message.
 var stagedProblems = map[error]*problem{
@@ -73,15 +72,22 @@ var stagedProblems = map[error]*problem{
 		Message: "文件尚未上传完成，请等待上传完成后再提交。"},
 }
 
-// stagedError is the archive's staged-upload error err matches, or nil.
-func stagedError(err error) error {
-	for e := range stagedProblems {
+// stagedProblem is the problem of the archive's staged-upload error err
+// matches, or nil.
+func stagedProblem(err error) *problem {
+	for e, p := range stagedProblems {
 		if errors.Is(err, e) {
-			return e
+			return p
 		}
 	}
 	return nil
 }
+
+// errUploadInterrupted: a PATCH's body broke off (a dropped connection, a
+// stalled client). What arrived is kept; 408, so that the page's script
+// asks where the server is and resumes from there.
+var errUploadInterrupted = &problem{Status: http.StatusRequestTimeout, Code: "interrupted",
+	Message: "上传中断（网络中断或长时间没有收到数据）。已收到的部分已保存，页面会从中断处继续上传。"}
 
 // isStoreError reports whether err came from the store (not from the
 // request's body).
@@ -90,6 +96,7 @@ func isStoreError(err error) bool {
 	return errors.As(err, &se)
 }
 
+// storageProblem maps a storage failure to what the person is told.
 func storageProblem(err error) *problem {
 	if storage.KindOf(err) == storage.Unavailable {
 		return errUnavailable
@@ -109,11 +116,10 @@ func asProblem(log *slog.Logger, err error) *problem {
 	if errors.Is(err, archive.ErrSwept) {
 		return errSwept
 	}
-	if p, ok := stagedProblems[stagedError(err)]; ok {
+	if p := stagedProblem(err); p != nil {
 		return p
 	}
-	var se *storage.Error
-	if errors.As(err, &se) {
+	if isStoreError(err) {
 		log.Error("storage failure", "err", err)
 		return storageProblem(err)
 	}

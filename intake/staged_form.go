@@ -37,7 +37,7 @@ func (s *Server) stagedPart(ctx context.Context, rc *received, form intakeForm, 
 		}
 	}
 	if err != nil {
-		if stagedError(err) == nil {
+		if stagedProblem(err) == nil {
 			return asProblem(s.log, err)
 		}
 		return invalid(map[string]string{field: stagedFieldMessage(err, st.Name, s.archive.UploadExpiry())})
@@ -69,7 +69,7 @@ func (s *Server) copyStaged(ctx context.Context, rc *received) *problem {
 	for _, ps := range rc.pending {
 		rd, _, err := s.archive.OpenStaged(ctx, ps.id)
 		if err != nil {
-			if stagedError(err) == nil {
+			if stagedProblem(err) == nil {
 				return asProblem(s.log, err)
 			}
 			return invalid(map[string]string{ps.field: stagedFieldMessage(err, ps.name, s.archive.UploadExpiry())})

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -403,4 +404,101 @@ func TestUploadRateLimit(t *testing.T) {
 	if len(e.keys()) != before {
 		t.Errorf("a refused creation stored something")
 	}
+}
+
+// The bytes counter counts what a PATCH stored: a stale offset (409)
+// stores nothing, whatever the server's offset.
+func TestUploadBytesCounted(t *testing.T) {
+	e := newEnv(t, dirStore(t), nil)
+	counted := func() string {
+		m := regexp.MustCompile(`award_received_bytes_total\{kind="upload"\} (\S+)`).FindStringSubmatch(getBody(t, e.http.URL+"/metrics", http.StatusOK))
+		if m == nil {
+			return ""
+		}
+		return m[1]
+	}
+	loc := e.stage("objection", "evidence", "a.pdf", len(pdfBytes))
+	resp := e.patch(loc, 0, pdfBytes[:20])
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent || counted() != "20" {
+		t.Fatalf("PATCH of 20 bytes: %d, counted %s", resp.StatusCode, counted())
+	}
+	resp = e.patch(loc, 0, pdfBytes[:20])
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusConflict || counted() != "20" {
+		t.Errorf("stale PATCH: %d, counted %s, want 409 and still 20", resp.StatusCode, counted())
+	}
+}
+
+// A PATCH that stalls is dropped after StallTimeout; what arrived is
+// kept, and the answer (408) tells the page's script to resume.
+func TestUploadStalledPatch(t *testing.T) {
+	e := newEnv(t, dirStore(t), func(c *Config) { c.StallTimeout = 300 * time.Millisecond })
+	data := append(append([]byte{}, pdfBytes...), bytes.Repeat([]byte("z"), 100<<10)...)
+	loc := e.stage("objection", "evidence", "a.pdf", len(data))
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	req, _ := http.NewRequest("PATCH", e.http.URL+loc, pr)
+	req.Header.Set("Tus-Resumable", "1.0.0")
+	req.Header.Set("Content-Type", "application/offset+octet-stream")
+	req.Header.Set("Upload-Offset", "0")
+	req.ContentLength = int64(len(data))
+	type result struct {
+		resp *http.Response
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		done <- result{resp, err}
+	}()
+	half := len(data) / 2
+	if _, err := pw.Write(data[:half]); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case r := <-done:
+		if r.err != nil {
+			t.Fatalf("stalled PATCH: %v, want an answer", r.err)
+		}
+		p := decode[apiError](t, r.resp)
+		if r.resp.StatusCode != http.StatusRequestTimeout || !strings.Contains(p.Error.Message, "已保存") ||
+			r.resp.Header.Get("Upload-Offset") != strconv.Itoa(half) {
+			t.Errorf("stalled PATCH: %d offset %q %+v; want 408, %d and a message that the bytes are kept",
+				r.resp.StatusCode, r.resp.Header.Get("Upload-Offset"), p, half)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a stalled PATCH was not dropped")
+	}
+	if n, _ := e.offset(loc); n != half {
+		t.Errorf("offset after the stall %d, want %d", n, half)
+	}
+}
+
+// A writer that lost the claim at an offset may leave its data object
+// there (killed before removing it): the part's record then says which
+// bytes count.
+func TestUploadStrayData(t *testing.T) {
+	bothStores(t, func(t *testing.T, store storage.Store) {
+		e := newEnv(t, store, nil)
+		loc := e.stage("objection", "evidence", "a.pdf", len(pdfBytes))
+		resp := e.patch(loc, 0, pdfBytes)
+		resp.Body.Close()
+		stray := "uploads/" + stagedID(loc) + "/data/0000000000000000-22222222"
+		if _, err := store.Put(t.Context(), stray, strings.NewReader("stray"), storage.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if n, _ := e.offset(loc); n != len(pdfBytes) {
+			t.Errorf("offset %d, want %d", n, len(pdfBytes))
+		}
+		rd, _, err := e.srv.archive.OpenStaged(t.Context(), stagedID(loc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := io.ReadAll(rd)
+		rd.Close()
+		if !bytes.Equal(got, pdfBytes) {
+			t.Errorf("read %d bytes %.10q, want the winner's", len(got), got)
+		}
+	})
 }

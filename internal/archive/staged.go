@@ -136,7 +136,7 @@ func (a *Archive) StagedUpload(ctx context.Context, id string) (Staged, int64, e
 	if err != nil {
 		return Staged{}, 0, err
 	}
-	parts, err := a.stagedParts(ctx, id, true)
+	parts, err := a.stagedParts(ctx, id)
 	if err != nil {
 		return Staged{}, 0, err
 	}
@@ -160,26 +160,39 @@ func (a *Archive) stagedInfo(ctx context.Context, id string) (Staged, error) {
 	return s, nil
 }
 
-// stagedParts lists an upload's part records in offset order. With
-// lastOnly only the last is read (all HEAD and PATCH need); the others
-// are returned with their offsets alone.
-func (a *Archive) stagedParts(ctx context.Context, id string, lastOnly bool) ([]stagedPart, error) {
-	infos, err := a.store.List(ctx, stagedPartsKey(id))
+// stagedParts lists an upload's parts in offset order, from one listing
+// of its objects: a part's bytes are the data object stored at its offset
+// (its size the listed one). Only where a writer that lost the claim left
+// another there is the part's record read.
+func (a *Archive) stagedParts(ctx context.Context, id string) ([]stagedPart, error) {
+	prefix := stagedPrefix + id + "/"
+	infos, err := a.store.List(ctx, prefix)
 	if err != nil {
 		return nil, fmt.Errorf("staged upload %s: %w", id, err)
 	}
-	parts := make([]stagedPart, 0, len(infos))
-	for i, in := range infos {
-		name := strings.TrimSuffix(strings.TrimPrefix(in.Key, stagedPartsKey(id)), ".json")
+	var offsets []int64
+	data := map[int64][]storage.Info{}
+	for _, in := range infos {
+		dir, name, _ := strings.Cut(strings.TrimPrefix(in.Key, prefix), "/")
+		name, _, _ = strings.Cut(strings.TrimSuffix(name, ".json"), "-")
 		off, err := strconv.ParseInt(name, 10, 64)
-		if err != nil {
+		switch {
+		case err != nil:
+		case dir == "parts":
+			offsets = append(offsets, off)
+		case dir == "data":
+			data[off] = append(data[off], in)
+		}
+	}
+	parts := make([]stagedPart, 0, len(offsets))
+	for _, off := range offsets {
+		if d := data[off]; len(d) == 1 {
+			parts = append(parts, stagedPart{Offset: off, Size: d[0].Size, Key: d[0].Key})
 			continue
 		}
-		p := stagedPart{Offset: off}
-		if !lastOnly || i == len(infos)-1 {
-			if err := a.readJSON(ctx, in.Key, &p); err != nil {
-				return nil, fmt.Errorf("staged upload %s: part %d: %w", id, off, err)
-			}
+		var p stagedPart
+		if err := a.readJSON(ctx, stagedPartKey(id, off), &p); err != nil {
+			return nil, fmt.Errorf("staged upload %s: part %d: %w", id, off, err)
 		}
 		parts = append(parts, p)
 	}
@@ -195,62 +208,62 @@ func stagedEnd(parts []stagedPart) int64 {
 }
 
 // WriteStaged appends what r yields to the upload id, which must have
-// exactly offset bytes stored (else ErrStagedOffset), and returns the new
-// offset. At most the upload's length is taken: more gives
-// ErrStagedTooLong after storing what fits. The bytes are stored in parts
-// of at most StagedSegment; a read error of r (a dropped connection) ends
-// the write keeping what arrived, and is returned with the new offset.
-// head, when set and offset is 0, sees the first bytes (up to headBytes)
-// before anything is stored, and may refuse them: its error is returned
-// and nothing is stored.
-func (a *Archive) WriteStaged(ctx context.Context, id string, offset int64, r io.Reader, headBytes int, head func([]byte) error) (int64, error) {
+// exactly offset bytes stored (else ErrStagedOffset), and returns the
+// upload and how many bytes it appended. At most the upload's length is
+// taken: more gives ErrStagedTooLong after storing what fits. The bytes
+// are stored in parts of at most StagedSegment; a read error of r (a
+// dropped connection) ends the write keeping what arrived, and is
+// returned with the count. head, when set and offset is 0, sees the
+// upload and its first bytes (up to headBytes) before anything is stored,
+// and may refuse them: its error is returned and nothing is stored.
+func (a *Archive) WriteStaged(ctx context.Context, id string, offset int64, r io.Reader, headBytes int, head func(Staged, []byte) error) (Staged, int64, error) {
 	s, err := a.stagedInfo(ctx, id)
 	if err != nil {
-		return 0, err
+		return s, 0, err
 	}
-	parts, err := a.stagedParts(ctx, id, true)
+	parts, err := a.stagedParts(ctx, id)
 	if err != nil {
-		return 0, err
+		return s, 0, err
 	}
-	at := stagedEnd(parts)
-	if offset != at {
-		return at, ErrStagedOffset
+	if stagedEnd(parts) != offset {
+		return s, 0, ErrStagedOffset
 	}
 	if offset == 0 && head != nil {
 		buf := make([]byte, min(int64(headBytes), s.Length))
 		n, err := io.ReadFull(r, buf)
 		if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
-			return at, fmt.Errorf("staged upload %s: %w", id, err)
+			return s, 0, fmt.Errorf("staged upload %s: %w", id, err)
 		}
 		if n == 0 {
-			return at, nil
+			return s, 0, nil
 		}
-		if err := head(buf[:n]); err != nil {
-			return at, err
+		if err := head(s, buf[:n]); err != nil {
+			return s, 0, err
 		}
 		r = io.MultiReader(bytes.NewReader(buf[:n]), r)
 	}
 	// The bytes that arrived are stored even when the client has gone.
 	store := context.WithoutCancel(ctx)
 	src := &keepArrived{r: r}
+	at := offset
 	for at < s.Length {
 		n, err := a.writeStagedPart(store, id, at, io.LimitReader(src, min(StagedSegment, s.Length-at)))
 		at += n
 		if err != nil {
-			return at, err
+			return s, at - offset, err
 		}
 		if src.err != nil {
-			return at, fmt.Errorf("staged upload %s: %w", id, src.err)
+			return s, at - offset, fmt.Errorf("staged upload %s: %w", id, src.err)
 		}
 		if n == 0 || src.eof {
-			return at, nil
+			return s, at - offset, nil
 		}
 	}
 	var one [1]byte
 	if n, _ := src.Read(one[:]); n > 0 {
-		return at, ErrStagedTooLong
+		return s, at - offset, ErrStagedTooLong
 	}
-	return at, nil
+	return s, at - offset, nil
 }
 
 // writeStagedPart stores one part from offset off and claims its record.
@@ -311,7 +324,7 @@ func (a *Archive) OpenStaged(ctx context.Context, id string) (io.ReadCloser, Sta
 	if err != nil {
 		return nil, s, err
 	}
-	parts, err := a.stagedParts(ctx, id, false)
+	parts, err := a.stagedParts(ctx, id)
 	if err != nil {
 		return nil, s, err
 	}
