@@ -448,7 +448,7 @@ func TestTusProtocol(t *testing.T) {
 	before := time.Now()
 	resp, body = create(n, meta, map[string]string{"Origin": "http://" + p.addr})
 	loc := resp.Header.Get("Location")
-	if resp.StatusCode != http.StatusCreated || !strings.HasPrefix(loc, "/api/uploads/") || !validUploadID(strings.TrimPrefix(loc, "/api/uploads/")) {
+	if resp.StatusCode != http.StatusCreated || !strings.HasPrefix(loc, "/api/uploads/") || !archive.ValidStagedID(strings.TrimPrefix(loc, "/api/uploads/")) {
 		t.Fatalf("POST: %d Location %q %s; want 201 with /api/uploads/<26 lower-case base32 characters>", resp.StatusCode, loc, body)
 	}
 	if resp.Header.Get("Tus-Resumable") != "1.0.0" {

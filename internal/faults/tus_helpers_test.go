@@ -25,6 +25,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/zhongmou/award/internal/archive"
 )
 
 // The helpers of the tus conformance tests (tus_conformance_test.go):
@@ -233,22 +235,10 @@ func writeSource(t *testing.T, dir, name string, data []byte) string {
 func uploadID(t *testing.T, u string) string {
 	t.Helper()
 	i := strings.LastIndex(u, "/api/uploads/")
-	if i < 0 || !validUploadID(u[i+len("/api/uploads/"):]) {
+	if i < 0 || !archive.ValidStagedID(u[i+len("/api/uploads/"):]) {
 		t.Fatalf("upload URL %q is not /api/uploads/<26 lower-case base32 characters>", u)
 	}
 	return u[i+len("/api/uploads/"):]
-}
-
-func validUploadID(id string) bool {
-	if len(id) != 26 {
-		return false
-	}
-	for _, c := range id {
-		if !(c >= 'a' && c <= 'z' || c >= '2' && c <= '7') {
-			return false
-		}
-	}
-	return true
 }
 
 func sha256Hex(b []byte) string {
