@@ -28,7 +28,7 @@ func newMetrics() (*metrics, error) {
 		rejections: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "award_rejections_total", Help: "Submissions turned down, by kind and reason code."}, []string{"kind", "code"}),
 		bytes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "award_received_bytes_total", Help: "File bytes stored, by kind."}, []string{"kind"}),
+			Name: "award_received_bytes_total", Help: "File bytes stored, by kind; kind=upload are staged uploads, counted again under their submission's kind when claimed, then removed."}, []string{"kind"}),
 		storageSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name: "award_storage_seconds", Help: "Storage operation latency.", Buckets: prometheus.ExponentialBuckets(0.001, 4, 10)}, []string{"op"}),
 		janitor: prometheus.NewCounterVec(prometheus.CounterOpts{
