@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -54,15 +53,17 @@ func runPublicity(ctx context.Context, args []string, stdout, stderr io.Writer) 
 
 // runWinners is award winners draft.
 func runWinners(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "draft" {
-		if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+	if len(args) > 0 {
+		switch args[0] {
+		case "draft":
+			return runDraft(ctx, "winners draft", args[1:], stdout, stderr)
+		case "help", "-h", "-help", "--help":
 			fmt.Fprint(stdout, winnersUsage)
 			return nil
 		}
-		fmt.Fprint(stderr, winnersUsage)
-		return errors.New("请给出子命令：draft")
 	}
-	return runDraft(ctx, "winners draft", args[1:], stdout, stderr)
+	fmt.Fprint(stderr, winnersUsage)
+	return errors.New("请给出子命令：draft")
 }
 
 // runDraft generates the drafts of one command from the stored records
@@ -129,11 +130,7 @@ func runDraft(ctx context.Context, cmd string, args []string, stdout, stderr io.
 	if err != nil {
 		return err
 	}
-	cfg, err := archive.LoadConfig(inf.config, os.Getenv)
-	if err != nil {
-		return err
-	}
-	a, err := archive.Open(ctx, cfg, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: true})
+	a, err := openVerifier(ctx, inf.config, stderr)
 	if err != nil {
 		return err
 	}
