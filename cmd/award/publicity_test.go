@@ -11,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
@@ -19,25 +18,14 @@ import (
 	"github.com/zhongmou/award/workday"
 )
 
-// storeApplication commits an application as the intake does: signed,
-// then in the ledger.
+// storeApplication commits an application as the intake does
+// (commitManifest).
 func storeApplication(t *testing.T, store storage.Store, ref, name, code, industry, township string, at time.Time) {
 	t.Helper()
 	f := submission.ApplicationFields{Call: "call-2026", OrgName: name, CreditCode: code, Industry: industry, Township: township,
 		Address: "中牟县某路1号"}
-	m := &submission.Manifest{Version: submission.Version, Kind: submission.KindApplication, Reference: ref,
-		TokenHash: submission.HashToken("tok-" + ref), ReceivedAt: at, Fields: f.Map(), Files: []submission.File{}}
-	if err := ledgertest.Signer(t).Sign(m); err != nil {
-		t.Fatal(err)
-	}
-	data, _ := m.Encode()
-	key := submission.ManifestKey(m.Kind, m.Reference)
-	if _, err := store.Put(context.Background(), key, bytes.NewReader(data), storage.PutOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ledger.New(store, ledgertest.Signer(t), nil).Record(context.Background(), ledger.KindCommit, m.Reference, key, data); err != nil {
-		t.Fatal(err)
-	}
+	commitManifest(t, store, &submission.Manifest{Version: submission.Version, Kind: submission.KindApplication, Reference: ref,
+		TokenHash: submission.HashToken("tok-" + ref), ReceivedAt: at, Fields: f.Map(), Files: []submission.File{}})
 }
 
 func writeWindows(t *testing.T, dir string, m *schedule.Manifest) {
