@@ -23,11 +23,25 @@ func (a *Archive) Applications(ctx context.Context) ([]*Case, error) {
 		if !ok || kind != submission.KindApplication {
 			continue
 		}
-		c, err := a.Case(ctx, ref)
+		c, err := a.caseAt(ctx, in.Key)
 		if err != nil {
 			return nil, fmt.Errorf("read application %s: %w", ref, err)
 		}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// caseAt is Case for the manifest stored under key: read there, not looked
+// up by reference (Find, which tries objections/ first).
+func (a *Archive) caseAt(ctx context.Context, key string) (*Case, error) {
+	data, err := a.read(ctx, key)
+	if err != nil {
+		return nil, err
+	}
+	m, err := submission.DecodeManifest(data)
+	if err != nil {
+		return nil, err
+	}
+	return a.CaseOf(ctx, m)
 }
