@@ -12,6 +12,7 @@ import (
 
 	"github.com/zhongmou/award/internal/drafts"
 	"github.com/zhongmou/award/internal/drafts/contentdir"
+	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/workday"
 )
 
@@ -21,7 +22,7 @@ func parseDraftForm(form url.Values) draftForm {
 	return draftForm{Kind: g("kind"), Call: g("call"), Publicity: g("publicity"), Start: g("start"), Date: g("date"), Action: g("action")}
 }
 
-// request checks the form and makes the generation it asks for; a
+// draftRequest checks the form and makes the generation it asks for; a
 // problem is a message for the clerk.
 func (s *Server) draftRequest(f draftForm, me *who) (*drafts.Request, string) {
 	today := workday.DateOf(s.now().In(s.loc))
@@ -86,7 +87,7 @@ func (s *Server) draftCreate(w http.ResponseWriter, r *http.Request) {
 		}
 		if f.Action == "end" {
 			v := s.draftsView(r, me, f)
-			v.End = fmt.Sprintf("公示期为%s至%s，共%d个工作日。", start.Chinese(), last.Chinese(), 5)
+			v.End = fmt.Sprintf("公示期为%s至%s，共%d个工作日。", start.Chinese(), last.Chinese(), schedule.MinWorkingDays)
 			s.render(w, r, me, http.StatusOK, "drafts.html", "公示与获奖名单", v)
 			return
 		}

@@ -55,6 +55,23 @@ type draftsView struct {
 	End string
 }
 
+// callChoice is a generation form's call select: its id, the calls, and
+// the one chosen when the form posted was of its kind.
+type callChoice struct {
+	ID       string
+	Calls    []schedule.Call
+	Selected string
+}
+
+// CallChoice is the call select of the form of kind, with the element id.
+func (v draftsView) CallChoice(kind, id string) callChoice {
+	c := callChoice{ID: id, Calls: v.Calls}
+	if v.Form.Kind == kind {
+		c.Selected = v.Form.Call
+	}
+	return c
+}
+
 type draftRow struct {
 	contentdir.Entry
 	TypeLabel string

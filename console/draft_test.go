@@ -279,20 +279,52 @@ func TestDraftRoles(t *testing.T) {
 		t.Errorf("%d generate records after refusals", n)
 	}
 	// Forms a clerk can get wrong keep what was chosen and say what to do.
+	winners := url.Values{"kind": {"winners"}, "call": {"call-2026"}, "date": {"2026-12-28"}}
 	for _, c := range []struct {
-		form url.Values
-		want string
+		form       url.Values
+		want, kept string
 	}{
-		{generateForm("publicity", "", "2026-12-07", "generate"), "请选择申报通知"},
-		{generateForm("publicity", "call-2099", "2026-12-07", "generate"), "没有编号为 &#34;call-2099&#34; 的申报通知"},
-		{generateForm("publicity", "call-2026", "12/07/2026", "generate"), "公示开始日期无法识别"},
-		{generateForm("winners", "call-2026", "", "generate"), "没有处于“获奖”阶段的申报"},
-		{url.Values{"kind": {"result"}, "publicity": {"pub-none"}}, "没有编号为 &#34;pub-none&#34; 的公示"},
+		{generateForm("publicity", "", "2026-12-09", "generate"), "请选择申报通知", `value="2026-12-09"`},
+		{generateForm("publicity", "call-2099", "2026-12-09", "generate"), "没有编号为 &#34;call-2099&#34; 的申报通知", `value="2026-12-09"`},
+		{generateForm("publicity", "call-2026", "12/07/2026", "generate"), "公示开始日期无法识别", `value="12/07/2026"`},
+		{winners, "没有处于“获奖”阶段的申报", `<select id="win-call" name="call" required>
+      <option value="call-2026" selected>`},
+		{winners, "没有处于“获奖”阶段的申报", `value="2026-12-28"`},
+		{url.Values{"kind": {"result"}, "publicity": {"pub-none"}, "date": {"2026-12-28"}}, "没有编号为 &#34;pub-none&#34; 的公示", `value="2026-12-28"`},
 	} {
 		resp, body := clerk.post("/staff/drafts", c.form)
-		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.want) {
-			t.Errorf("%v: %d, want 422 saying %q", c.form, resp.StatusCode, c.want)
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, c.want) || !strings.Contains(body, c.kept) {
+			t.Errorf("%v: %d, want 422 saying %q and keeping %q", c.form, resp.StatusCode, c.want, c.kept)
 		}
+	}
+	// The publicity form's call is not chosen by a winners form's.
+	if _, body := clerk.post("/staff/drafts", winners); strings.Contains(body, `<select id="pub-call" name="call" required>
+      <option value="call-2026" selected>`) {
+		t.Error("a refused winners form chose the publicity form's call")
+	}
+
+	// A publish without the session's token leaves the draft a draft.
+	if resp, _ := clerk.post("/staff/drafts", generateForm("publicity", "call-2026", "2026-12-07", "generate")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("generate: %d", resp.StatusCode)
+	}
+	name := "publicity/pub-call-2026-candidates.md"
+	page, err := os.ReadFile(filepath.Join(content, filepath.FromSlash(name)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp, _ := clerk.post("/staff/drafts/publish", url.Values{"csrf": {"not-the-token"}, "name": {name}, "sha256": {contentdir.Sum(page)}}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("publish with a forged token: %d", resp.StatusCode)
+	}
+	if again, _ := os.ReadFile(filepath.Join(content, filepath.FromSlash(name))); !bytes.Equal(again, page) {
+		t.Error("a publish with a forged token changed the draft")
+	}
+	if n := len(e.audits(actionDraftPublish)); n != 0 {
+		t.Errorf("%d publish records after a forged token", n)
+	}
+	// What the page says was made or published is only a draft's name.
+	if _, body := clerk.get("/staff/drafts?" + url.Values{"made": {"../site.yaml", name}, "published": {"../../etc/passwd"}}.Encode()); strings.Contains(body, "site.yaml") ||
+		strings.Contains(body, "passwd") || !strings.Contains(body, "已生成草稿：content/"+name+"。") {
+		t.Errorf("a hostile made= or published= is shown:\n%s", body)
 	}
 }
 
