@@ -328,8 +328,9 @@ func Outcomes(p schedule.Publicity, apps []Application) ([]Outcome, error) {
 
 func findApplication(c schedule.Candidate, apps []Application) (Application, error) {
 	if c.Reference != "" {
+		ref := submission.NormalizeReference(c.Reference)
 		for _, a := range apps {
-			if a.Reference == c.Reference {
+			if a.Reference == ref {
 				return a, nil
 			}
 		}

@@ -187,3 +187,15 @@ func TestDraftSession(t *testing.T) {
 		}
 	}
 }
+
+// TestOutcomesReference: a candidate's reference finds its application as
+// written by hand too (lower case, no dash), as the console's outcome form
+// reads it.
+func TestOutcomesReference(t *testing.T) {
+	apps := testApplications()
+	p := schedule.Publicity{Candidates: []schedule.Candidate{{ID: "c01", Name: "中牟县生成食品有限公司", Reference: " k7m2qx9d"}}}
+	outs, err := Outcomes(p, apps)
+	if err != nil || len(outs) != 1 || outs[0].Application != "K7M2-QX9D" {
+		t.Errorf("Outcomes = %+v, %v", outs, err)
+	}
+}
