@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,7 +19,10 @@ import (
 // runStatus records the next stage of a submission's handling (an event:
 // submission.Stages), which its receipt then shows, and writes an audit
 // record. -stage takes a stage's code or label; -state, its old name, is
-// the same flag. Like export, it needs the storage credentials.
+// the same flag. An objection's 查实, 不属实 or 不予受理 is its outcome,
+// recorded as the console records it (archive.RecordOutcome, a note
+// required); 查实 also revokes the candidacy of the application -application
+// names. Like export, it needs the storage credentials.
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("award status", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -31,6 +35,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	note := fs.String("note", "", "回执上给提交人看的`说明`（不要写个人信息）")
 	internal := fs.Bool("internal", false, "说明仅供秘书处内部查看，不在回执上显示")
 	operator := fs.String("operator", os.Getenv("USER"), "办理人`姓名`，记入办理记录和操作记录（默认 $USER）")
+	application := fs.String("application", "", "异议“查实”时，被异议的候选组织的申报`受理编号`：其候选资格同时取消")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,25 +69,80 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if to, ok := submission.ParseStage(c.Manifest.Kind, st.Stage); ok {
 		st.Stage = to.Code
 	}
-	st, err = a.AppendEvent(ctx, st, c.Seq)
+	outcome := isOutcomeMove(c, st.Stage)
+	if *application != "" && (!outcome || st.Stage != submission.StageSubstantiated) {
+		return errors.New("-application 只在把异议改为“查实”时使用（取消该申报的候选资格）")
+	}
+	var revoked *submission.Status
+	if outcome {
+		st, revoked, err = recordOutcome(ctx, a, c, st, *application)
+	} else {
+		st, err = a.AppendEvent(ctx, st, c.Seq)
+	}
 	switch {
-	case errors.Is(err, archive.ErrStage):
+	case st.Seq != 0:
+		// Stored; err, if any, is a revocation that did not follow.
+	case errors.Is(err, archive.ErrStage), errors.Is(err, archive.ErrNotCandidate):
 		return fmt.Errorf("%s：%w", reference, err)
 	case errors.Is(err, archive.ErrConflict):
 		return fmt.Errorf("%s 的办理记录刚被他人更新，请重新执行本命令：%w", reference, err)
 	case err != nil:
 		return fmt.Errorf("保存办理阶段出错：%w", err)
 	}
-	if _, err := a.Audit(ctx, archive.AuditRecord{Time: st.At, Operator: st.Operator, Action: "stage", Reference: reference,
-		Details: map[string]string{"via": "award status", "from": c.Current.Code, "stage": st.Stage, "seq": fmt.Sprint(st.Seq),
-			"record": submission.EventKey(reference, st.Seq)}}); err != nil {
-		return fmt.Errorf("办理阶段已保存，但审计记录写入失败：%w", err)
+	if aerr := auditStage(ctx, a, st, map[string]string{"from": c.Current.Code}); aerr != nil {
+		return aerr
 	}
 	shown := "回执页面即时显示"
 	if st.Internal && st.Note != "" {
 		shown += "（说明仅内部可见，回执上不显示）"
 	}
 	fmt.Fprintf(stdout, "已将 %s 的办理阶段由“%s”改为“%s”（第 %d 条办理记录）；%s。\n", reference, c.Current.Label, st.State, st.Seq, shown)
+	if revoked != nil {
+		if aerr := auditStage(ctx, a, *revoked, map[string]string{"from": submission.StageCandidate, "revokedBy": reference}); aerr != nil {
+			return aerr
+		}
+		fmt.Fprintf(stdout, "已将申报 %s 由“候选”改为“%s”（第 %d 条办理记录）。\n", revoked.Reference, revoked.State, revoked.Seq)
+	}
+	if err != nil {
+		return fmt.Errorf("%w。请核对该申报的办理情况", err)
+	}
+	return nil
+}
+
+// isOutcomeMove reports whether moving c to stage records an objection's
+// outcome (查实, 不属实, 不予受理) — a move the flow allows; any other is
+// refused by AppendEvent with its own message.
+func isOutcomeMove(c *archive.Case, stage string) bool {
+	return c.Manifest.Kind == submission.KindObjection && slices.Contains(submission.OutcomeResults, stage) &&
+		submission.CanMove(c.Manifest.Kind, c.Current.Code, stage)
+}
+
+// recordOutcome records the objection c's outcome st.Stage with its note,
+// as the console does (archive.RecordOutcome): 查实 needs the candidate's
+// application, whose candidacy it revokes.
+func recordOutcome(ctx context.Context, a *archive.Archive, c *archive.Case, st submission.Status, application string) (submission.Status, *submission.Status, error) {
+	label := st.Stage
+	if to, ok := submission.StageOf(c.Manifest.Kind, st.Stage); ok {
+		label = to.Label
+	}
+	switch {
+	case strings.TrimSpace(st.Note) == "":
+		return submission.Status{}, nil, fmt.Errorf("核查结论“%s”须写明理由：请用 -note 写清楚核查了什么、结论是什么（异议人会看到，不要写异议人或其他人的个人信息）", label)
+	case st.Stage == submission.StageSubstantiated && submission.NormalizeReference(application) == "":
+		return submission.Status{}, nil, errors.New("“查实”须同时取消被异议的候选组织的候选资格：请用 -application 给出该组织申报的受理编号，或在秘书处工作台的异议页面记录（工作台会自动找到该申报）")
+	}
+	st.Outcome = &submission.ObjectionOutcome{Result: st.Stage, Note: st.Note, Application: application}
+	return a.RecordOutcome(ctx, st, c.Seq)
+}
+
+// auditStage writes the audit record of the event st written by award
+// status, with details beside the event's own.
+func auditStage(ctx context.Context, a *archive.Archive, st submission.Status, details map[string]string) error {
+	details["via"], details["stage"], details["seq"] = "award status", st.Stage, fmt.Sprint(st.Seq)
+	details["record"] = submission.EventKey(st.Reference, st.Seq)
+	if _, err := a.Audit(ctx, archive.AuditRecord{Time: st.At, Operator: st.Operator, Action: "stage", Reference: st.Reference, Details: details}); err != nil {
+		return fmt.Errorf("办理阶段已保存，但审计记录写入失败：%w", err)
+	}
 	return nil
 }
 
