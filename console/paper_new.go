@@ -64,3 +64,44 @@ func (s *Server) paperForm(kind string, form url.Values) *paperView {
 	}
 	return v
 }
+
+// paperField is one field of the 代录 form, as paper.html's blocks draw it:
+// its label, hint, what was typed and what is wrong with it.
+type paperField struct {
+	// Name is the form field's; ID the element's (file-<name> for files).
+	Name, ID, Label, Hint string
+	// Type is an input's type, or "textarea", "select" (Options),
+	// "checkbox" (On: the value it sends) or "file".
+	Type     string
+	Max      int
+	Required bool
+	Options  []string
+	On       string
+	Value    string
+	Problem  string
+}
+
+// Field is the form's field name, of type typ, with what was typed and
+// its problem.
+func (v *paperView) Field(name, label, typ string, max int, required bool, hint string) paperField {
+	id := name
+	if typ == "file" {
+		id = "file-" + name
+	}
+	return paperField{Name: name, ID: id, Label: label, Hint: hint, Type: typ, Max: max, Required: required,
+		Value: v.Values[name], Problem: v.Problems[name]}
+}
+
+// Choice is a required select of options.
+func (v *paperView) Choice(name, label string, options []string) paperField {
+	f := v.Field(name, label, "select", 0, true, "")
+	f.Options = options
+	return f
+}
+
+// Check is a checkbox that sends on when ticked.
+func (v *paperView) Check(name, on, label string) paperField {
+	f := v.Field(name, label, "checkbox", 0, false, "")
+	f.On = on
+	return f
+}
