@@ -105,7 +105,8 @@
 // checked by the intake's own rules (intake.PaperCheck), the postmark or
 // hand-in date — which decides whether it came within its window — and
 // the scan of the letter with the files, their types read from their
-// content. It is stored as the same record as an online one (identity
+// content and each checked whole as the intake checks an upload (cut off,
+// a ZIP bomb). It is stored as the same record as an online one (identity
 // sealed), marked Channel paper and Postmarked; the inbox marks it 纸质,
 // the export's 来件方式 column names it. A refused form keeps what was
 // typed (not the files) and nothing is stored.

@@ -23,7 +23,7 @@ var (
 	errForbidden = &pageError{http.StatusForbidden, "没有权限", "您的账号角色不能查看或办理这一项。如确需办理，请联系秘书处管理员调整账号角色。"}
 	errCSRF      = &pageError{http.StatusForbidden, "页面已过期", "这个表单不是从您当前登录的页面提交的，或登录已重新开始。请返回上一页，刷新后再提交一次。"}
 	errBadForm   = &pageError{http.StatusBadRequest, "表单内容无法读取", "提交的内容过长或格式不对。请返回上一页，检查后再提交。"}
-	errTooLarge  = &pageError{http.StatusRequestEntityTooLarge, "文件太大", "上传的文件超过了大小上限（推荐意见每份不超过 50 MB），没有保存。请压缩或重新扫描（300 dpi 即可）后再上传。"}
+	errTooLarge  = &pageError{http.StatusRequestEntityTooLarge, "文件太大", "上传的文件超过了大小上限（推荐意见每份不超过 50 MB；代录纸质来件的文件合计不超过网上申报的上限），没有保存任何内容。请压缩或重新扫描（300 dpi 即可）后再上传。"}
 	errNoCase    = &pageError{http.StatusNotFound, "没有这个受理编号", "没有找到这个受理编号的申报或异议，或者您的账号不能查看它。请回到收件箱核对编号。"}
 	errNoFile    = &pageError{http.StatusNotFound, "没有这个文件", "这份材料里没有这个文件。请回到案件页面重新选择。"}
 	errNoNotice  = &pageError{http.StatusNotFound, "没有这份补正告知", "这个案件没有这一号补正告知。请回到案件页面，从“一次性告知”一栏进入。"}

@@ -18,8 +18,8 @@ import (
 // letterTypes are what the scan of a paper letter may be.
 var letterTypes = []string{submission.TypePDF, submission.TypeOFD, submission.TypeJPEG, submission.TypePNG}
 
-// paperFile is a file of the 代录 form, its type read from its first bytes,
-// not yet stored.
+// paperFile is a file of the 代录 form, its type read from its first bytes
+// and the whole of it checked, not yet stored.
 type paperFile struct {
 	field, name, typ string
 	fh               *multipart.FileHeader
@@ -125,7 +125,8 @@ func putPaperFile(r *http.Request, up *archive.Upload, f paperFile) (submission.
 // paperFiles reads the form's files — the letter's scan first, then the
 // evidence (objections) or each slot's (applications) — their types from
 // their first bytes, and notes in v what is wrong with any: a missing
-// scan, an empty file, a type or size the slot does not take, too many.
+// scan, an empty file, a type or size the slot does not take, too many, a
+// file cut off or a malformed document (inspect).
 func (s *Server) paperFiles(mf *multipart.Form, v *paperView) []paperFile {
 	type slot struct {
 		name, label string
@@ -153,8 +154,7 @@ func (s *Server) paperFiles(mf *multipart.Form, v *paperView) []paperFile {
 		}
 		for _, fh := range fhs {
 			name := submission.SanitizeFileName(fh.Filename)
-			typ, err := sniff(fh)
-			switch {
+			switch typ, why, err := inspect(fh, sl.types); {
 			case err != nil:
 				v.Problems[sl.name] = "“" + name + "”读不出来，请重新选择。"
 			case fh.Size == 0:
@@ -163,6 +163,8 @@ func (s *Server) paperFiles(mf *multipart.Form, v *paperView) []paperFile {
 				v.Problems[sl.name] = fmt.Sprintf("“%s”超过单个文件%s的上限，请压缩或拆分。", name, submission.FileSize(sl.maxBytes))
 			case !slices.Contains(sl.types, typ):
 				v.Problems[sl.name] = "“" + name + "”不是可接受的格式（" + intake.TypeNames(sl.types) + "）。"
+			case why != "":
+				v.Problems[sl.name] = "“" + name + "”" + why + "，请重新扫描或选择文件。"
 			default:
 				out = append(out, paperFile{field: sl.name, name: name, typ: typ, fh: fh})
 			}
@@ -174,17 +176,32 @@ func (s *Server) paperFiles(mf *multipart.Form, v *paperView) []paperFile {
 	return out
 }
 
-// sniff reads a form file's type from its first bytes.
-func sniff(fh *multipart.FileHeader) (string, error) {
+// inspect reads a form file's type from its first bytes and, when it is
+// one of types, checks the whole file as the intake checks an upload
+// (submission.ContentCheck): why says what is wrong with it, "" when
+// nothing is.
+func inspect(fh *multipart.FileHeader, types []string) (typ, why string, err error) {
 	f, err := fh.Open()
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	defer f.Close()
 	head := make([]byte, submission.SniffBytes)
 	n, err := io.ReadFull(f, head)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return "", err
+		return "", "", err
 	}
-	return submission.DetectType(bytes.Clone(head[:n])), nil
+	head = head[:n]
+	if typ = submission.DetectType(bytes.Clone(head)); !slices.Contains(types, typ) {
+		return typ, "", nil
+	}
+	check, err := submission.NewContentCheck(typ)
+	if err != nil {
+		return "", "", err
+	}
+	defer check.Close()
+	if _, err := io.Copy(check, io.MultiReader(bytes.NewReader(head), f)); err != nil {
+		return "", "", err
+	}
+	return typ, check.Verdict(), nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -122,6 +123,8 @@ func TestPaperObjection(t *testing.T) {
 		{"no postmark", func(f map[string]string) map[string]string { delete(f, "postmarked"); return f }, []paperUpload{letter}, "请填写信封上的邮戳日期"},
 		{"no letter", func(f map[string]string) map[string]string { return f }, []paperUpload{{"evidence", "通报.pdf", paperPDF}}, "请上传纸质来件的扫描件"},
 		{"letter not a scan", func(f map[string]string) map[string]string { return f }, []paperUpload{{"letter", "信.txt", []byte("just text")}}, "不是可接受的格式"},
+		{"letter cut off", func(f map[string]string) map[string]string { return f }, []paperUpload{{"letter", "信.pdf", paperPDF[:len(paperPDF)-7]}}, "不完整（PDF 文件缺少结尾"},
+		{"too many letters", func(f map[string]string) map[string]string { return f }, slices.Repeat([]paperUpload{letter}, 6), "最多 5 个文件（现为 6 个）"},
 		{"bad ID number", func(f map[string]string) map[string]string { f["idNumber"] = "110105194912310021"; return f }, []paperUpload{letter}, "身份证"},
 		{"short statement", func(f map[string]string) map[string]string { f["statement"] = "不行"; return f }, []paperUpload{letter}, "至少"},
 	}
@@ -280,6 +283,62 @@ func TestPaperRoles(t *testing.T) {
 	}
 	if resp, _ := e.client().get("/staff/paper"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("signed out: %d", resp.StatusCode)
+	}
+}
+
+// TestPaperHostile: what was typed comes back escaped, never as markup; a
+// candidate not on the publicity's list, a file name reaching out of its
+// folder, a body over the limit and a post without a session are refused
+// or made harmless, and a refusal stores nothing.
+func TestPaperHostile(t *testing.T) {
+	e := newEnv(t, dirStore(t), nil)
+	e.srv.windows = fixedWindows{paperWindows()}
+	clerk := e.signIn("paperhostile", staff.Secretariat, "")
+	clerk.get("/staff/paper")
+	f := paperObjection("2026-11-25")
+	f["name"] = `"><script>alert(1)</script>`
+	f["statement"] = `</textarea><img src=x onerror=alert(1)>该企业2025年有产品抽检不合格的记录。`
+	resp, body := clerk.postPaper(f, nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity || strings.Contains(body, "<script>alert(1)") || strings.Contains(body, "<img src=x") ||
+		!strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") || !strings.Contains(body, "&lt;img src=x onerror=alert(1)&gt;") {
+		t.Fatalf("hostile values: %d\n%s", resp.StatusCode, body)
+	}
+	f = paperObjection("2026-11-25")
+	f["target"] = "2026-candidates/c9"
+	if resp, body := clerk.postPaper(f, []paperUpload{{"letter", "x.pdf", paperPDF}}); resp.StatusCode != http.StatusUnprocessableEntity ||
+		!strings.Contains(body, "没有登记任何内容") || !strings.Contains(body, `value="刘桂兰"`) {
+		t.Fatalf("a candidate not on the list: %d\n%s", resp.StatusCode, body)
+	}
+	if m, in := e.stored(); m != 0 || in != 0 {
+		t.Fatalf("refused, yet %d manifests, %d in flight", m, in)
+	}
+	if resp, _ := e.client().postPaper(paperObjection("2026-11-25"), []paperUpload{{"letter", "x.pdf", paperPDF}}); resp.StatusCode != http.StatusSeeOther ||
+		!strings.HasPrefix(resp.Header.Get("Location"), "/staff/login") {
+		t.Fatalf("signed out POST: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	// A body over the limit: refused as a whole, in words for the clerk.
+	limits := e.srv.limits
+	e.srv.limits.ApplicationMaxRequestBytes = 4 << 10
+	e.srv.routes()
+	resp, body = clerk.postPaper(paperObjection("2026-11-25"), []paperUpload{{"letter", "x.pdf", bytes.Repeat([]byte("x"), 8<<10)}})
+	if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(body, "代录纸质来件") || strings.Contains(body, "推荐意见每份不超过 50 MB），") {
+		t.Fatalf("over the limit: %d\n%s", resp.StatusCode, body)
+	}
+	e.srv.limits = limits
+	e.srv.routes()
+	if m, in := e.stored(); m != 0 || in != 0 {
+		t.Fatalf("refused, yet %d manifests, %d in flight", m, in)
+	}
+	resp, body = clerk.postPaper(paperObjection("2026-11-25"), []paperUpload{{"letter", `..\..\etc/<passwd>.pdf`, paperPDF}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("register: %d\n%s", resp.StatusCode, body)
+	}
+	m, err := e.arch.Find(context.Background(), strings.TrimSuffix(strings.TrimPrefix(resp.Header.Get("Location"), "/staff/cases/"), "?done=paper"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name := m.Files[0].Name; strings.ContainsAny(name, `/\<>`) || strings.Contains(name, "..") {
+		t.Fatalf("stored file name %q", name)
 	}
 }
 
