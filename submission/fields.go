@@ -124,14 +124,6 @@ func (m *Manifest) Application() ApplicationFields {
 // registered.
 const ChannelPaper = "paper"
 
-// ChannelLabel is how lists show a Channel: 纸质 or 网上.
-func ChannelLabel(channel string) string {
-	if channel == ChannelPaper {
-		return "纸质"
-	}
-	return "网上"
-}
-
 // pair ties a stored key to a typed field.
 type pair struct {
 	key string

@@ -548,7 +548,7 @@ func checkText(it *item) string {
 // hand-in date that decided whether it came in time (代录).
 func channelText(channel, postmarked string) string {
 	if channel != submission.ChannelPaper {
-		return submission.ChannelLabel(channel)
+		return "网上"
 	}
 	return "纸质（邮戳或送达 " + postmarked + "）"
 }
