@@ -39,7 +39,8 @@ type auditView struct {
 	Rows             []auditRow
 	Action, Operator string
 	Actions          []option
-	NextQuery        string
+	// NextURL is the pager's link, whole (see inboxView.NextURL).
+	NextURL string
 }
 
 // auditShow lists the audit log, newest first, a page at a time, with
@@ -70,7 +71,7 @@ func (s *Server) auditShow(w http.ResponseWriter, r *http.Request) {
 		if v.Operator != "" {
 			next.Set("operator", v.Operator)
 		}
-		v.NextQuery = next.Encode()
+		v.NextURL = Prefix + "audit?" + next.Encode()
 	}
 	s.render(w, r, me, http.StatusOK, "audit.html", "操作记录", v)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/staff"
 )
 
@@ -53,5 +54,32 @@ func TestInboxPagerKeepsFilters(t *testing.T) {
 	resp, page = clerk.get(prev)
 	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "符合条件的 4 件，第 1 / 2 页") {
 		t.Fatalf("上一页 %s: %d, the filter or the page lost:\n%s", prev, resp.StatusCode, page)
+	}
+}
+
+// TestAuditPagerKeepsFilter follows the audit log's 更早的记录 link of a
+// filtered log: the next page keeps the filter and starts before the
+// first page's last record.
+func TestAuditPagerKeepsFilter(t *testing.T) {
+	e := newEnv(t, dirStore(t), nil)
+	for i := range auditPageSize + 5 {
+		if _, err := e.arch.Audit(t.Context(), archive.AuditRecord{Operator: "wangke", Action: archive.ActionExport, Details: map[string]int{"n": i}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clerk := e.signIn("zhangli", staff.Secretariat, "")
+	resp, page := clerk.get("/staff/audit?" + url.Values{"operator": {"wangke"}}.Encode())
+	m := pagerLink.FindStringSubmatch(page)
+	if resp.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("first page: %d, no 更早的记录 link", resp.StatusCode)
+	}
+	next := html.UnescapeString(m[1])
+	u, err := url.Parse(next)
+	if err != nil || u.Query().Get("operator") != "wangke" || u.Query().Get("before") == "" {
+		t.Fatalf("更早的记录 %q loses the filter or the page", next)
+	}
+	resp, page = clerk.get(next)
+	if resp.StatusCode != http.StatusOK || strings.Count(page, "wangke") < 5 {
+		t.Errorf("the next page %s: %d, the 5 earlier records not shown", next, resp.StatusCode)
 	}
 }
