@@ -157,6 +157,8 @@ func checkMove(c *Case, st *submission.Status, to submission.Stage) error {
 		return fmt.Errorf("%w：本次征集由乡镇（街道）在工作台推荐：“%s”须填写初审（材料齐全、内容真实、合法合规）并上传或确认盖章的推荐意见", ErrStage, to.Label)
 	case st.Outcome != nil && (kind != submission.KindObjection || st.Outcome.Result != to.Code || !slices.Contains(submission.OutcomeResults, to.Code)):
 		return fmt.Errorf("%w：核查结论只能随异议的“查实”“不属实”“不予受理”记录", ErrStage)
+	case st.Outcome == nil && kind == submission.KindObjection && slices.Contains(submission.OutcomeResults, to.Code):
+		return fmt.Errorf("%w：异议改为“%s”须同时记录核查结论（结论和理由），请在案件页面的“核查结论”里填写", ErrStage, to.Label)
 	case st.RevokedBy != "" && (kind != submission.KindApplication || to.Code != submission.StageCandidacyRevoked):
 		return fmt.Errorf("%w：因异议查实取消候选资格只能随申报的“取消候选资格”记录", ErrStage)
 	case to.Code == submission.StageCorrection:

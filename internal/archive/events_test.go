@@ -132,8 +132,13 @@ func TestEvents(t *testing.T) {
 			if c.Latest().Note != "举报人系竞争对手员工" || !c.Latest().Internal {
 				t.Errorf("the secretariat's view lost the internal note: %+v", c.Latest())
 			}
-			// investigating → unsubstantiated: final.
-			if _, err := a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: submission.StageUnsubstantiated, Note: "经核查，所述情况不属实。", Operator: "李科员"}, 2); err != nil {
+			// investigating → unsubstantiated: final, and only with its outcome.
+			_, err = a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: submission.StageUnsubstantiated, Note: "经核查，所述情况不属实。", Operator: "李科员"}, 2)
+			if !errors.Is(err, archive.ErrStage) || !strings.Contains(err.Error(), "核查结论") {
+				t.Fatalf("不属实 without its outcome: %v, want ErrStage naming 核查结论", err)
+			}
+			if _, err := a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: submission.StageUnsubstantiated, Note: "经核查，所述情况不属实。", Operator: "李科员",
+				Outcome: &submission.ObjectionOutcome{Result: submission.StageUnsubstantiated, Note: "经核查，所述情况不属实。"}}, 2); err != nil {
 				t.Fatal(err)
 			}
 			_, err = a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: submission.StageSubstantiated, Operator: "李科员"}, 3)
@@ -234,7 +239,8 @@ func TestOldStatusRecords(t *testing.T) {
 			if err != nil || c.Seq != 0 || c.Current.Code != submission.StageInvestigating || c.Current.Label != "核查中" || len(c.Events) != 2 {
 				t.Fatalf("old records: %+v %v", c, err)
 			}
-			if _, err := a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: submission.StageSubstantiated, Note: "经核查属实。", Operator: "王科员"}, 0); err != nil {
+			if _, err := a.AppendEvent(ctx, submission.Status{Reference: ref, Stage: submission.StageSubstantiated, Note: "经核查属实。", Operator: "王科员",
+				Outcome: &submission.ObjectionOutcome{Result: submission.StageSubstantiated, Note: "经核查属实。"}}, 0); err != nil {
 				t.Fatal(err)
 			}
 			c, _ = a.Case(ctx, ref)
