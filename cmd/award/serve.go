@@ -89,8 +89,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The console writes the drafts it generates into content/ and
 	// previews them with the site's theme; the watcher rebuilds.
 	scfg.drafts = &console.DraftSite{Content: f.content, Theme: o.Theme, Static: o.Static, Config: o.Config}
+	// The intake and the console both read the windows of this build.
+	scfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg := scfg.Config
-	icfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
 	in, arch, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true, dev.now)
 	if err != nil {
