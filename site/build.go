@@ -29,6 +29,10 @@ type Options struct {
 	Output Output
 	// Now is the moment the build treats as the present; zero means time.Now().
 	Now time.Time
+	// FixedClock says Now is a pinned clock (award serve -now, for
+	// demonstrations and training): .Site.FixedClock is then true, and the
+	// theme's scripts show windows as of Now rather than the reader's clock.
+	FixedClock bool
 	// Drafts, Future and Expired include pages that are drafts, have a
 	// publishDate after Now, or an expiryDate at or before Now.
 	Drafts, Future, Expired bool

@@ -33,6 +33,8 @@ type Site struct {
 	Sessions []*Page
 	// BuildTime is the moment the build treats as now.
 	BuildTime time.Time
+	// FixedClock is true when BuildTime is a pinned clock (Options.FixedClock).
+	FixedClock bool
 
 	byPath map[string]*Page
 	byFile map[string]*Page

@@ -16,7 +16,7 @@ func (b *builder) structure() {
 	site := &Site{
 		Title: b.cfg.Title, Description: b.cfg.Description, Language: b.cfg.Language,
 		BaseURL: b.cfg.BaseURL, BasePath: b.cfg.BasePath(), Footer: b.cfg.Footer,
-		Menus: b.cfg.Menus, Params: b.cfg.Params, BuildTime: b.opts.Now,
+		Menus: b.cfg.Menus, Params: b.cfg.Params, BuildTime: b.opts.Now, FixedClock: b.opts.FixedClock,
 		byPath: map[string]*Page{}, byFile: map[string]*Page{},
 	}
 	lists := map[string]*Page{} // content folder → its list page

@@ -79,6 +79,7 @@ func (d *devServer) rebuild(ctx context.Context, b batch) {
 		o, err := d.flags.options()
 		if err == nil {
 			o.Config, err = o.Config.WithBaseURL(d.opts.Config.BaseURL)
+			o.FixedClock = d.opts.FixedClock
 		}
 		if err != nil {
 			fmt.Fprintf(d.stderr, "%v\n", err)

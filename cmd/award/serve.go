@@ -62,6 +62,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if dev.now, err = time.Parse(time.RFC3339, fixedNow); err != nil {
 			return fmt.Errorf("-now %q：请写成 2026-11-25T10:00:00+08:00 的形式", fixedNow)
 		}
+		dev.opts.FixedClock = true
 	}
 	if err := dev.start(ctx); err != nil {
 		return err
