@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"io/fs"
+	"maps"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -273,6 +274,14 @@ func postApplication(t *testing.T, site string) application {
 
 func postApplicationStatus(t *testing.T, site string) (int, []byte) {
 	t.Helper()
+	return postApplicationWith(t, site, nil)
+}
+
+// postApplicationWith sends the complete application of postApplication
+// with some fields replaced (another organisation, say), and returns the
+// status and body of the answer.
+func postApplicationWith(t *testing.T, site string, replace map[string]string) (int, []byte) {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	fields := map[string]string{"call": "call-2026", "orgName": "中牟县示例食品有限公司", "creditCode": "91410122MA00J8NW0M",
@@ -283,6 +292,7 @@ func postApplicationStatus(t *testing.T, site string) (int, []byte) {
 	for i := 1; i <= 9; i++ {
 		fields["declaration"+strconv.Itoa(i)] = "none"
 	}
+	maps.Copy(fields, replace)
 	names := make([]string, 0, len(fields))
 	for k := range fields {
 		names = append(names, k)
