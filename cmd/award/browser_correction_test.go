@@ -306,16 +306,23 @@ func postApplicationWith(t *testing.T, site string, replace map[string]string) (
 		fw.Write(pdfBytes("原件 " + slot))
 	}
 	w.Close()
-	req, _ := http.NewRequest("POST", site+"api/applications", &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
+	return postMultipart(t, site+"api/applications", &buf, w.FormDataContentType())
+}
+
+// postMultipart posts a multipart body to endpoint as a program would
+// (asking for JSON), and returns the status and body of the answer.
+func postMultipart(t *testing.T, endpoint string, body *bytes.Buffer, contentType string) (int, []byte) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, endpoint, body)
+	req.Header.Set("Content-Type", contentType)
 	req.Header.Set("Accept", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, body
+	answer, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, answer
 }
 
 // postSupplement posts files by slot to a supplement endpoint as a program
@@ -329,15 +336,8 @@ func postSupplement(t *testing.T, endpoint string, files map[string][]byte) int 
 		fw.Write(data)
 	}
 	w.Close()
-	req, _ := http.NewRequest("POST", endpoint, &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	return resp.StatusCode
+	status, _ := postMultipart(t, endpoint, &buf, w.FormDataContentType())
+	return status
 }
 
 // pdfBytes is a small well-formed PDF carrying text.

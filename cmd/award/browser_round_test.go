@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -454,18 +453,10 @@ func postObjection(t *testing.T, site, link, name, statement string) string {
 	fw, _ := w.CreateFormFile("evidence", "抽检通报.pdf")
 	fw.Write(pdfBytes("抽检通报"))
 	w.Close()
-	req, _ := http.NewRequest(http.MethodPost, site+"api/objections", &buf)
-	req.Header.Set("Content-Type", w.FormDataContentType())
-	req.Header.Set("Accept", "application/json")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(resp.Body)
+	status, body := postMultipart(t, site+"api/objections", &buf, w.FormDataContentType())
 	var a application
-	if err := json.Unmarshal(body, &a); resp.StatusCode != http.StatusCreated || err != nil || a.Reference == "" {
-		t.Fatalf("objection: %d %s", resp.StatusCode, body)
+	if err := json.Unmarshal(body, &a); status != http.StatusCreated || err != nil || a.Reference == "" {
+		t.Fatalf("objection: %d %s", status, body)
 	}
 	return a.Reference
 }
