@@ -501,28 +501,46 @@ func testCalendar(t *testing.T) *workday.Calendar {
 	return cal
 }
 
-// TestRetentionPurge checks that the janitor deletes a submission once its
-// retention period has passed, and not a day before.
+// TestRetentionPurge checks that the janitor deletes an objection once its
+// retention has passed (an open objection: 3 years after the year of its
+// last handling, to the second in China Standard Time), not a second
+// before, and not before RetentionDays after its receipt either.
 func TestRetentionPurge(t *testing.T) {
-	e := newEnv(t, dirStore(t), func(c *Config) { c.RetentionDays = 30 })
-	resp := e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")
-	if resp.StatusCode != http.StatusCreated {
-		t.Fatalf("status %d", resp.StatusCode)
-	}
-	resp.Body.Close()
-	ctx := context.Background()
-	e.setNow(duringPublicity.AddDate(0, 0, 29))
-	if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 || len(e.keys()) != 3 {
-		t.Fatalf("purged before the retention period ended: %+v %v %v", rep, err, e.keys())
-	}
-	e.setNow(duringPublicity.AddDate(0, 0, 30).Add(time.Second))
-	rep, err := e.srv.archive.Sweep(ctx, time.Hour)
-	if err != nil || rep.Purged != 1 {
-		t.Fatalf("sweep after the retention period: %+v %v", rep, err)
-	}
-	// Only the ledger remains: the commit and the purge.
-	if got := strings.Join(e.keys(), " "); got != "ledger/000000000001.json ledger/000000000002.json" {
-		t.Errorf("after the purge: %s", got)
+	for _, c := range []struct {
+		name  string
+		days  int
+		purge bool
+	}{{"the rule decides", 30, true}, {"the floor decides", 2000, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			e := newEnv(t, dirStore(t), func(cfg *Config) { cfg.RetentionDays = c.days })
+			resp := e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")
+			if resp.StatusCode != http.StatusCreated {
+				t.Fatalf("status %d", resp.StatusCode)
+			}
+			resp.Body.Close()
+			ctx := context.Background()
+			cst := time.FixedZone("CST", 8*3600)
+			until := time.Date(duringPublicity.In(cst).Year()+4, 1, 1, 0, 0, 0, 0, cst)
+			e.setNow(until.Add(-time.Second))
+			if rep, err := e.srv.archive.Sweep(ctx, time.Hour); err != nil || rep.Purged != 0 || len(e.keys()) != 3 {
+				t.Fatalf("purged before its retention ended: %+v %v %v", rep, err, e.keys())
+			}
+			e.setNow(until)
+			rep, err := e.srv.archive.Sweep(ctx, time.Hour)
+			if !c.purge {
+				if err != nil || rep.Purged != 0 {
+					t.Fatalf("purged before RetentionDays after its receipt: %+v %v", rep, err)
+				}
+				return
+			}
+			if err != nil || rep.Purged != 1 {
+				t.Fatalf("sweep after its retention: %+v %v", rep, err)
+			}
+			// Only the ledger remains: the commit and the purge.
+			if got := strings.Join(e.keys(), " "); got != "ledger/000000000001.json ledger/000000000002.json" {
+				t.Errorf("after the purge: %s", got)
+			}
+		})
 	}
 }
 

@@ -134,7 +134,7 @@ func TestAttachment(t *testing.T) {
 			}
 
 			// Purged with the submission.
-			later := newArchive(t, store, func() time.Time { return at.AddDate(0, 0, archive.DefaultConfig().RetentionDays+1) })
+			later := newArchive(t, store, func() time.Time { return at.AddDate(5, 0, 0) }) // past its round's 3 years
 			if _, err := later.Sweep(ctx, time.Hour); err != nil {
 				t.Fatal(err)
 			}

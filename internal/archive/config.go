@@ -49,10 +49,14 @@ type Config struct {
 	RecordKey     string   `yaml:"recordKey"`
 	RecordKeyFile string   `yaml:"recordKeyFile"`
 	RecordKeysOld []string `yaml:"recordKeysOld"`
-	// RetentionDays is how long submissions are kept, stated in the
-	// privacy notice (PIPL Art. 17); the janitor purges them after it. 0
-	// keeps everything.
+	// RetentionDays is the least time a submission is kept after it was
+	// received, whatever Retention says (env AWARD_RETENTION_DAYS). 0 keeps
+	// everything: the janitor then purges nothing.
 	RetentionDays int `yaml:"retentionDays"`
+	// Retention is how long submissions are kept by kind and outcome,
+	// stated in each form's privacy notice (PIPL Art. 17); the janitor
+	// purges them after it (see Retention).
+	Retention Retention `yaml:"retention"`
 	// JanitorEvery is how often the janitor sweeps; JanitorAfter is how old
 	// an interrupted submission must be before it is swept (longer than any
 	// upload can take; a live upload rewrites its in-flight record every
@@ -71,6 +75,7 @@ func DefaultConfig() Config {
 		DataDir:         "data",
 		IdentityKeyFile: DefaultIdentityKeyFile,
 		RetentionDays:   1095,
+		Retention:       DefaultRetention(),
 		JanitorEvery:    10 * time.Minute,
 		JanitorAfter:    2 * time.Hour,
 		UploadExpiry:    24 * time.Hour,
@@ -136,6 +141,11 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 		}
 	}
 	env.Int("AWARD_RETENTION_DAYS", &c.RetentionDays, 0, "a number of days")
+	env.Int("AWARD_VALIDITY_YEARS", &c.Retention.ValidityYears, 0, "a number of years")
+	env.Int("AWARD_RETENTION_WON_YEARS", &c.Retention.WonYears, 0, "a number of years")
+	env.Int("AWARD_RETENTION_OTHER_YEARS", &c.Retention.OtherYears, 0, "a number of years")
+	env.Int("AWARD_RETENTION_OBJECTION_YEARS", &c.Retention.ObjectionYears, 0, "a number of years")
+	env.Int("AWARD_RETENTION_REPORT_YEARS", &c.Retention.ReportYears, 0, "a number of years")
 	env.Duration("AWARD_JANITOR_EVERY", &c.JanitorEvery, "10m or 2h")
 	env.Duration("AWARD_JANITOR_AFTER", &c.JanitorAfter, "10m or 2h")
 	env.Duration("AWARD_UPLOAD_EXPIRY", &c.UploadExpiry, "24h or 90m")
@@ -219,5 +229,5 @@ func (c *Config) Check() error {
 	if c.RetentionDays < 0 || c.JanitorEvery <= 0 || c.JanitorAfter <= 0 || c.UploadExpiry < 0 {
 		return errors.New("配置有误：retentionDays 和 uploadExpiry 不能为负数，janitorEvery 和 janitorAfter 必须大于 0")
 	}
-	return nil
+	return c.Retention.check()
 }

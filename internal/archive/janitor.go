@@ -149,22 +149,26 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 	return rep, ledgerErr
 }
 
-// purgeExpired deletes every submission received more than RetentionDays
-// ago (PIPL Art. 19 and 47: kept only as long as the notice says). It first
+// purgeExpired deletes every submission past its retention (Retention.Decide:
+// by kind and outcome; and not before RetentionDays after its receipt),
+// PIPL Art. 19 and 47: kept only as long as the notice says. It first
 // appends a purged entry to the ledger (unless st, the ledger as read by
 // this sweep, has one already: an earlier purge was interrupted), so that
 // verification does not report the submission as deleted; then it deletes
-// the manifest, so that an interrupted purge leaves files the orphan sweep
-// removes rather than a manifest without its files; then the files. Only a
+// its supplements and attachments, then the manifest, so that an
+// interrupted purge leaves files the orphan sweep removes rather than a
+// manifest without its files; then the files. Its handling record (status/:
+// stages, dates, operators and notes) and its ledger entries stay. Only a
 // manifest that is as committed (ledger.Ledger.Authentic) is purged: one
 // whose date was changed in storage stays, for award audit verify to
-// report. Each purge is logged (reference, kind and date; nothing
-// personal). A retention of 0 keeps everything.
+// report. Each purge is logged (reference, kind, date and rule; nothing
+// personal). RetentionDays 0 keeps everything.
 func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, error) {
 	if a.cfg.RetentionDays <= 0 {
 		return 0, nil
 	}
-	cutoff := a.now().AddDate(0, 0, -a.cfg.RetentionDays)
+	now := a.now()
+	cutoff := now.AddDate(0, 0, -a.cfg.RetentionDays)
 	n := 0
 	for _, kind := range submission.Kinds {
 		objs, err := a.store.List(ctx, kind+"s/")
@@ -186,6 +190,15 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 				continue
 			}
 			if m.ReceivedAt.IsZero() || !m.ReceivedAt.Before(cutoff) {
+				continue
+			}
+			c, err := a.CaseOf(ctx, &m)
+			if err != nil {
+				a.log.Warn("purge: unreadable handling record, not purged", "reference", m.Reference, "err", err)
+				continue
+			}
+			d := a.cfg.Retention.Decide(c, a.loc)
+			if d.Until.IsZero() || now.Before(d.Until) {
 				continue
 			}
 			if _, err := a.ledger.Authentic(st, o.Key, data); err != nil {
@@ -215,7 +228,7 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 			}
 			n++
 			a.log.Info("purged submission past its retention period", "reference", m.Reference, "kind", m.Kind,
-				"received", m.ReceivedAt.In(a.loc).Format("2006-01-02"), "retention_days", a.cfg.RetentionDays)
+				"received", m.ReceivedAt.In(a.loc).Format("2006-01-02"), "rule", d.Rule, "retention_days", a.cfg.RetentionDays)
 		}
 	}
 	return n, nil
