@@ -27,7 +27,9 @@ import (
 // NewMarkdown returns the site's Markdown dialect: CommonMark with GFM tables,
 // strikethrough, task lists and autolinks, footnotes, definition lists, the
 // CJK extension (no spaces from line breaks between Chinese characters),
-// CJK-friendly emphasis, typography for Chinese text, heading anchors, and
+// CJK-friendly emphasis and strikethrough (`~~删除，~~文字` is struck through
+// as `**真，**她` is bold: GFM's flanking rules alone leave it literal next
+// to Chinese punctuation), typography for Chinese text, heading anchors, and
 // raw HTML shown as text rather than passed through.
 func NewMarkdown() goldmark.Markdown {
 	return goldmark.New(
@@ -37,6 +39,7 @@ func NewMarkdown() goldmark.Markdown {
 			extension.DefinitionList,
 			extension.CJK,
 			cjkfriendly.Extension,
+			cjkfriendly.Strikethrough,
 			extension.NewTypographer(extension.WithTypographicSubstitutions(chineseTypography)),
 		),
 		goldmark.WithParserOptions(
