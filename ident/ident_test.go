@@ -1,6 +1,7 @@
 package ident
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -61,7 +62,8 @@ func TestIDNumber(t *testing.T) {
 		}
 	}
 	invalid := map[string]string{
-		"110105194912310021": "校验位",
+		"110105194912310021": "身份证号码有误，请对照身份证逐位核对",
+		"110105194912310012": "身份证号码有误，请对照身份证逐位核对", // two digits swapped
 		"11010519491231002":  "18位",
 		"1101051949123100AX": "前17位",
 		"110105194913310029": "出生日期",
@@ -71,6 +73,12 @@ func TestIDNumber(t *testing.T) {
 		err := CheckIDNumber(s, today)
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("CheckIDNumber(%q) = %v; want an error about %s", s, err, want)
+		}
+	}
+	// A wrong check character says exactly this, nothing about which digit.
+	for _, s := range []string{"110105194912310021", "110105194912310012", "210105194912310020"} {
+		if err := CheckIDNumber(s, today); err == nil || err.Error() != "身份证号码有误，请对照身份证逐位核对" || !errors.Is(err, ErrIDNumberMistyped) {
+			t.Errorf("CheckIDNumber(%q) = %v; want exactly 身份证号码有误，请对照身份证逐位核对", s, err)
 		}
 	}
 	if NormalizeIDNumber("11010519491231002x ") != "11010519491231002X" || NormalizeIDNumber("１１０１０５１９４９１２３１００２ｘ") != "11010519491231002X" {

@@ -88,7 +88,7 @@ func TestApplications(t *testing.T) {
 			}
 		}
 		page := getBody(t, e.http.URL+got.Receipt, http.StatusOK)
-		for _, want := range []string{"收件清单", "专精特新“小巨人”证书</th><td class=\"slot-state\">未提交", sha(pdfBytes), "中牟县示例食品有限公司"} {
+		for _, want := range []string{"收件清单", "专精特新“小巨人”证书</th><td class=\"slot-state\" data-label=\"状态\">未提交", sha(pdfBytes), "中牟县示例食品有限公司"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("receipt page lacks %q", want)
 			}

@@ -37,10 +37,10 @@ type Config struct {
 	SiteTitle string `yaml:"siteTitle"`
 	// BasePath is the site's base path, for links back to it.
 	BasePath string `yaml:"basePath"`
-	// RateLimits are the per-client budgets of posts, receipt lookups,
-	// progress lookups and staged uploads (env AWARD_RATE_SUBMIT,
-	// AWARD_RATE_RECEIPT, AWARD_RATE_PROGRESS, AWARD_RATE_UPLOAD; see
-	// RateLimits).
+	// RateLimits are the per-client budgets of stored submissions, refused
+	// posts, receipt lookups, progress lookups and staged uploads (env
+	// AWARD_RATE_SUBMIT, AWARD_RATE_REFUSAL, AWARD_RATE_RECEIPT,
+	// AWARD_RATE_PROGRESS, AWARD_RATE_UPLOAD; see RateLimits).
 	RateLimits RateLimits `yaml:"rateLimits"`
 	// TrustProxy makes the intake take the client's address from X-Real-IP
 	// (or X-Forwarded-For) and the request id from X-Request-ID, as set by
@@ -99,7 +99,7 @@ func DefaultConfig() Config {
 		Contact:          "中牟县县长质量奖评定委员会秘书处（中牟县市场监督管理局）",
 		SiteTitle:        "中牟县县长质量奖",
 		BasePath:         "/",
-		RateLimits:       RateLimits{Submit: "10/1h,5", Receipt: "60/1m,20", Progress: "10/1m,5", Upload: "60/1h,30"},
+		RateLimits:       RateLimits{Submit: "10/1h,5", Refusal: "60/1h,30", Receipt: "60/1m,20", Progress: "10/1m,5", Upload: "60/1h,30"},
 		CSRFMaxAge:       12 * time.Hour,
 		StallTimeout:     60 * time.Second,
 		Connections:      DefaultConnections(),
@@ -148,6 +148,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	env.Str("AWARD_BASE_PATH", &c.BasePath)
 	env.Str("AWARD_TOWNSHIPS", &c.Townships)
 	env.Str("AWARD_RATE_SUBMIT", &c.RateLimits.Submit)
+	env.Str("AWARD_RATE_REFUSAL", &c.RateLimits.Refusal)
 	env.Str("AWARD_RATE_RECEIPT", &c.RateLimits.Receipt)
 	env.Str("AWARD_RATE_PROGRESS", &c.RateLimits.Progress)
 	env.Str("AWARD_RATE_UPLOAD", &c.RateLimits.Upload)
@@ -177,7 +178,8 @@ func (c *Config) check() error {
 		return fmt.Errorf("intake config: limits out of order: %+v", l)
 	}
 	for name, v := range map[string]string{"rateLimits.submit (AWARD_RATE_SUBMIT)": c.RateLimits.Submit, "rateLimits.receipt (AWARD_RATE_RECEIPT)": c.RateLimits.Receipt,
-		"rateLimits.progress (AWARD_RATE_PROGRESS)": c.RateLimits.Progress, "rateLimits.upload (AWARD_RATE_UPLOAD)": c.RateLimits.Upload} {
+		"rateLimits.progress (AWARD_RATE_PROGRESS)": c.RateLimits.Progress, "rateLimits.upload (AWARD_RATE_UPLOAD)": c.RateLimits.Upload,
+		"rateLimits.refusal (AWARD_RATE_REFUSAL)": c.RateLimits.Refusal} {
 		if _, err := parseRate(v); err != nil {
 			return fmt.Errorf("intake config: %s: %w", name, err)
 		}

@@ -2,6 +2,8 @@ package intake
 
 import (
 	"bytes"
+	"net/http"
+	"path"
 	"slices"
 	"strings"
 
@@ -105,4 +107,27 @@ type fileField struct {
 
 func newFileField(types []string) fileField {
 	return fileField{Types: typeNames(types), Accept: acceptList(types), Kinds: typeKinds(types)}
+}
+
+// refusedTypeText says, for the person, why a file named display whose
+// content is none of types is refused, in one sentence for the field it
+// was chosen in. When its name ends as one of types' files do (".pdf" for
+// PDF, ".jpg" for JPEG, …), the name promises a type the content is not:
+// "“证据.pdf”：文件内容不是PDF（可能改过扩展名或已损坏），请换用正确的文件。",
+// the type named as the ending spells it; mismatch is then true. Otherwise
+// the name promises nothing acceptable, and the text lists what is. The
+// browser's check (form-checks.js, fileProblem) says the same.
+func refusedTypeText(display string, types []string) (text string, mismatch bool) {
+	if ext := strings.ToLower(path.Ext(display)); len(ext) > 1 && slices.Contains(strings.Split(acceptList(types), ","), ext) {
+		return "“" + display + "”：文件内容不是" + strings.ToUpper(ext[1:]) + "（可能改过扩展名或已损坏），请换用正确的文件。", true
+	}
+	return "“" + display + "”不是可接受的格式（" + typeNames(types) + "）", false
+}
+
+// fileRefused is the problem of one file refused for its content: the
+// field says what is wrong, once; the summary above the form only counts
+// it (as invalid does), so the page does not say it twice.
+func fileRefused(field, text string) *problem {
+	return &problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
+		Message: invalid(map[string]string{field: text}).Message, Fields: map[string]string{field: text}}
 }

@@ -321,7 +321,7 @@ func testBrowserFlow(t *testing.T, store storage.Store) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(b), `href="#f-idNumber"`) ||
-		!strings.Contains(string(b), "校验位") || !strings.Contains(string(b), `value="张三"`) {
+		!strings.Contains(string(b), "身份证号码有误，请对照身份证逐位核对") || !strings.Contains(string(b), `value="张三"`) {
 		t.Errorf("status %d; error page:\n%s", resp.StatusCode, b)
 	}
 	if !strings.Contains(string(b), "noindex") {

@@ -23,9 +23,23 @@ import (
 // prefix of Config.ClientIPv6Prefix bits, /64 by default (see
 // Config.TrustProxy for where the address comes from).
 type RateLimits struct {
-	// Submit bounds form posts (objections and applications); env
-	// AWARD_RATE_SUBMIT. Default "10/1h,5".
+	// Submit bounds the submissions stored (objections, applications,
+	// supplements): a post takes from it only once it has been read and
+	// checked and is about to be committed (given back if the store then
+	// fails), so that a post refused for a typo, a stale form or a closed
+	// window costs nothing of it; env AWARD_RATE_SUBMIT. Default "10/1h,5".
+	// A post arriving while it is spent is refused with 429 without its
+	// files being stored, and the form is shown again with its entries.
 	Submit string `yaml:"submit"`
+	// Refusal bounds the posts refused for the client's part (every 4xx
+	// answer to a post, the 429s of Submit included; not the server's own
+	// failures, 5xx), a budget larger than Submit's, so that the typos of
+	// the people sharing a kiosk's or village office's address do not shut
+	// them out, while a flood of bad posts is still stopped: once it is
+	// spent, posts are refused with 429 before any file is read (only the
+	// text before the first file part is read, to show the form again);
+	// env AWARD_RATE_REFUSAL. Default "60/1h,30".
+	Refusal string `yaml:"refusal"`
 	// Receipt bounds receipt lookups; env AWARD_RATE_RECEIPT. Default
 	// "60/1m,20".
 	Receipt string `yaml:"receipt"`
@@ -127,12 +141,58 @@ func newLimiterSet(spec rateSpec, now func() time.Time, maxClients int) *limiter
 
 // allow takes one token for client, or says how long to wait for one.
 func (l *limiterSet) allow(client string) (ok bool, wait time.Duration) {
+	ok, wait, _ = l.take(client)
+	return ok, wait
+}
+
+// take is allow, and when it takes a token it also returns giveBack, which
+// returns the token (as far as later takes allow): for an action that
+// then did not happen.
+func (l *limiterSet) take(client string) (ok bool, wait time.Duration, giveBack func()) {
+	if l == nil {
+		return true, 0, func() {}
+	}
+	now := l.now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	c := l.entry(client, now)
+	res := c.lim.ReserveN(now, 1)
+	if !res.OK() {
+		return false, time.Hour, nil
+	}
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return false, d, nil
+	}
+	return true, 0, func() {
+		l.mu.Lock()
+		defer l.mu.Unlock()
+		// As of the moment it was taken: the limiter restores nothing for
+		// a later moment. (The refill since is then counted once more: a
+		// few seconds' worth, at most.)
+		res.CancelAt(now)
+	}
+}
+
+// peek says whether client has a token now, without taking it, or how
+// long until it has one.
+func (l *limiterSet) peek(client string) (ok bool, wait time.Duration) {
 	if l == nil {
 		return true, 0
 	}
 	now := l.now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	tokens := l.entry(client, now).lim.TokensAt(now)
+	if tokens >= 1 {
+		return true, 0
+	}
+	return false, time.Duration((1 - tokens) / float64(l.spec.Limit) * float64(time.Second))
+}
+
+// entry is client's bucket, made if new, marked as seen at now; l.mu is
+// held.
+func (l *limiterSet) entry(client string, now time.Time) *clientLimiter {
 	// Forget, from the least recently seen, clients idle past l.idle.
 	for e := l.recent.Back(); e != nil && now.Sub(e.Value.(*clientLimiter).last) > l.idle; e = l.recent.Back() {
 		l.forget(e)
@@ -149,15 +209,7 @@ func (l *limiterSet) allow(client string) (ok bool, wait time.Duration) {
 		l.clients[client] = l.recent.PushFront(c)
 	}
 	c.last = now
-	res := c.lim.ReserveN(now, 1)
-	if !res.OK() {
-		return false, time.Hour
-	}
-	if d := res.DelayFrom(now); d > 0 {
-		res.CancelAt(now)
-		return false, d
-	}
-	return true, 0
+	return c
 }
 
 func (l *limiterSet) forget(e *list.Element) {
@@ -189,7 +241,9 @@ func (s *Server) clientKey(r *http.Request) string {
 }
 
 // rateLimit refuses a client over its budget with 429 rate_limited, before
-// anything is read or stored. kind labels the rejection in the metrics.
+// anything is read or stored: for lookups and staged uploads (the form
+// posts' budgets are submit's, see submitGate). kind labels the rejection
+// in the metrics.
 func (s *Server) rateLimit(set *limiterSet, kind string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -198,8 +252,6 @@ func (s *Server) rateLimit(set *limiterSet, kind string) func(http.Handler) http
 				next.ServeHTTP(w, r)
 				return
 			}
-			secs := int(math.Ceil(wait.Seconds()))
-			w.Header().Set("Retry-After", strconv.Itoa(secs))
 			what := "提交"
 			switch kind {
 			case "receipt":
@@ -210,9 +262,69 @@ func (s *Server) rateLimit(set *limiterSet, kind string) func(http.Handler) http
 				what = "上传文件"
 			}
 			s.metrics.rejections.WithLabelValues(kind, "rate_limited").Inc()
-			s.fail(w, r, &problem{Status: http.StatusTooManyRequests, Code: "rate_limited",
-				Message: what + "过于频繁，本次请求没有处理，也没有保存任何内容。请在" + waitText(secs) + "后再试；如急需办理，请联系秘书处。"}, nil)
+			s.fail(w, r, s.tooMany(wait, what+"过于频繁，本次请求没有处理，也没有保存任何内容。", "如急需办理，请联系秘书处。"), nil)
 		})
+	}
+}
+
+// tooMany is a 429 rate_limited answer, after a wait: what happened, when
+// to try again (in so many minutes and, for a wait of a minute or more, at
+// what time of day, rounded up to the minute), then what else to do.
+func (s *Server) tooMany(wait time.Duration, what, then string) *problem {
+	secs := max(int(math.Ceil(wait.Seconds())), 1)
+	when := "请在" + waitText(secs) + "后再试"
+	if secs >= 60 {
+		at := s.now().Add(time.Duration(secs) * time.Second)
+		if t := at.Truncate(time.Minute); t.Before(at) {
+			at = t.Add(time.Minute) // not a moment too early
+		}
+		when += "（即" + s.clockText(at) + "以后）"
+	}
+	return &problem{Status: http.StatusTooManyRequests, Code: "rate_limited", RetryAfter: secs,
+		Message: what + when + "；" + then}
+}
+
+// clockText says a moment soon to come as people read it: "14:32" today,
+// "12月3日 08:05" another day (in the intake's time zone).
+func (s *Server) clockText(t time.Time) string {
+	t, now := t.In(s.loc), s.now().In(s.loc)
+	if t.YearDay() == now.YearDay() && t.Year() == now.Year() {
+		return t.Format("15:04")
+	}
+	return fmt.Sprintf("%d月%d日 %s", int(t.Month()), t.Day(), t.Format("15:04"))
+}
+
+// submitGate decides, before a post's body is read, whether client may
+// post now: nil when it may; else the 429 to answer, with flood set when it
+// is the refusal budget that is spent (RateLimits.Refusal) rather than the
+// budget of stored submissions (RateLimits.Submit). Nothing is taken from
+// either budget here: a stored submission takes from Submit when it is
+// committed (submit), a refusal from Refusal when it is answered
+// (countRefusal).
+func (s *Server) submitGate(client string) (p *problem, flood bool) {
+	if ok, wait := s.refusalLim.peek(client); !ok {
+		return s.tooMany(wait, "同一网络地址短时间内被退回（内容有误等）的提交过多，本次提交没有处理，也没有保存任何内容。",
+			"请先核对下方的内容，届时再提交。如急需办理，请联系"+s.contact()+"。"), true
+	}
+	if ok, wait := s.submitLim.peek(client); !ok {
+		return s.storedSpent(wait), false
+	}
+	return nil, false
+}
+
+// storedSpent is the 429 of a post that would be stored while the budget
+// of stored submissions (RateLimits.Submit) of its address is spent.
+func (s *Server) storedSpent(wait time.Duration) *problem {
+	return s.tooMany(wait, "同一网络地址短时间内提交的件数已达上限（政务服务大厅、村（社区）办公室等处的电脑共用一个网络地址，合并计算），本次提交没有保存任何内容。",
+		"您填写的内容已保留在下方，届时直接提交即可。如急需办理，请联系"+s.contact()+"。")
+}
+
+// countRefusal takes, for a post refused with p, a token of client's
+// refusal budget (RateLimits.Refusal) when the refusal is the client's
+// part (4xx); the server's own failures (5xx) cost the person nothing.
+func (s *Server) countRefusal(client string, p *problem) {
+	if p.Status >= 400 && p.Status < 500 {
+		s.refusalLim.allow(client)
 	}
 }
 

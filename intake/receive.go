@@ -84,8 +84,9 @@ func (rc *received) release() {
 }
 
 // discard removes whatever the submission stored (see archive.Upload).
+// A received of receiveText stored nothing.
 func (rc *received) discard() {
-	if rc != nil {
+	if rc != nil && rc.up != nil {
 		rc.up.Discard()
 	}
 }
@@ -116,6 +117,43 @@ func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem)
 		return rc, p // the values read so far, to show the form again
 	}
 	return rc, nil
+}
+
+// receiveText reads only the text fields of a post refused before its
+// body was read (submitGate), so that the form can be shown again with the
+// person's entries; it begins no upload and stores nothing. With
+// skipFiles, file parts are read through and thrown away, so that the
+// fields after them are kept too; without, reading stops at the first file
+// part (a flood's files are not read at all). It stops, keeping what it
+// has, at the end of the body or any error.
+func (s *Server) receiveText(r *http.Request, skipFiles bool) *received {
+	rc := &received{values: url.Values{}, formText: s.formText}
+	mr, headers, err := partReader(r)
+	if err != nil {
+		return rc
+	}
+	rc.headers = headers
+	for n := 0; n < maxParts; n++ {
+		headers.limit(maxPartHeaderBytes)
+		part, err := mr.NextPart()
+		headers.unlimit()
+		if err != nil {
+			return rc
+		}
+		if part.FileName() != "" {
+			if !skipFiles {
+				return rc
+			}
+			if _, err := io.Copy(io.Discard, part); err != nil {
+				return rc
+			}
+			continue
+		}
+		if s.readField(r.Context(), rc, part, part.FormName()) != nil {
+			return rc
+		}
+	}
+	return rc
 }
 
 func (s *Server) readParts(ctx context.Context, rc *received, mr *multipart.Reader, form intakeForm) *problem {
@@ -293,9 +331,8 @@ func (s *Server) storeStream(ctx context.Context, rc *received, src io.Reader, f
 	}
 	typ := detectType(head)
 	if !contains(slot.types, typ) {
-		return &problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
-			Message: "文件“" + display + "”的格式不在接受范围内。可以上传：" + typeNames(slot.types) + "。",
-			Fields:  map[string]string{field: "“" + display + "”不是可接受的格式（" + typeNames(slot.types) + "）"}}
+		text, _ := refusedTypeText(display, slot.types)
+		return fileRefused(field, text)
 	}
 	check, err := submission.NewContentCheck(typ)
 	if err != nil {
@@ -318,9 +355,7 @@ func (s *Server) storeStream(ctx context.Context, rc *received, src io.Reader, f
 		return asProblem(s.log, err)
 	}
 	if why := check.Verdict(); why != "" {
-		return &problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type",
-			Message: "文件“" + display + "”" + why + "，没有保存。请检查文件后重新上传。",
-			Fields:  map[string]string{field: "“" + display + "”" + why}}
+		return fileRefused(field, "“"+display+"”"+why+"，没有保存。请检查文件后重新上传。")
 	}
 	rc.files = append(rc.files, submission.File{Field: field, Name: display, Key: stored.Key, Size: stored.Size,
 		SHA256: stored.SHA256, Type: typ})

@@ -71,43 +71,69 @@ func readAll(t *testing.T, resp *http.Response) string {
 	return string(b)
 }
 
+// Stored submissions count against the tight budget (RateLimits.Submit),
+// refused posts do not: two typos first, then two objections stored; the
+// third is refused with 429, Retry-After and when to try again, nothing of
+// it stored, and a browser gets the form again with the entries.
 func TestRateLimitSubmissions(t *testing.T) {
-	e := newEnv(t, dirStore(t), func(c *Config) { c.RateLimits.Submit = "2/1h,2" })
+	e := newEnv(t, dirStore(t), func(c *Config) { c.RateLimits.Submit = "2/1h,2"; c.RateLimits.Refusal = "20/1h,20" })
 	bad := goodFields()
 	bad["phone"] = "12345" // refused as invalid, so nothing is stored
-	for i := range 2 {
+	for i := range 3 {
 		resp := e.post(bad, []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")
 		if got := decode[apiError](t, resp); got.Error.Code != "invalid" {
-			t.Fatalf("post %d: %d %s", i+1, resp.StatusCode, got.Error.Code)
+			t.Fatalf("typo %d: %d %s", i+1, resp.StatusCode, got.Error.Code)
 		}
 	}
+	for i := range 2 {
+		resp := e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusCreated {
+			t.Fatalf("objection %d after three typos: %d, want 201 (refusals must not take from the stored budget)", i+1, resp.StatusCode)
+		}
+	}
+	stored := len(e.keys())
 	resp := e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "application/json")
 	retry := resp.Header.Get("Retry-After")
 	got := decode[apiError](t, resp)
 	if resp.StatusCode != http.StatusTooManyRequests || got.Error.Code != "rate_limited" {
-		t.Fatalf("third post: %d %q, want 429 rate_limited", resp.StatusCode, got.Error.Code)
+		t.Fatalf("third objection: %d %q, want 429 rate_limited", resp.StatusCode, got.Error.Code)
 	}
 	if retry == "" || retry == "0" {
 		t.Errorf("Retry-After %q", retry)
 	}
-	if !strings.Contains(got.Error.Message, "分钟后再试") {
+	if !regexp.MustCompile(`请在\d+分钟后再试（即\d\d:\d\d以后）`).MatchString(got.Error.Message) {
 		t.Errorf("message does not say when to try again: %s", got.Error.Message)
 	}
-	e.assertNothingStored()
 	if n := e.rejections("objection", "rate_limited"); n != "1" {
 		t.Errorf("rate_limited rejections counted %s, want 1", n)
 	}
-	// A browser gets a page saying the same.
-	resp = e.post(goodFields(), []upload{{"evidence", "a.pdf", pdfBytes}}, "text/html")
-	if page := readAll(t, resp); resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, "后再试") {
-		t.Errorf("browser: %d\n%s", resp.StatusCode, page)
+	// A browser gets the form again, with what was typed, and the status.
+	typed := goodFields()
+	typed["statement"] = "该组织2025年10月在韩寺镇的生产线发生质量事故，有市场监管部门的处罚决定书为证。"
+	resp = e.post(typed, []upload{{"evidence", "a.pdf", pdfBytes}}, "text/html")
+	page := readAll(t, resp)
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("browser: %d Retry-After %q, want 429 with Retry-After", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	for _, want := range []string{"后再试", typed["statement"] + "</textarea>", `value="张三"`, `value="13800138000"`, `id="f-consent" name="consent" value="yes" checked`, `name="csrf" value="`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the 429 page lacks %q:\n%s", want, page)
+		}
 	}
 	// The application budget is the same one, per client.
 	resp = e.apply(goodApplication(), allDocuments(), "application/json")
 	if got := decode[apiError](t, resp); resp.StatusCode != http.StatusTooManyRequests || got.Error.Code != "rate_limited" {
 		t.Errorf("application: %d %q", resp.StatusCode, got.Error.Code)
 	}
-	e.assertNothingStored()
+	resp = e.apply(goodApplication(), allDocuments(), "text/html")
+	page = readAll(t, resp)
+	if resp.StatusCode != http.StatusTooManyRequests || !strings.Contains(page, `value="中牟县示例食品有限公司"`) || !strings.Contains(page, `value="中牟县示例大道88号"`) {
+		t.Errorf("application from a browser: %d, want 429 with the entries kept:\n%s", resp.StatusCode, page)
+	}
+	if n := len(e.keys()); n != stored {
+		t.Errorf("posts refused with 429 stored objects: %d before, %d after", stored, n)
+	}
 }
 
 func TestRateLimitReceiptsAndClients(t *testing.T) {

@@ -61,8 +61,10 @@ type Server struct {
 	router    *mux.Router
 	handler   http.Handler
 	csrfKey   []byte
-	submitLim *limiterSet
-	lookupLim *limiterSet
+	// submitLim bounds the submissions stored (RateLimits.Submit),
+	// refusalLim the posts refused (RateLimits.Refusal).
+	submitLim, refusalLim *limiterSet
+	lookupLim             *limiterSet
 	// progressLim bounds progress lookups (RateLimits.Progress).
 	progressLim *limiterSet
 	// uploadLim bounds the creation of staged uploads (RateLimits.Upload).
@@ -140,6 +142,11 @@ func New(cfg Config, d Deps) (*Server, error) {
 		return nil, fmt.Errorf("intake: rateLimits.upload: %w", err)
 	}
 	s.uploadLim = newLimiterSet(upload, time.Now, cfg.RateLimits.MaxClients)
+	refusal, err := parseRate(cfg.RateLimits.Refusal)
+	if err != nil {
+		return nil, fmt.Errorf("intake: rateLimits.refusal: %w", err)
+	}
+	s.refusalLim = newLimiterSet(refusal, time.Now, cfg.RateLimits.MaxClients)
 	mem := cfg.Memory
 	if mem.FormText <= 0 || mem.Wait <= 0 {
 		mem = DefaultMemory()
@@ -159,12 +166,13 @@ func (s *Server) routes() {
 	r.Handle("/metrics", s.metrics.handler()).Methods(http.MethodGet).Name("metrics")
 	api := r.PathPrefix("/api").Subrouter()
 	api.Use(s.recoverPanics, s.requestLog)
-	// Posts: a declared length over the form's maximum, the origin check
-	// and the rate limit are answered before any byte of the body is read
-	// (so an Expect: 100-continue client never sends it); then the stall
-	// guard on the body.
+	// Posts: a declared length over the form's maximum and the origin
+	// check are answered before any byte of the body is read (so an
+	// Expect: 100-continue client never sends it); then the stall guard on
+	// the body. The rate limits of posts are submit's (submitGate): a post
+	// over them is refused before any file is stored, with its entries.
 	post := func(kind string, maxBytes int64, h http.HandlerFunc) http.Handler {
-		return s.refuseDeclaredTooLarge(kind, maxBytes)(s.checkOrigin(kind)(s.rateLimit(s.submitLim, kind)(s.dropStalled(h))))
+		return s.refuseDeclaredTooLarge(kind, maxBytes)(s.checkOrigin(kind)(s.dropStalled(h)))
 	}
 	api.HandleFunc("/objections/new", s.objectionNew).Methods(http.MethodGet, http.MethodHead).Name("objection-form")
 	api.Handle("/objections", post(submission.KindObjection, s.cfg.Limits.MaxRequestBytes, s.objectionCreate)).Methods(http.MethodPost).Name("objection-create")

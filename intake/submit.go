@@ -3,6 +3,7 @@ package intake
 import (
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/zhongmou/award/submission"
 )
@@ -38,9 +39,25 @@ type submitKind[F any] struct {
 // into the archive, the whole checked, then committed (manifest or record
 // last) and acknowledged; or, on any refusal, everything stored discarded
 // and the form shown again with the person's entries.
+//
+// The client's address has two budgets (RateLimits): a stored submission
+// takes a token of Submit just before it is committed (given back if the
+// commit fails); a refusal for the client's part (4xx) takes one of
+// Refusal. When either is spent as the post arrives (submitGate), it is
+// refused with 429 and Retry-After without anything being stored: only its
+// text fields are read, to show the form again with them (past the first
+// file part too, when it is Submit that is spent; not when Refusal is, a
+// flood of bad posts).
 func submit[F any](s *Server, w http.ResponseWriter, r *http.Request, k submitKind[F]) {
 	r.Body = http.MaxBytesReader(w, r.Body, k.maxBytes)
-	rc, p := s.receive(r, k.form)
+	client := s.clientKey(r)
+	var rc *received
+	p, flood := s.submitGate(client)
+	if p != nil {
+		rc = s.receiveText(r, !flood)
+	} else {
+		rc, p = s.receive(r, k.form)
+	}
 	defer rc.release()
 	var f F
 	if rc != nil {
@@ -50,6 +67,14 @@ func submit[F any](s *Server, w http.ResponseWriter, r *http.Request, k submitKi
 	var identity any
 	if p == nil {
 		fields, identity, p = k.finish(rc, f)
+	}
+	var giveBack func() // the token of Submit this submission took
+	if p == nil {
+		var ok bool
+		var wait time.Duration
+		if ok, wait, giveBack = s.submitLim.take(client); !ok {
+			p = s.storedSpent(wait)
+		}
 	}
 	var respond func()
 	switch {
@@ -65,6 +90,10 @@ func submit[F any](s *Server, w http.ResponseWriter, r *http.Request, k submitKi
 		}
 	}
 	if p != nil {
+		if giveBack != nil {
+			giveBack() // taken, but nothing was stored
+		}
+		s.countRefusal(client, p)
 		rc.discard()
 		s.metrics.rejections.WithLabelValues(k.form.kind, p.Code).Inc()
 		var view formView

@@ -454,7 +454,7 @@ func TestSupplementFields(t *testing.T) {
 		t.Errorf("fields after the supplement: %v (original %v), stage %s", c.Fields()["township"], c.Manifest.Fields["township"], c.Current.Code)
 	}
 	page = getBody(t, receipt, http.StatusOK)
-	for _, want := range []string{"收件清单（补正 1）", "<th scope=\"row\">所在乡镇（街道）</th><td>姚家镇</td>", "所在乡镇（街道）（现为：姚家镇）"} {
+	for _, want := range []string{"收件清单（补正 1）", "<th scope=\"row\">所在乡镇（街道）</th><td data-label=\"更正为\">姚家镇</td>", "所在乡镇（街道）（现为：姚家镇）"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("receipt after the field supplement lacks %q", want)
 		}
@@ -498,7 +498,7 @@ func TestSupplementEvidence(t *testing.T) {
 	}
 	resp.Body.Close()
 	page = getBody(t, e.http.URL+"/api/receipts/"+ref+"?token="+token, http.StatusOK)
-	for _, want := range []string{"<strong>已补充证据</strong>", "收件清单（补正 1）", "<th scope=\"row\">证明材料</th><td class=\"file-name\">处罚决定书全文.pdf</td>", "（原件）"} {
+	for _, want := range []string{"<strong>已补充证据</strong>", "收件清单（补正 1）", "<th scope=\"row\">证明材料</th><td class=\"file-name\" data-label=\"文件名\">处罚决定书全文.pdf</td>", "（原件）"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("objection receipt after the supplement lacks %q", want)
 		}

@@ -34,7 +34,10 @@ func (s *Server) uploadPatch(w http.ResponseWriter, r *http.Request) {
 	sniff := func(st archive.Staged, head []byte) error {
 		slot, _ := s.stagedSlot(st.Kind, st.Field)
 		if typ := detectType(head); !contains(slot.types, typ) {
-			msg := "文件“" + st.Name + "”的格式不在接受范围内（按文件内容判断，可能改过扩展名）。可以上传：" + typeNames(slot.types) + "。"
+			msg, mismatch := refusedTypeText(st.Name, slot.types)
+			if !mismatch {
+				msg = "文件“" + st.Name + "”的格式不在接受范围内（按文件内容判断，可能改过扩展名）。可以上传：" + typeNames(slot.types) + "。"
+			}
 			refused = &problem{Status: http.StatusUnsupportedMediaType, Code: "unsupported_type", Message: msg, Fields: map[string]string{st.Field: msg}}
 			return refused
 		}

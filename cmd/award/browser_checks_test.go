@@ -160,11 +160,12 @@ func TestBrowserFormChecks(t *testing.T) {
 		{"a phone photo (HEIC)", []string{write("IMG_0001.HEIC", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00"))}, ""},
 		{"a truncated PDF (left to the server)", []string{hostile("truncated.pdf")}, ""},
 		{"a ZIP bomb in a DOCX (left to the server)", []string{hostile("zipbomb.docx")}, ""},
-		{"a program named .pdf", []string{hostile("renamed.exe.pdf")}, "“renamed.exe.pdf”不是可接受的格式（" + types + "）"},
-		{"a shell script named .pdf", []string{hostile("script.sh.pdf")}, "“script.sh.pdf”不是可接受的格式（" + types + "）"},
-		{"HTML named .pdf", []string{hostile("html-script.pdf")}, "“html-script.pdf”不是可接受的格式（" + types + "）"},
-		{"SVG named .pdf", []string{hostile("svg-script.pdf")}, "“svg-script.pdf”不是可接受的格式（" + types + "）"},
-		{"a GIF named .jpg", []string{hostile("gif-polyglot.jpg")}, "“gif-polyglot.jpg”不是可接受的格式（" + types + "）"},
+		{"a program named .pdf", []string{hostile("renamed.exe.pdf")}, "“renamed.exe.pdf”：文件内容不是PDF（可能改过扩展名或已损坏），请换用正确的文件。"},
+		{"a shell script named .pdf", []string{hostile("script.sh.pdf")}, "“script.sh.pdf”：文件内容不是PDF（可能改过扩展名或已损坏），请换用正确的文件。"},
+		{"HTML named .pdf", []string{hostile("html-script.pdf")}, "“html-script.pdf”：文件内容不是PDF（可能改过扩展名或已损坏），请换用正确的文件。"},
+		{"SVG named .pdf", []string{hostile("svg-script.pdf")}, "“svg-script.pdf”：文件内容不是PDF（可能改过扩展名或已损坏），请换用正确的文件。"},
+		{"a GIF named .jpg", []string{hostile("gif-polyglot.jpg")}, "“gif-polyglot.jpg”：文件内容不是JPG（可能改过扩展名或已损坏），请换用正确的文件。"},
+		{"a program named .exe", []string{write("setup.exe", []byte("MZ\x90\x00\x03\x00\x00\x00"))}, "“setup.exe”不是可接受的格式（" + types + "）"},
 		{"an empty file", []string{write("空白.pdf", nil)}, "文件“空白.pdf”是空文件，请选择正确的文件。"},
 		{"a file over 50 MB", []string{big}, "“扫描件.pdf”超过50 MB"},
 		{"11 files", many, "最多10个文件"},
@@ -195,11 +196,11 @@ func TestBrowserFormChecks(t *testing.T) {
 	if _, err := fileMessage(ctx, "evidence", []string{hostile("renamed.exe.pdf")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := chromedp.Do(ctx, chromedp.Click("#f-consent"), chromedp.Click(`form button[type="submit"]`)); err != nil {
+	if err := chromedp.Do(ctx, chromedp.Click("#f-consent"), chromedp.Click(`main form button[type="submit"]`)); err != nil {
 		t.Fatal(err)
 	}
 	summary := waitText(t, ctx, "处需要修改")
-	for _, want := range []string{"提交的内容有二处需要修改", "身份证号码校验位（最后一位）不正确", "“renamed.exe.pdf”不是可接受的格式"} {
+	for _, want := range []string{"提交的内容有二处需要修改", "身份证号码有误，请对照身份证逐位核对", "“renamed.exe.pdf”：文件内容不是PDF（可能改过扩展名或已损坏）"} {
 		if !strings.Contains(summary, want) {
 			t.Errorf("the summary lacks %q:\n%s", want, summary)
 		}

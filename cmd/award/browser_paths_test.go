@@ -102,7 +102,7 @@ func citizenObjects(t *testing.T, js bool) {
 			chromedp.SendKeys("#f-statement", "该组织在2025年发生过产品质量责任事故，有当地市场监管部门的处罚决定书为证。"),
 			chromedp.SetUploadFiles("#f-evidence", []string{pdf}),
 			chromedp.Click("#f-consent"),
-			chromedp.Click(`form button[type="submit"]`),
+			chromedp.Click(`main form button[type="submit"]`),
 		)
 	}
 	err := chromedp.Do(ctx,
@@ -135,8 +135,8 @@ func citizenObjects(t *testing.T, js bool) {
 	if err := fill("110105194912310021"); err != nil {
 		t.Fatalf("filling the form again: %v", err)
 	}
-	if page := waitText(t, ctx, "需要修改"); !strings.Contains(page, "校验位") {
-		t.Fatalf("no error summary naming the check digit:\n%s", page)
+	if page := waitText(t, ctx, "需要修改"); !strings.Contains(page, "身份证号码有误，请对照身份证逐位核对") {
+		t.Fatalf("no error summary saying the ID number is mistyped:\n%s", page)
 	}
 	if _, err := chromedp.Run(ctx, chromedp.Text(`.error-summary a[href="#f-idNumber"]`)); err != nil {
 		t.Errorf("the error summary does not link to the ID number field: %v", err)

@@ -64,7 +64,7 @@
         y < 1880 || birth > today) {
       return "身份证号码中的出生日期（第7至14位）无效，请核对";
     }
-    if (ID_CHECK.charAt(sum % 11) !== s.charAt(17)) return "身份证号码校验位（最后一位）不正确，请核对";
+    if (ID_CHECK.charAt(sum % 11) !== s.charAt(17)) return "身份证号码有误，请对照身份证逐位核对";
     return "";
   }
 
@@ -148,7 +148,15 @@
       if (head && head.length && kinds[0]) {
         var known = false;
         for (var k = 0; k < kinds.length && !known; k++) known = FAMILIES[kinds[k]] ? FAMILIES[kinds[k]](head) : true;
-        if (!known) return "“" + f.name + "”不是可接受的格式（" + input.getAttribute("data-types") + "）";
+        if (!known) {
+          // Said as the server says it (intake refusedTypeText): a name
+          // ending as an accepted type's promises that type.
+          var ext = (/\.([^.]+)$/.exec(f.name) || ["", ""])[1].toLowerCase();
+          if (ext && ("," + (input.getAttribute("accept") || "").toLowerCase() + ",").indexOf(",." + ext + ",") >= 0) {
+            return "“" + f.name + "”：文件内容不是" + ext.toUpperCase() + "（可能改过扩展名或已损坏），请换用正确的文件。";
+          }
+          return "“" + f.name + "”不是可接受的格式（" + input.getAttribute("data-types") + "）";
+        }
       }
       if (maxBytes && f.size > maxBytes) return "“" + f.name + "”超过" + input.getAttribute("data-max-size");
     }
