@@ -8,6 +8,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/zhongmou/award/intake"
 	"github.com/zhongmou/award/internal/archive"
@@ -162,7 +163,7 @@ func (s *Server) paperFiles(mf *multipart.Form, v *paperView) []paperFile {
 			case fh.Size > sl.maxBytes:
 				v.Problems[sl.name] = fmt.Sprintf("“%s”超过单个文件%s的上限，请压缩或拆分。", name, submission.FileSize(sl.maxBytes))
 			case !slices.Contains(sl.types, typ):
-				v.Problems[sl.name] = "“" + name + "”不是可接受的格式（" + intake.TypeNames(sl.types) + "）。"
+				v.Problems[sl.name] = strings.TrimSuffix(intake.RefusedTypeText(name, sl.types), "。") + "。"
 			case why != "":
 				v.Problems[sl.name] = "“" + name + "”" + why + "，请重新扫描或选择文件。"
 			default:

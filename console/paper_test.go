@@ -123,6 +123,7 @@ func TestPaperObjection(t *testing.T) {
 		{"no postmark", func(f map[string]string) map[string]string { delete(f, "postmarked"); return f }, []paperUpload{letter}, "请填写信封上的邮戳日期"},
 		{"no letter", func(f map[string]string) map[string]string { return f }, []paperUpload{{"evidence", "通报.pdf", paperPDF}}, "请上传纸质来件的扫描件"},
 		{"letter not a scan", func(f map[string]string) map[string]string { return f }, []paperUpload{{"letter", "信.txt", []byte("just text")}}, "不是可接受的格式"},
+		{"letter named .pdf, not a PDF", func(f map[string]string) map[string]string { return f }, []paperUpload{{"letter", "信.pdf", []byte("just text")}}, "“信.pdf”：文件内容不是PDF（可能改过扩展名或已损坏），请换用正确的文件。"},
 		{"letter cut off", func(f map[string]string) map[string]string { return f }, []paperUpload{{"letter", "信.pdf", paperPDF[:len(paperPDF)-7]}}, "不完整（PDF 文件缺少结尾"},
 		{"too many letters", func(f map[string]string) map[string]string { return f }, slices.Repeat([]paperUpload{letter}, 6), "最多 5 个文件（现为 6 个）"},
 		{"bad ID number", func(f map[string]string) map[string]string { f["idNumber"] = "110105194912310021"; return f }, []paperUpload{letter}, "身份证"},

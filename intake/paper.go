@@ -165,3 +165,12 @@ func OrgKinds() []string { return slices.Clone(orgKinds) }
 // TypeNames lists media types as people know them (PDF、OFD、…), as the
 // online forms' messages do.
 func TypeNames(types []string) string { return typeNames(types) }
+
+// RefusedTypeText is what the online forms say of a file refused for its
+// content, named display, where types are accepted: that its content is
+// not what its name ending promises (「文件内容不是PDF（可能改过扩展名或已损坏）」)
+// when the ending is an accepted one, else which formats are accepted.
+func RefusedTypeText(display string, types []string) string {
+	text, _ := refusedTypeText(display, types)
+	return text
+}
