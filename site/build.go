@@ -39,6 +39,9 @@ type Options struct {
 	// ContentLabel and ThemeLabel prefix file names in problems, so that a
 	// message names the file as the person sees it ("content", "themes/default").
 	ContentLabel, ThemeLabel string
+	// ConfigLabel names the configuration's file in problems and warnings
+	// about it; "" means "site.yaml".
+	ConfigLabel string
 	// Calendar is the working-day calendar that publicity windows are
 	// counted on; required when the content has publicity pages.
 	Calendar *workday.Calendar
@@ -104,6 +107,9 @@ type builder struct {
 	pending   []*Page // publicity and call pages left out only as future: their windows go into windows.json
 	resources []sourceFile
 	site      *Site
+	// unpublished holds the pages left out of this build (drafts, future,
+	// expired) by their path, so that a link to one names the cause.
+	unpublished map[string]*Page
 
 	// In a session:
 	sess   *Session
@@ -160,12 +166,15 @@ func (b *builder) build(ctx context.Context) error {
 		return err
 	}
 	b.structure()
+	b.checkIdentifiers()
 	if err := b.renderBodies(ctx); err != nil {
 		return err
 	}
 	jobs := b.plan()
+	jobs = append(jobs, b.attachmentJobs(jobs)...)
 	b.jobs = jobs
 	b.checkLinks(jobs)
+	b.checkGovMark(jobs)
 	if err := b.probs.err(); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 	"time"
@@ -68,6 +69,16 @@ type Footer struct {
 	PublicSec    string `yaml:"publicSec"`    // 公安机关备案号
 	PublicSecURL string `yaml:"publicSecURL"` // 公安机关备案查询地址
 	GovMarkURL   string `yaml:"govMarkURL"`   // 党政机关网站标识链接
+	// GovMarkImage is the picture of the 党政机关网站标识 issued for the site
+	// (a site path such as "/img/dzjg.png", a file of the theme's or the
+	// site's static folder): the footer shows it centred at the bottom,
+	// linked to GovMarkURL when that is set. The build fails when the site
+	// publishes no such file.
+	GovMarkImage string `yaml:"govMarkImage"`
+	// GovMarkWidth and GovMarkHeight are the picture's size in pixels, read
+	// from the file by the build (PNG, JPEG or GIF) for the img element.
+	GovMarkWidth  int `yaml:"-"`
+	GovMarkHeight int `yaml:"-"`
 }
 
 // MenuItem is one entry of a menu. URL is site-relative ("/policy/").
@@ -146,6 +157,22 @@ func (c *Config) normalize() error {
 
 // Location is the time zone in which dates without an offset are read.
 func (c *Config) Location() *time.Location { return c.loc }
+
+// Local reports whether BaseURL names this machine (localhost or a
+// loopback address): a build for development or a demonstration, not for
+// the public.
+func (c *Config) Local() bool {
+	u, err := url.Parse(c.BaseURL)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if strings.EqualFold(h, "localhost") || strings.HasSuffix(strings.ToLower(h), ".localhost") {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
+}
 
 // BasePath is the path part of BaseURL, always with leading and trailing "/".
 func (c *Config) BasePath() string { return c.basePath }

@@ -18,7 +18,11 @@
 // offset are read in the configured time zone (Asia/Shanghai by default).
 // Drafts, pages whose publishDate (default: date) is after the build's now,
 // and pages whose expiryDate has passed are left out unless Options say
-// otherwise; the Report lists them.
+// otherwise; the Report lists them. A list page (an _index.md) is left out
+// only as a draft: its dates order and stamp it, but an _index.md dated
+// after the pages it lists, or expired, does not take its section away. A
+// link to a page left out fails the build naming that page's file and the
+// draft flag or date that keeps it out.
 //
 // Pages of type "publicity" and "call" carry a window (package schedule).
 // Such a page may not be published after its window opens: a date (or a
@@ -35,6 +39,22 @@
 // to a content file "measures.md") are rewritten to carry the base path and
 // checked: a link to a page, file or heading anchor the build does not
 // produce fails the build with file and line.
+//
+// Attachments: a relative link resolves against the page's address, as a
+// browser resolves it, so "申报表模板.docx" in notices/2026-call.md points at
+// /notices/2026-call/申报表模板.docx. A file placed beside the Markdown file
+// (content/notices/申报表模板.docx) is published there too, besides its own
+// place (/notices/申报表模板.docx); in a page bundle
+// (notices/2026-call/index.md) the bundle's files are there anyway.
+//
+// Configuration: in a build for the public (a baseURL that is not
+// localhost or a loopback address, see Config.Local) each empty footer
+// identifier (footer.siteCode 网站标识码, footer.icp ICP备案号,
+// footer.publicSec 公安机关备案号) is a warning in the Report, naming the
+// configuration file (Options.ConfigLabel). footer.govMarkImage, the
+// 党政机关网站标识, must be a PNG, JPEG or GIF file the site publishes (from
+// a static folder), else the build fails; its size is read into
+// Footer.GovMarkWidth and GovMarkHeight for the templates.
 //
 // # Template contract
 //
@@ -86,7 +106,9 @@
 // show a page's Content or Summary (a body-only edit does not render them).
 //
 // Besides the templates' pages a build writes an Atom feed for the site
-// (atom.xml) and for each section (<section>/atom.xml), sitemap.xml,
+// (atom.xml: the pages of the sections, not those at the top of the content
+// tree such as search, the forms, about and contact) and for each section
+// (<section>/atom.xml), sitemap.xml,
 // robots.txt, a redirect page for each alias, and for the intake
 // windows.json (package schedule) and, as above, _award/chrome.json; with a
 // holiday schedule (Options.Calendar), calendar.json, the working-day

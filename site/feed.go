@@ -44,10 +44,19 @@ type atomEntry struct {
 }
 
 // feedJobs makes the site's feed (/atom.xml) and one per top-level section
-// (/<section>/atom.xml), each of the newest FeedLimit pages.
+// (/<section>/atom.xml), each of the newest FeedLimit pages. The site's
+// feed carries the pages of the sections only: pages at the top of the
+// content tree (search, the forms, 关于本站, 联系我们, the sitemap) are the
+// site's own furniture, not news a subscriber wants.
 func (b *builder) feedJobs() []job {
 	jobs := []job{{name: "atom.xml", kind: jobFeed, source: "site feed", render: func() ([]byte, error) {
-		return b.feed(b.site.Home, "/atom.xml", b.site.RegularPages)
+		var pages []*Page
+		for _, p := range b.site.RegularPages { // newest first
+			if p.Section != "" {
+				pages = append(pages, p)
+			}
+		}
+		return b.feed(b.site.Home, "/atom.xml", pages)
 	}}}
 	for _, s := range b.site.Sections {
 		s := s

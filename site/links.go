@@ -1,9 +1,12 @@
 package site
 
 import (
+	"io/fs"
+	"net/url"
 	"path"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // intakePrefix is the intake's part of the site's URL space: the build
@@ -11,7 +14,9 @@ import (
 const intakePrefix = "/api/"
 
 // checkLinks fails the build for every internal link whose target file or
-// anchor the build does not produce.
+// anchor the build does not produce. When the target is a page left out of
+// this build (a draft, a page whose publish time is still to come, an
+// expired page), the message names that file and the cause.
 func (b *builder) checkLinks(jobs []job) {
 	byName := make(map[string]*job, len(jobs))
 	for i := range jobs {
@@ -25,6 +30,10 @@ func (b *builder) checkLinks(jobs []job) {
 			name, j := resolveTarget(byName, l.target)
 			file := b.contentName(p.File)
 			if j == nil {
+				if why := b.unpublishedCause(l.target); why != "" {
+					b.probs.add(file, l.line, "链接 %s 无效：%s", strconv.Quote(l.dest), why)
+					continue
+				}
 				b.probs.add(file, l.line, "链接 %s 无效：网站上没有 %s 这个页面或文件。请改正链接，或补上该页面", strconv.Quote(l.dest), l.target)
 				continue
 			}
@@ -36,6 +45,35 @@ func (b *builder) checkLinks(jobs []job) {
 			}
 		}
 	}
+}
+
+// unpublishedCause says why the page at a site path is not in this build,
+// naming its file and the date that keeps it out, or "" when no page left
+// out of the build has that path.
+func (b *builder) unpublishedCause(target string) string {
+	p := b.unpublished[target]
+	if p == nil && !strings.HasSuffix(target, "/") && path.Ext(target) == "" {
+		p = b.unpublished[target+"/"]
+	}
+	if p == nil {
+		return ""
+	}
+	file := b.contentName(p.File)
+	stamp := func(t time.Time) string { return t.In(b.cfg.Location()).Format("2006-01-02 15:04") }
+	switch b.skipReason(p) {
+	case "draft":
+		return file + " 是草稿（draft: true），本次未发布。请去掉该文件的 draft: true，或改正链接"
+	case "future":
+		key := "date"
+		if !p.PublishDate.Equal(p.Date) {
+			key = "publishDate"
+		}
+		return file + " 的发布时间（" + key + "）为 " + stamp(p.PublishDate) + "，晚于本次生成的时间 " + stamp(b.opts.Now) +
+			"，尚未发布。请改正该文件的日期，或等到发布时间以后再生成"
+	case "expired":
+		return file + " 已于 " + stamp(p.ExpiryDate) + " 过期（expiryDate），本次未发布。请改正链接，或改正该文件的 expiryDate"
+	}
+	return ""
 }
 
 // resolveTarget finds the output serving a site path: the file itself, or
@@ -52,4 +90,73 @@ func resolveTarget(byName map[string]*job, target string) (string, *job) {
 		}
 	}
 	return name, nil
+}
+
+// attachmentJobs publishes the files that pages link to relatively from
+// beside their Markdown. A relative link ("申报表模板.docx") resolves, as a
+// browser resolves it, against the page's address (/notices/2026-call/);
+// when nothing else is published there but the content file at the same
+// relative path from the page's Markdown file exists
+// (notices/申报表模板.docx beside notices/2026-call.md), that file is also
+// published at the address the link points to
+// (notices/2026-call/申报表模板.docx), so that the link works and the file
+// stays beside the page in the content folder. (A page bundle's files are
+// published beside its page anyway.) jobs are the outputs planned so far;
+// the result holds only new ones.
+func (b *builder) attachmentJobs(jobs []job) []job {
+	if len(b.resources) == 0 {
+		return nil
+	}
+	have := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		have[j.name] = true
+	}
+	resources := make(map[string]bool, len(b.resources))
+	for _, r := range b.resources {
+		resources[r.name] = true
+	}
+	var out []job
+	for _, p := range b.pages {
+		if p.File == "" {
+			continue
+		}
+		for _, l := range p.links[p.ownLinks:] {
+			rel := relativeFile(l.dest)
+			if rel == "" || strings.HasPrefix(l.target, intakePrefix) {
+				continue
+			}
+			name := outputName(l.target)
+			if have[name] || strings.HasSuffix(l.target, "/") {
+				continue
+			}
+			file := path.Join(path.Dir(p.File), rel)
+			if !resources[file] {
+				continue
+			}
+			have[name] = true
+			fsys, src := b.opts.Content, file
+			out = append(out, job{name: name, source: b.contentName(file) + "（" + b.contentName(p.File) + " 的附件）", render: func() ([]byte, error) {
+				return fs.ReadFile(fsys, src)
+			}})
+		}
+	}
+	return out
+}
+
+// relativeFile is the file path a relative link names ("申报表模板.docx",
+// "files/表.pdf"), unescaped and without query or fragment; "" for links
+// that are root-relative, external, to Markdown files or to folders.
+func relativeFile(dest string) string {
+	if dest == "" || strings.HasPrefix(dest, "/") || strings.HasPrefix(dest, "#") || isExternal(dest) {
+		return ""
+	}
+	p, _, _ := strings.Cut(dest, "#")
+	p, _, _ = strings.Cut(p, "?")
+	if up, err := url.PathUnescape(p); err == nil {
+		p = up
+	}
+	if p == "" || strings.HasSuffix(p, "/") || strings.HasSuffix(p, ".md") {
+		return ""
+	}
+	return p
 }

@@ -50,6 +50,10 @@ func (b *builder) load(ctx context.Context) error {
 		}
 		if skip := b.skipReason(e.page); skip != "" {
 			b.report.Skipped = append(b.report.Skipped, Skipped{File: b.contentName(sources[i].name), Reason: skip})
+			if b.unpublished == nil {
+				b.unpublished = map[string]*Page{}
+			}
+			b.unpublished[e.page.Path] = e.page
 			if skip == "future" && e.page.hasWindow() && b.skip(e.page, true) == "" {
 				b.pending = append(b.pending, e.instance())
 			}
@@ -71,11 +75,18 @@ func (b *builder) skipReason(p *Page) string { return b.skip(p, b.opts.Future) }
 
 // skip is skipReason with future saying whether pages whose publish time is
 // after now are included.
+//
+// A list page (the home page's or a section's _index.md) is left out only
+// as a draft: its dates order and stamp it, but the pages it lists decide
+// what it shows, so an _index.md dated later than its pages (or expired)
+// does not take the section, and every link to it, away.
 func (b *builder) skip(p *Page, future bool) string {
 	now := b.opts.Now
 	switch {
 	case p.Draft && !b.opts.Drafts:
 		return "draft"
+	case p.Kind == KindHome || p.Kind == KindSection:
+		return ""
 	case p.PublishDate.After(now) && !future:
 		return "future"
 	case !p.ExpiryDate.IsZero() && !p.ExpiryDate.After(now) && !b.opts.Expired:

@@ -326,11 +326,13 @@ func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (r
 			}
 		}
 	}
+	attached := b.attachmentJobs(b.jobs) // files newly linked from beside an edited page
+	b.jobs = append(b.jobs, attached...)
 	b.checkLinks(b.jobs)
 	if err := b.probs.err(); err != nil {
 		return nil, true, err
 	}
-	toWrite := selectJobs(b.jobs, edited)
+	toWrite := append(selectJobs(b.jobs, edited), attached...)
 	for _, j := range b.jobs {
 		if extra[j.name] {
 			toWrite = append(toWrite, j)
