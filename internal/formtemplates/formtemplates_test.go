@@ -205,10 +205,16 @@ func picture(t *testing.T, pdf, name string) {
 func TestDOCXInLibreOffice(t *testing.T) {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("soffice not found: make test installs it (apt-get install --no-install-recommends libreoffice-writer-nogui)")
+		}
 		t.Skip("soffice not found (apt-get install --no-install-recommends libreoffice-writer-nogui to run this test)")
 	}
 	for _, tool := range []string{"pdfinfo", "pdftotext"} {
 		if _, err := exec.LookPath(tool); err != nil {
+			if os.Getenv("CI") == "true" {
+				t.Fatalf("%s not found: make test installs it (apt-get install poppler-utils)", tool)
+			}
 			t.Skipf("%s not found (apt-get install poppler-utils)", tool)
 		}
 	}
