@@ -42,7 +42,9 @@
   // pieces cuts text at sentence ends and line breaks into utterances short
   // enough for every engine (some stop a single long utterance after ~15 s).
   function pieces(text) {
-    var out = [], parts = text.split(/(?<=[。！？；!?;])|\n+/);
+    // (No lookbehind: older phones' browsers, Safari before 16.4 among
+    // them, would refuse the whole script for it.)
+    var out = [], parts = text.replace(/([。！？；!?;])/g, "$1\n").split(/\n+/);
     for (var i = 0; i < parts.length; i++) {
       var p = (parts[i] || "").trim();
       while (p.length > 200) { out.push(p.slice(0, 200)); p = p.slice(200); }
