@@ -223,6 +223,8 @@ func (s *Server) caseView(ctx context.Context, me *who, ref string) (*caseView, 
 		if v.Versions, err = s.versions(ctx, me, sum); err != nil {
 			return nil, err
 		}
+	} else if m.Kind == submission.KindReport {
+		v.Fields = reportFields(m.Report())
 	} else {
 		v.Fields = objectionFields(m.Objection())
 	}

@@ -150,6 +150,10 @@ func summarize(m *submission.Manifest) *caseSummary {
 		c.KindLabel, c.Window, c.WindowTitle = "申报", f.Call, f.CallTitle
 		c.Org, c.CreditCode, c.Township, c.Missing = f.OrgName, f.CreditCode, f.Township, f.MissingSlots
 		c.Paper, c.Postmarked = f.Channel == submission.ChannelPaper, f.Postmarked
+	case submission.KindReport:
+		f := m.Report()
+		c.KindLabel, c.Window, c.WindowTitle = "年度报告", f.Call, f.CallTitle
+		c.Org, c.CreditCode = f.OrgName, f.CreditCode
 	default:
 		f := m.Objection()
 		c.KindLabel, c.Window, c.WindowTitle = "异议", f.Publicity, f.PublicityTitle

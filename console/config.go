@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/internal/winners"
 )
 
 // DefaultAddr is where the console listens unless STAFF_ADDR says otherwise:
@@ -56,6 +57,11 @@ type Config struct {
 	// Publishing is how drafts generated from the records are published
 	// (审核发布).
 	Publishing Publishing `yaml:"publishing"`
+	// Reports are the winners' annual reports: validity, prize, reminders
+	// (see winners.Config). Beside the intake (award intake, award serve)
+	// they are the intake's reports: and its retention.validityYears, not
+	// set under staff:.
+	Reports winners.Config `yaml:"-"`
 }
 
 // Publishing configures 审核发布.
@@ -71,7 +77,8 @@ const DefaultContact = "中牟县县长质量奖评定委员会秘书处（中�
 
 // DefaultConfig is the configuration of make run.
 func DefaultConfig() Config {
-	return Config{Addr: DefaultAddr, Digest: "each", DigestHour: 8, PageSize: 50, TimeZone: "Asia/Shanghai", WatchEvery: time.Minute, MailEvery: time.Minute}
+	return Config{Addr: DefaultAddr, Digest: "each", DigestHour: 8, PageSize: 50, TimeZone: "Asia/Shanghai", WatchEvery: time.Minute, MailEvery: time.Minute,
+		Reports: winners.DefaultConfig()}
 }
 
 // ApplyEnv sets what the environment says.
@@ -97,6 +104,9 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 	}
 	if env.Err != nil {
 		return env.Err
+	}
+	if err := c.Reports.ApplyEnv(getenv); err != nil {
+		return err
 	}
 	return c.Check()
 }
@@ -145,4 +155,8 @@ func (c *Config) fill() {
 	if c.Contact = strings.TrimSpace(c.Contact); c.Contact == "" {
 		c.Contact = DefaultContact
 	}
+	if c.Reports.ValidityYears == 0 && c.Reports.PrizeYuan == 0 && c.Reports.RemindDays == 0 {
+		c.Reports = d.Reports
+	}
+	c.Reports = c.Reports.WithDefaults()
 }

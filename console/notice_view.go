@@ -126,6 +126,13 @@ func itemKind(it submission.CorrectionItem) string {
 // in form order: an application's document slots, then its correctable
 // fields; an objection's evidence (补充证据).
 func noticeOptions(kind string) []submission.CorrectionItem {
+	if kind == submission.KindReport {
+		var out []submission.CorrectionItem
+		for _, sl := range submission.ReportSlots() {
+			out = append(out, submission.CorrectionItem{Slot: sl.Name, Label: sl.Label})
+		}
+		return out
+	}
 	if kind != kindApplication {
 		return []submission.CorrectionItem{{Slot: submission.EvidenceSlot, Label: submission.SlotLabelOf(kind, submission.EvidenceSlot)}}
 	}

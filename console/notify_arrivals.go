@@ -16,10 +16,12 @@ import (
 const arrivalHorizon = 7 * 24 * time.Hour
 
 // Run does the console's background work until ctx is done: the
-// secretariat's mail about new submissions (see tellArrivals) and, every
+// secretariat's mail about new submissions (see tellArrivals), the
+// winners' report reminders (see remindReports) and, every
 // hour, the pruning of ended sessions and old sign-in records.
 func (s *Server) Run(ctx context.Context) {
 	go s.runArrivals(ctx)
+	go s.runReminders(ctx)
 	t := time.NewTicker(time.Hour)
 	defer t.Stop()
 	for {

@@ -43,6 +43,9 @@ func (s *Server) tellSubmitter(ctx context.Context, ref string, ev submission.St
 	if m.Kind == kindObjection {
 		what = "异议"
 	}
+	if m.Kind == submission.KindReport {
+		what = "年度报告"
+	}
 	link := s.receiptLink(c)
 	subject := fmt.Sprintf("【中牟县县长质量奖】受理编号 %s 办理进度：%s", m.Reference, st.Label)
 	var b strings.Builder

@@ -46,11 +46,12 @@ func (p page) Nav() map[string]bool {
 	}
 	r := p.Me.Account.Role
 	return map[string]bool{
-		"inbox":  r != staff.Auditor,
-		"export": r == staff.Secretariat,
-		"drafts": r == staff.Secretariat,
-		"paper":  r == staff.Secretariat,
-		"audit":  r == staff.Secretariat || r == staff.Auditor,
+		"inbox":   r != staff.Auditor,
+		"export":  r == staff.Secretariat,
+		"drafts":  r == staff.Secretariat,
+		"reports": r == staff.Secretariat,
+		"paper":   r == staff.Secretariat,
+		"audit":   r == staff.Secretariat || r == staff.Auditor,
 	}
 }
 

@@ -148,6 +148,7 @@ func (s *Server) routes() {
 	st.Handle("/paper", s.signedIn(secretariat, s.paperNew)).Methods(http.MethodGet, http.MethodHead)
 	st.Handle("/paper", s.signedInUpload(secretariat, s.limits.ApplicationMaxRequestBytes, s.paperCreate)).Methods(http.MethodPost)
 	st.Handle("/audit", s.signedIn(auditReaders, s.auditShow)).Methods(http.MethodGet, http.MethodHead)
+	st.Handle("/reports", s.signedIn(secretariat, s.reportsShow)).Methods(http.MethodGet, http.MethodHead)
 	st.Handle("/drafts", s.signedIn(secretariat, s.draftList)).Methods(http.MethodGet, http.MethodHead)
 	st.Handle("/drafts", s.signedIn(secretariat, s.draftCreate)).Methods(http.MethodPost)
 	st.Handle("/drafts/publish", s.signedIn(secretariat, s.draftPublish)).Methods(http.MethodPost)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/zhongmou/award/internal/archive"
+	"github.com/zhongmou/award/internal/winners"
 )
 
 // Config configures the intake. Defaults (DefaultConfig) suit `make run`:
@@ -26,6 +27,10 @@ type Config struct {
 	TimeZone string `yaml:"timeZone"`
 	// Limits bound what one request may carry.
 	Limits Limits `yaml:"limits"`
+	// Reports are the winners' annual reports: prize and reminders (env
+	// AWARD_PRIZE_YUAN, AWARD_REPORT_REMIND_DAYS; see winners.Config); the
+	// validity is the archive's retention.validityYears (AWARD_VALIDITY_YEARS).
+	Reports winners.Config `yaml:"reports"`
 	// Secretariat names who processes the data, for the privacy notice.
 	Secretariat string `yaml:"secretariat"`
 	// Contact is whom a submitter is told to call (a closed supplement
@@ -105,6 +110,7 @@ func DefaultConfig() Config {
 		Connections:      DefaultConnections(),
 		Memory:           DefaultMemory(),
 		ClientIPv6Prefix: 64,
+		Reports:          winners.DefaultConfig(),
 		Limits: Limits{
 			MaxFileBytes:               50 << 20,
 			MaxRequestBytes:            200 << 20,
@@ -140,6 +146,11 @@ func (c *Config) Finish(getenv func(string) string) error {
 
 func (c *Config) applyEnv(getenv func(string) string) error {
 	if err := c.Config.ApplyEnv(getenv); err != nil {
+		return err
+	}
+	// The award's validity is the archive's (retention.validityYears).
+	c.Reports.ValidityYears = c.Retention.ValidityYears
+	if err := c.Reports.ApplyEnv(getenv); err != nil {
 		return err
 	}
 	env := archive.Env{Getenv: getenv}

@@ -97,6 +97,9 @@ func (s *Server) progressShow(w http.ResponseWriter, r *http.Request) {
 	if c.Manifest.Kind == submission.KindApplication {
 		view.KindLabel = "申报"
 	}
+	if c.Manifest.Kind == submission.KindReport {
+		view.KindLabel = "年度报告"
+	}
 	s.pages.render(w, http.StatusOK, "progress.html", "进度查询", view)
 }
 

@@ -28,6 +28,8 @@ type receiptView struct {
 	Manifest       *submission.Manifest
 	PublicityTitle string
 	Slots          []slotReceipt // applications: the 收件清单 of the original (原件)
+	// Report is a winner's annual report's figures (reports only).
+	Report *reportReceipt
 	// Status is the current stage as the submitter may see it; History the
 	// public events, newest first, at most receiptHistory of them.
 	Status  archive.PublicEvent
@@ -239,6 +241,10 @@ func (s *Server) newReceiptView(c *archive.Case, token string) *receiptView {
 	v.History = pub
 	if m.Kind == submission.KindApplication {
 		v.Slots = slotReceipts(m)
+	}
+	if m.Kind == submission.KindReport {
+		v.Slots = reportSlotReceipts(m)
+		v.Report = s.newReportReceipt(m)
 	}
 	for i, sup := range c.Supplements {
 		sv := supplementView{Number: i + 1, Reference: sup.Reference, ReceivedAt: sup.ReceivedAt}

@@ -8,6 +8,8 @@
 //	POST /api/objections            multipart/form-data; 201 JSON or 303 to the receipt
 //	GET  /api/applications/new      the application form (call in the query)
 //	POST /api/applications          multipart/form-data; 201 JSON or 303 to the receipt
+//	GET  /api/reports/new           a winner's annual report form (call in the query)
+//	POST /api/reports               multipart/form-data; 201 JSON or 303 to the receipt
 //	GET  /api/receipts/{reference}  the receipt; needs ?token=
 //	POST /api/receipts/{reference}/supplements
 //	                                a supplement to the receipt's notice (?token=);
@@ -178,6 +180,8 @@ func (s *Server) routes() {
 	api.Handle("/objections", post(submission.KindObjection, s.cfg.Limits.MaxRequestBytes, s.objectionCreate)).Methods(http.MethodPost).Name("objection-create")
 	api.HandleFunc("/applications/new", s.applicationNew).Methods(http.MethodGet, http.MethodHead).Name("application-form")
 	api.Handle("/applications", post(submission.KindApplication, s.cfg.Limits.ApplicationMaxRequestBytes, s.applicationCreate)).Methods(http.MethodPost).Name("application-create")
+	api.HandleFunc("/reports/new", s.reportNew).Methods(http.MethodGet, http.MethodHead).Name("report-form")
+	api.Handle("/reports", post(submission.KindReport, s.cfg.Limits.ApplicationMaxRequestBytes, s.reportCreate)).Methods(http.MethodPost).Name("report-create")
 	api.Handle("/receipts/{reference}", s.rateLimit(s.lookupLim, "receipt")(http.HandlerFunc(s.receiptShow))).Methods(http.MethodGet, http.MethodHead).Name("receipt")
 	api.Handle("/receipts/{reference}/supplements", post(submission.KindSupplement, max(s.cfg.Limits.ApplicationMaxRequestBytes, s.cfg.Limits.MaxRequestBytes), s.supplementCreate)).Methods(http.MethodPost).Name("supplement-create")
 	api.Handle("/progress", s.rateLimit(s.progressLim, "progress")(http.HandlerFunc(s.progressShow))).Methods(http.MethodGet, http.MethodHead).Name("progress")

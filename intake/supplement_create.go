@@ -89,7 +89,7 @@ func (s *Server) supplementCreate(w http.ResponseWriter, r *http.Request) {
 	}
 	kind := c.Manifest.Kind
 	maxBytes := s.cfg.Limits.MaxRequestBytes
-	if kind == submission.KindApplication {
+	if kind == submission.KindApplication || kind == submission.KindReport {
 		maxBytes = s.cfg.Limits.ApplicationMaxRequestBytes
 	}
 	if maxBytes > 0 && r.ContentLength > maxBytes {
@@ -228,6 +228,10 @@ func (s *Server) noticeSlots(kind string, n *archive.Notice) []noticeSlot {
 			out = append(out, noticeSlot{Name: it.Slot, Label: submission.SlotLabelOf(kind, it.Slot), Hint: "与异议事项有关的证明材料。",
 				fileSlot: fileSlot{maxCount: s.cfg.Limits.MaxFiles, maxBytes: s.cfg.Limits.MaxFileBytes, types: s.cfg.Limits.AllowedTypes}})
 			continue
+		}
+		if sl, ok := reportSlot(it.Slot); ok && kind == submission.KindReport {
+			out = append(out, noticeSlot{Name: sl.Name, Label: sl.Label, Hint: sl.Hint,
+				fileSlot: fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}})
 		}
 		if sl, ok := submission.SlotByName(it.Slot); ok && kind == submission.KindApplication {
 			out = append(out, noticeSlot{Name: sl.Name, Label: sl.Label, Hint: sl.Hint,

@@ -80,6 +80,11 @@ func (s *Server) stagedSlot(kind, field string) (fileSlot, bool) {
 	if (kind == submission.KindObjection || kind == submission.KindSupplement) && field == submission.EvidenceSlot {
 		return evidence, true
 	}
+	if kind == submission.KindReport || kind == submission.KindSupplement {
+		if sl, ok := reportSlot(field); ok {
+			return fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}, true
+		}
+	}
 	if kind == submission.KindApplication || kind == submission.KindSupplement {
 		for _, sl := range submission.ApplicationSlots() {
 			if sl.Name == field {

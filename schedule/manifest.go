@@ -26,6 +26,11 @@ type Manifest struct {
 	TimeZone    string      `json:"timeZone"`
 	Calls       []Call      `json:"calls"`
 	Publicities []Publicity `json:"publicities"`
+	// ReportCalls are the winners' annual report calls (type
+	// "report-call"), Winners the winners of the site's winner pages
+	// (type "winner"): see report.go.
+	ReportCalls []ReportCall `json:"reportCalls,omitempty"`
+	Winners     []Winner     `json:"winners,omitempty"`
 }
 
 // Encode writes the manifest as indented JSON.
@@ -64,7 +69,7 @@ func (m *Manifest) check() error {
 			return fmt.Errorf("call %d (%q): id and a window with closes after opens are required", i, c.ID)
 		}
 	}
-	return nil
+	return m.checkReports()
 }
 
 // Publicity returns a publicity window by id, or nil.

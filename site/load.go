@@ -164,6 +164,7 @@ func (b *builder) parseSource(name string, src []byte) *cacheEntry {
 		b.checkPublishTime(p, fmText, &ps)
 	}
 	b.readWinner(p, fm.Type, fmText, &ps)
+	b.readReportCall(p, fm.Type, fmText, &ps)
 	if len(ps.list) > 0 {
 		e.problems = append(e.problems, ps.list...)
 		return e

@@ -47,6 +47,8 @@ type Page struct {
 	Publicity *schedule.Publicity
 	// Call is set on pages of type "call": the call for applications.
 	Call *schedule.Call
+	// ReportCall is set on pages of type "report-call" (reportcall.go).
+	ReportCall *schedule.ReportCall
 
 	// Summary is the page's summary as plain text: front matter "summary",
 	// else the text before <!--more-->, else the first SummaryLength

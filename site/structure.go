@@ -141,6 +141,7 @@ func (b *builder) structure() {
 	b.site = site
 	b.report.Pages = len(site.RegularPages)
 	b.linkWindows()
+	b.linkReportCalls()
 }
 
 // sortPages orders a list: by weight (weighted pages first, lightest first),

@@ -184,6 +184,7 @@ func (b *builder) manifestJob() job {
 		slices.SortFunc(m.Publicities, func(x, y schedule.Publicity) int {
 			return cmp.Or(y.Opens.Compare(x.Opens), strings.Compare(x.ID, y.ID))
 		})
+		b.addReports(m)
 		return m.Encode()
 	}}
 }

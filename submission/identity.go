@@ -50,7 +50,7 @@ func NewIdentity(kind string) Identity {
 	switch kind {
 	case KindObjection:
 		return &ObjectorIdentity{}
-	case KindApplication:
+	case KindApplication, KindReport:
 		return &ApplicantIdentity{}
 	}
 	return nil

@@ -91,6 +91,8 @@ func SlotLabelOf(kind, slot string) string {
 		return LetterLabel
 	case kind == KindApplication:
 		return SlotLabel(slot)
+	case kind == KindReport:
+		return ReportSlotLabel(slot)
 	case slot == EvidenceSlot:
 		return EvidenceLabel
 	}

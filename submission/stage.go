@@ -74,6 +74,22 @@ var flows = map[string]flow{
 			StageCandidate:      {StageAwarded, StageNotAwarded, StageCandidacyRevoked},
 		},
 	},
+	// Reports (KindReport): received → accepted | correction |
+	// not-accepted; correction → corrected → accepted | correction |
+	// not-accepted; accepted → correction (the secretariat's supervision
+	// of the fund use may ask for more after accepting).
+	KindReport: {
+		stages: []Stage{
+			{StageReceived, "已收件"}, {StageAccepted, "已受理"}, {StageNotAccepted, "不予受理"},
+			{StageCorrection, "需补正"}, {StageCorrected, "已补正"},
+		},
+		next: map[string][]string{
+			StageReceived:   {StageAccepted, StageNotAccepted, StageCorrection},
+			StageAccepted:   {StageCorrection},
+			StageCorrection: {StageAccepted, StageNotAccepted, StageCorrected},
+			StageCorrected:  {StageAccepted, StageNotAccepted, StageCorrection},
+		},
+	},
 	KindObjection: {
 		stages: []Stage{
 			{StageReceived, "已收件"}, {StageAccepted, "已受理"}, {StageNotAccepted, "不予受理"},

@@ -17,6 +17,7 @@ func TestStageFlows(t *testing.T) {
 	finals := map[string][]string{
 		KindApplication: {StageNotAccepted, StageReturned, StageDisqualified, StageAwarded, StageNotAwarded, StageCandidacyRevoked, StageClosed},
 		KindObjection:   {StageNotAccepted, StageSubstantiated, StageUnsubstantiated, StageClosed},
+		KindReport:      {StageNotAccepted},
 	}
 	oldOnly := map[string][]string{KindApplication: {StageInvestigating, StageClosed}, KindObjection: {StageClosed}}
 	for _, kind := range Kinds {
@@ -62,6 +63,17 @@ func TestStageFlows(t *testing.T) {
 		if !CanMove(kind, StageAccepted, StageCorrection) || !CanMove(kind, StageCorrection, StageAccepted) {
 			t.Errorf("%s: correction not reachable from accepted and back", kind)
 		}
+	}
+	// A report: received → correction → corrected → accepted; never to
+	// the application's or the objection's stages.
+	rep := []string{StageReceived, StageCorrection, StageCorrected, StageAccepted}
+	for i := 1; i < len(rep); i++ {
+		if !CanMove(KindReport, rep[i-1], rep[i]) {
+			t.Errorf("report: %s → %s not allowed", rep[i-1], rep[i])
+		}
+	}
+	if CanMove(KindReport, StageAccepted, StageRecommended) || CanMove(KindReport, StageReceived, StageInvestigating) {
+		t.Error("report: moves to another kind's stages")
 	}
 	// The flows of the issue, step by step.
 	app := []string{StageReceived, StageAccepted, StageRecommended, StageQualified, StageMaterialReview, StageSiteReview,

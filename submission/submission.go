@@ -29,7 +29,7 @@ const (
 )
 
 // Kinds are the kinds of submission, in the order they are looked up.
-var Kinds = []string{KindObjection, KindApplication}
+var Kinds = []string{KindObjection, KindApplication, KindReport}
 
 // Manifest records one committed submission.
 type Manifest struct {

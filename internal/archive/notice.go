@@ -207,6 +207,9 @@ func slotOf(kind, slot string) bool {
 	if kind == submission.KindObjection {
 		return slot == submission.EvidenceSlot
 	}
+	if kind == submission.KindReport {
+		return submission.ReportSlotLabel(slot) != slot
+	}
 	_, ok := submission.SlotByName(slot)
 	return ok
 }

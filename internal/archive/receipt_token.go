@@ -90,7 +90,7 @@ func (a *Archive) Progress(ctx context.Context, ref string, p ProgressProof) (*C
 		return nil, err
 	}
 	switch m.Kind {
-	case submission.KindApplication:
+	case submission.KindApplication, submission.KindReport:
 		if p.CreditCode == "" || !sameCode(p.CreditCode, m.Fields["creditCode"], false) {
 			return nil, notFound
 		}

@@ -99,7 +99,7 @@ type Options struct {
 }
 
 // Kinds that can be exported, in the order they are written.
-var kinds = []string{submission.KindObjection, submission.KindApplication}
+var kinds = []string{submission.KindObjection, submission.KindApplication, submission.KindReport}
 
 // SummaryName is the spreadsheet's file name at the export's root.
 const SummaryName = "汇总.xlsx"
@@ -265,7 +265,7 @@ func (o *Options) check() error {
 		return errors.New("请注明导出人（用于导出记录）")
 	}
 	if o.Kind != "" && !slices.Contains(kinds, o.Kind) {
-		return fmt.Errorf("不认识的类别 %q：应为 objection（异议）或 application（申报）", o.Kind)
+		return fmt.Errorf("不认识的类别 %q：应为 objection（异议）、application（申报）或 report（年度报告）", o.Kind)
 	}
 	if o.Kind == submission.KindApplication && o.Publicity != "" {
 		return errors.New("公示编号只用于筛选异议，不能与类别 application（申报）同用")
@@ -521,6 +521,8 @@ func kindName(kind string) string {
 		return "异议"
 	case submission.KindApplication:
 		return "申报"
+	case submission.KindReport:
+		return "年度报告"
 	}
 	return kind
 }

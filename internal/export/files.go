@@ -113,6 +113,9 @@ func (e *exporter) copyFiles(ctx context.Context, it *item, files []submission.F
 		if it.kind == submission.KindApplication {
 			slot = submission.SlotLabel(f.Field)
 		}
+		if it.kind == submission.KindReport {
+			slot = submission.ReportSlotLabel(f.Field)
+		}
 		name := uniqueName(fileName(r.n, slot, f.Name), used)
 		size, sum, err := e.copyFile(ctx, f.Key, dir+"/"+name)
 		switch {

@@ -36,6 +36,9 @@ func (e *exporter) reportText() string {
 
 	var parts []string
 	for _, kind := range e.o.kinds() {
+		if kind == submission.KindReport && rep.ByKind[kind] == 0 && e.o.Kind == "" {
+			continue // said only when there are reports
+		}
 		parts = append(parts, fmt.Sprintf("%s %d 份", kindName(kind), rep.ByKind[kind]))
 	}
 	line("导出 %d 份（%s），文件 %d 个，共 %s。", len(rep.Submissions), strings.Join(parts, "，"), rep.Files, submission.FileSize(rep.Bytes))
@@ -91,6 +94,9 @@ func (e *exporter) reportText() string {
 	if rep.ByKind[submission.KindApplication] > 0 {
 		line("申报按组织分版本存放：application/<申报通知>/<统一社会信用代码>_<组织名称>/v<版本>_<日期>_<受理编号>/，各组织的最新版本见其文件夹中的 %s 和汇总表“申报-最新”。", LatestName)
 	}
+	if rep.ByKind[submission.KindReport] > 0 {
+		line("获奖组织的年度报告见汇总表“年度报告”：每份一行，奖金使用金额按《管理办法》第二十四条所列用途分列，最后一行为各用途的合计。")
+	}
 	line("本导出含有个人信息，请妥善保管，用毕及时删除。")
 	return b.String()
 }
@@ -99,7 +105,9 @@ func (e *exporter) reportText() string {
 func (e *exporter) scopeText() string {
 	o := e.o
 	var parts []string
-	if o.Kind == "" {
+	if o.Kind == "" && e.rep.ByKind[submission.KindReport] > 0 {
+		parts = append(parts, "异议、申报和年度报告")
+	} else if o.Kind == "" {
 		parts = append(parts, "异议和申报")
 	} else {
 		parts = append(parts, "仅"+kindName(o.Kind))

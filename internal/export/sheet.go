@@ -21,6 +21,8 @@ func sheetName(kind string) string {
 		return "异议"
 	case submission.KindApplication:
 		return "申报"
+	case submission.KindReport:
+		return reportSheetName
 	}
 	return kind
 }
@@ -115,6 +117,8 @@ type sheet struct {
 	name  string
 	cols  []column
 	items []*item // its rows, in order
+	// total, when set, is a row written under the items (年度报告's 合计).
+	total []any
 }
 
 // sheets are the sheets of a kind: 异议; 申报 with every version and
@@ -122,13 +126,16 @@ type sheet struct {
 func (e *exporter) sheets(kind string, items []*item) []sheet {
 	switch kind {
 	case submission.KindObjection:
-		return []sheet{{sheetName(kind), e.objectionColumns(), items}}
+		return []sheet{{name: sheetName(kind), cols: e.objectionColumns(), items: items}}
 	case submission.KindApplication:
 		all, latest := applicationRows(items)
 		cols := e.applicationColumns()
-		return []sheet{{sheetName(kind), cols, all}, {latestSheet, cols, latest}}
+		return []sheet{{name: sheetName(kind), cols: cols, items: all}, {name: latestSheet, cols: cols, items: latest}}
+	case submission.KindReport:
+		cols := e.reportColumns()
+		return []sheet{{sheetName(kind), cols, items, reportTotals(cols, items)}}
 	}
-	return []sheet{{sheetName(kind), e.genericColumns(items), items}}
+	return []sheet{{name: sheetName(kind), cols: e.genericColumns(items), items: items}}
 }
 
 // writeSummary writes 汇总.xlsx: the sheets of every exported kind.
@@ -147,6 +154,9 @@ func (e *exporter) writeSummary() (string, error) {
 				items = append(items, it)
 			}
 		}
+		if kind == submission.KindReport && len(items) == 0 && e.o.Kind == "" {
+			continue // no 年度报告 sheet in an export without reports
+		}
 		sheets = append(sheets, e.sheets(kind, items)...)
 	}
 	for i, sh := range sheets {
@@ -160,6 +170,11 @@ func (e *exporter) writeSummary() (string, error) {
 		}
 		if err := writeSheet(f, sh.name, sh.cols, sh.items, styles); err != nil {
 			return "", summaryError(err)
+		}
+		if sh.total != nil {
+			if err := writeTotalRow(f, sh.name, len(sh.items)+2, sh.total, styles); err != nil {
+				return "", summaryError(err)
+			}
 		}
 	}
 	f.SetActiveSheet(0)
