@@ -11,21 +11,45 @@ PAGES   ?= 10000
 RUNS    ?= 3
 
 AXE     := internal/browsertest/node_modules/axe-core/axe.min.js
+VNU     := internal/htmlcheck/node_modules/vnu-jar/build/dist/vnu.jar
 LIGHTHOUSE := bench/lighthouse/node_modules/.bin/lighthouse
 PAGEFIND := bench/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extended
 
 # npm ci from a lock file, with a plain message where npm is missing.
 NPM_CI  = command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }; npm ci --ignore-scripts --no-audit --no-fund
 
-.PHONY: run build test lint unit chromium nginx bench fuzz clean
+.PHONY: run build dist test lint unit chromium nginx java pdftools bench fuzz clean
 
-## run: build the site and serve it on http://$(ADDR) (env ADDR overrides)
+## run: build the site and serve it on http://$(ADDR) (env ADDR overrides);
+## NOW=2026-11-24T10:00:00+08:00 pins the clock (award serve -now) for
+## demonstrations and training. The program is built into bin/ and run
+## directly, not with go run (which ends with status 1 on every Ctrl-C),
+## and exec'd, so that no shell between make and it dies of the Ctrl-C:
+## award exits 0 on SIGINT, the recipe does not fail, and make ends as
+## Ctrl-C ends any program, without "make: *** … Error 1" or "Interrupt".
 run:
-	ADDR=$(ADDR) $(GO) run ./cmd/award serve
+	$(GO) build -o $(BIN)/award ./cmd/award
+	exec env ADDR=$(ADDR) $(BIN)/award serve$(if $(NOW), -now $(NOW))
 
 ## build: content/ + themes/default -> public/
 build:
 	$(GO) run ./cmd/award build
+
+## dist: static award programs (CGO_ENABLED=0) for linux/amd64, linux/arm64
+## and linux/loong64 (信创 servers: Kunpeng/Phytium, Loongson) in dist/
+## (git-ignored), with content/, themes/default/, site.yaml, holidays.yaml and
+## townships.yaml built in as defaults (build tag dist, package award): a
+## server needs neither Go nor the repository; a content/ or themes/default/
+## beside the program is used instead. SHA256SUMS lists their checksums.
+DIST_PLATFORMS ?= linux/amd64 linux/arm64 linux/loong64
+dist:
+	@mkdir -p dist
+	@for p in $(DIST_PLATFORMS); do \
+	  os=$${p%/*}; arch=$${p#*/}; out=dist/award-$$os-$$arch; \
+	  echo "$$out"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch $(GO) build -tags dist -trimpath -ldflags='-s -w' -o $$out ./cmd/award || exit 1; \
+	done
+	@cd dist && sha256sum award-* > SHA256SUMS && cat SHA256SUMS
 
 ## test: formatting, vet, staticcheck and every test with the race detector,
 ## the storage and intake tests against a real MinIO server built into bin/
@@ -50,7 +74,7 @@ lint:
 	done); \
 	if [ -n "$$bad" ]; then echo "build output is tracked by git; remove it (git rm --cached) and ignore it:"; echo "$$bad"; exit 1; fi
 
-unit: $(BIN)/minio $(BIN)/mailpit chromium nginx $(AXE)
+unit: $(BIN)/minio $(BIN)/mailpit chromium nginx java pdftools $(AXE) $(VNU)
 	AWARD_MINIO_BIN=$(BIN)/minio AWARD_MAILPIT_BIN=$(BIN)/mailpit $(GO) test -race -count=1 ./...
 
 # The browser tests drive Debian's Chromium; install it when missing (as root,
@@ -61,6 +85,18 @@ chromium:
 	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
 	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "could not install chromium: the browser tests will skip"; [ "$$CI" != true ]; }; }
+
+# The form templates' test (internal/formtemplates) checks the PDFs of the
+# 申报表 and 承诺书 with Debian's qpdf and poppler-utils (poppler-data for
+# the Chinese encoding); install them when missing (as root, or with sudo).
+# With CI=true missing tools fail the run.
+pdftools:
+	@{ command -v qpdf && command -v pdftotext && command -v pdffonts && command -v soffice && fc-list :lang=zh | grep -q .; } >/dev/null 2>&1 || { \
+	  echo "installing Debian's qpdf, poppler-utils, LibreOffice Writer and a Chinese font for the form templates' test"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	      qpdf poppler-utils poppler-data libreoffice-writer-nogui fonts-wqy-zenhei >/dev/null; } \
+	  || { echo "could not install qpdf, poppler-utils and LibreOffice: the form templates' checks will skip"; [ "$$CI" != true ]; }; }
 
 # The nginx tests run Debian's nginx in front of the site and the intake,
 # with a configuration generated from deploy/nginx-award.conf; install it
@@ -79,6 +115,23 @@ nginx:
 $(AXE): internal/browsertest/package.json internal/browsertest/package-lock.json
 	cd internal/browsertest && $(NPM_CI)
 	@touch $@
+
+# The W3C Nu HTML Checker for internal/htmlcheck (every page of the site and
+# the intake's pages must pass it), from the npm registry at the version
+# pinned in internal/htmlcheck/package-lock.json (node_modules is git-ignored;
+# --ignore-scripts: its postinstall would download a Java, Debian's is used).
+$(VNU): internal/htmlcheck/package.json internal/htmlcheck/package-lock.json
+	cd internal/htmlcheck && $(NPM_CI)
+	@touch $@
+
+# The Nu HTML Checker runs on Debian's Java (17 or later); install it when
+# missing (as root, or with sudo). With CI=true a missing java fails the run.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  echo "installing Debian's Java for the HTML checker (internal/htmlcheck)"; \
+	  SUDO=; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+	  { $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; } \
+	  || { echo "could not install Java: the HTML checker test will skip"; [ "$$CI" != true ]; }; }
 
 # Lighthouse for make bench, pinned in bench/lighthouse/package-lock.json.
 $(LIGHTHOUSE): bench/lighthouse/package.json bench/lighthouse/package-lock.json
@@ -129,4 +182,4 @@ $(BIN)/hugo:
 	GOBIN=$(BIN) $(GO) install github.com/gohugoio/hugo@$(HUGO_VERSION)
 
 clean:
-	rm -rf public
+	rm -rf public dist

@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 
@@ -49,8 +47,7 @@ func runAudit(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // in the register. It ends with an error, so a non-zero exit status, when
 // anything is wrong. It writes nothing to storage.
 func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award audit verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award audit verify", "[参数]", "", stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `用法：award audit verify [参数]
 
@@ -63,14 +60,14 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 
 参数：
 `)
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
 	var inf intakeFlags
 	inf.register(fs)
 	noFiles := fs.Bool("no-files", false, "不重新读取文件内容（快，但查不出被替换的文件）")
 	head := fs.String("head", "", "上次核验时登记的账本位置 `条目号:SHA-256`（上次输出的倒数第二行），用来发现账本被截短")
 	auditHead := fs.String("audit-head", "", "上次核验时登记的审计日志位置 `条目号:SHA-256`（上次输出的最后一行），用来发现审计日志被截短")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -185,15 +182,17 @@ func openVerifier(ctx context.Context, config string, stderr io.Writer) (*archiv
 	if err != nil {
 		return nil, err
 	}
-	return archive.Open(ctx, cfg, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: true})
+	if err := requireStore(cfg, config); err != nil {
+		return nil, err
+	}
+	return archive.Open(ctx, cfg, archive.Options{Log: cliLogger(stderr), WithoutIdentityKey: true})
 }
 
 // runAuditAdopt records in the ledger, as they are, the manifests and
 // status records stored before the record key existed (no MAC), each entry
 // naming the operator, and lists them; with -dry-run it only lists them.
 func runAuditAdopt(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award audit adopt", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award audit adopt", "-operator 姓名 [-dry-run]", "", stderr)
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), `用法：award audit adopt -operator 姓名 [-dry-run]
 
@@ -204,13 +203,13 @@ func runAuditAdopt(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 参数：
 `)
-		fs.PrintDefaults()
+		printDefaults(fs)
 	}
 	var inf intakeFlags
 	inf.register(fs)
 	operator := fs.String("operator", "", "登记人`姓名`，记入每条账本条目（必填）")
 	dryRun := fs.Bool("dry-run", false, "只列出将要登记的记录，不写入账本")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

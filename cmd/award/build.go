@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -22,15 +23,15 @@ type buildFlags struct {
 }
 
 func (f *buildFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.content, "content", "content", "content `dir`ectory (Markdown)")
-	fs.StringVar(&f.out, "out", "public", "output `dir`ectory")
-	fs.StringVar(&f.theme, "theme", "themes/default", "theme `dir`ectory (layouts/, static/)")
-	fs.StringVar(&f.static, "static", "static", "`dir`ectory of files copied as they are (skipped if missing)")
-	fs.StringVar(&f.config, "config", "site.yaml", "site configuration `file` (defaults apply if missing)")
-	fs.StringVar(&f.holidays, "holidays", "holidays.yaml", "holiday schedule `file` (State Council notices) for working-day windows")
-	fs.BoolVar(&f.drafts, "drafts", false, "include drafts")
-	fs.BoolVar(&f.future, "future", false, "include pages whose publishDate is in the future")
-	fs.BoolVar(&f.expired, "expired", false, "include pages whose expiryDate has passed")
+	fs.StringVar(&f.content, "content", defaultContent, "网站内容（Markdown）所在`目录`（make dist 生成的程序在没有此目录时用内置的内容）")
+	fs.StringVar(&f.out, "out", "public", "生成的网站写入此`目录`")
+	fs.StringVar(&f.theme, "theme", defaultTheme, "主题`目录`（其中有 layouts/、static/；make dist 生成的程序在没有此目录时用内置的主题）")
+	fs.StringVar(&f.static, "static", "static", "原样复制到网站的文件所在`目录`（不存在时跳过）")
+	fs.StringVar(&f.config, "config", defaultConfig, "网站配置`文件`（不存在时用默认值）")
+	fs.StringVar(&f.holidays, "holidays", defaultHolidays, "节假日安排`文件`（国务院办公厅通知），用于按工作日计算期限")
+	fs.BoolVar(&f.drafts, "drafts", false, "包含草稿（draft: true 的页面）")
+	fs.BoolVar(&f.future, "future", false, "包含发布时间（publishDate）未到的页面")
+	fs.BoolVar(&f.expired, "expired", false, "包含已过期（expiryDate 已过）的页面")
 }
 
 // options turns the flags into build options writing to a disk output.
@@ -39,9 +40,14 @@ func (f *buildFlags) options() (site.Options, error) {
 	if err != nil {
 		return site.Options{}, err
 	}
-	for _, d := range []string{f.content, f.theme} {
-		if st, err := os.Stat(d); err != nil || !st.IsDir() {
-			return site.Options{}, fmt.Errorf("找不到目录 %s：请在代码仓库根目录运行 award，或用 -content、-theme 指定目录", d)
+	var dirs [2]fs.FS
+	for i, d := range [...]struct{ dir, def string }{{f.content, defaultContent}, {f.theme, defaultTheme}} {
+		if st, err := os.Stat(d.dir); err == nil && st.IsDir() {
+			dirs[i] = os.DirFS(d.dir)
+		} else if b, ok := builtInDir(d.dir, d.def); ok {
+			dirs[i] = b // make dist: the program's own copy
+		} else {
+			return site.Options{}, fmt.Errorf("找不到目录 %s：请在代码仓库根目录运行 award，或用 -content、-theme 指定目录", d.dir)
 		}
 	}
 	cal, err := loadCalendar(f.holidays)
@@ -50,9 +56,10 @@ func (f *buildFlags) options() (site.Options, error) {
 	}
 	o := site.Options{
 		Calendar: cal,
-		Content:  os.DirFS(f.content), Theme: os.DirFS(f.theme), Config: cfg,
+		Content:  dirs[0], Theme: dirs[1], Config: cfg,
 		Output: newDiskOutput(f.out), Drafts: f.drafts, Future: f.future, Expired: f.expired,
 		ContentLabel: filepath.ToSlash(filepath.Clean(f.content)), ThemeLabel: filepath.ToSlash(filepath.Clean(f.theme)),
+		ConfigLabel: filepath.ToSlash(filepath.Clean(f.config)),
 	}
 	if st, err := os.Stat(f.static); err == nil && st.IsDir() {
 		o.Static = os.DirFS(f.static)
@@ -62,7 +69,7 @@ func (f *buildFlags) options() (site.Options, error) {
 
 // loadCalendar reads the holiday schedule.
 func loadCalendar(name string) (*workday.Calendar, error) {
-	data, err := os.ReadFile(name)
+	data, err := readSource(name, defaultHolidays)
 	if err != nil {
 		return nil, fmt.Errorf("读取节假日安排 %s 出错：%w（用 -holidays 指定文件）", name, err)
 	}
@@ -73,9 +80,10 @@ func loadCalendar(name string) (*workday.Calendar, error) {
 	return cal, nil
 }
 
-// loadSiteConfig reads the site configuration; a missing file means defaults.
+// loadSiteConfig reads the site configuration; a missing file means defaults
+// (those of the built-in site.yaml in a program built by make dist).
 func loadSiteConfig(name string) (site.Config, error) {
-	data, err := os.ReadFile(name)
+	data, err := readSource(name, defaultConfig)
 	if errors.Is(err, os.ErrNotExist) {
 		data = nil
 	} else if err != nil {
@@ -83,17 +91,21 @@ func loadSiteConfig(name string) (site.Config, error) {
 	}
 	cfg, err := site.ParseConfig(data)
 	if err != nil {
-		return site.Config{}, fmt.Errorf("%s: %w", name, err)
+		return site.Config{}, fmt.Errorf("%s：%w", name, err)
 	}
 	return cfg, nil
 }
 
+// buildAbout is award build's help paragraph.
+const buildAbout = `把 content/ 中的 Markdown 用主题 themes/default/ 生成网站，写入 public/（可直接交给 nginx 等
+静态网站服务器）。只写入内容有变化的文件，删除不再需要的文件。来源有问题（页头格式、日期、
+站内链接、公示期不足等）时列出全部问题（文件:行号：问题），不写入任何文件，以非零状态结束。`
+
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award build", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award build", "[参数]", buildAbout, stderr)
 	var f buildFlags
 	f.register(fs)
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	o, err := f.options()

@@ -35,7 +35,7 @@ type serviceConfig struct {
 func loadServiceConfig(file string) (serviceConfig, error) {
 	cfg := serviceConfig{Config: intake.DefaultConfig(), Staff: console.DefaultConfig()}
 	if err := archive.ReadConfigFile(file, &cfg, true); err != nil {
-		return serviceConfig{}, fmt.Errorf("intake %w", err)
+		return serviceConfig{}, fmt.Errorf("受理服务配置 %w", err)
 	}
 	if err := cfg.Config.Finish(os.Getenv); err != nil {
 		return serviceConfig{}, err
@@ -44,6 +44,7 @@ func loadServiceConfig(file string) (serviceConfig, error) {
 		return serviceConfig{}, err
 	}
 	cfg.Staff.TrustProxy = cfg.Staff.TrustProxy || cfg.TrustProxy
+	cfg.Staff.Reports = cfg.Reports // one reports configuration, the intake's
 	if cfg.Staff.Contact == "" {
 		cfg.Staff.Contact = cfg.Contact // one contact, the intake's, unless staff: sets its own
 	}
@@ -82,7 +83,7 @@ func startConsole(ctx context.Context, cfg serviceConfig, arch *archive.Archive,
 	if in != nil {
 		if err := in.Registerer().Register(outbox); err != nil {
 			ln.Close()
-			return "", nil, fmt.Errorf("register mail metrics: %w", err)
+			return "", nil, fmt.Errorf("登记邮件监控指标出错：%w", err)
 		}
 	}
 	cal, err := loadCalendar(cfg.Holidays)

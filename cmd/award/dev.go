@@ -51,7 +51,7 @@ func (d *devServer) start(ctx context.Context) error {
 func (d *devServer) watch(ctx context.Context) error {
 	w, err := newWatcher(d.flags.content, d.flags.theme, d.flags.config, d.flags.holidays)
 	if err != nil {
-		return fmt.Errorf("watch the sources: %w", err)
+		return fmt.Errorf("无法监视来源文件的改动：%w（可加 -no-watch 关闭监视）", err)
 	}
 	batches := make(chan batch)
 	errs := make(chan error, 8)

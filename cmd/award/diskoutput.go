@@ -38,9 +38,9 @@ func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 		}
 		return true, d.replace(target, name, data)
 	case err == nil:
-		return false, fmt.Errorf("write %s: a folder or special file is in the way", name)
+		return false, fmt.Errorf("无法写入 %s：该位置已有同名的文件夹或特殊文件，请移走后重新生成", name)
 	case !errors.Is(err, fs.ErrNotExist):
-		return false, fmt.Errorf("write %s: %w", name, err)
+		return false, fmt.Errorf("写入 %s 出错：%w", name, err)
 	}
 	if err := d.ensureDir(filepath.Dir(target)); err != nil {
 		return false, err
@@ -50,7 +50,7 @@ func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 		return true, d.replace(target, name, data) // appeared meanwhile
 	}
 	if err != nil {
-		return false, fmt.Errorf("write %s: %w", name, err)
+		return false, fmt.Errorf("写入 %s 出错：%w", name, err)
 	}
 	_, werr := f.Write(data)
 	if cerr := f.Close(); werr == nil {
@@ -58,7 +58,7 @@ func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 	}
 	if werr != nil {
 		os.Remove(target)
-		return false, fmt.Errorf("write %s: %w", name, werr)
+		return false, fmt.Errorf("写入 %s 出错：%w", name, werr)
 	}
 	return true, nil
 }
@@ -70,7 +70,7 @@ func (d *diskOutput) replace(target, name string, data []byte) error {
 	tmp := filepath.Join(filepath.Dir(target), ".tmp-"+hex.EncodeToString(rnd[:]))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+		return fmt.Errorf("写入 %s 出错：%w", name, err)
 	}
 	_, werr := f.Write(data)
 	if cerr := f.Close(); werr == nil {
@@ -81,7 +81,7 @@ func (d *diskOutput) replace(target, name string, data []byte) error {
 	}
 	if werr != nil {
 		os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", name, werr)
+		return fmt.Errorf("写入 %s 出错：%w", name, werr)
 	}
 	return nil
 }
@@ -91,7 +91,7 @@ func (d *diskOutput) ensureDir(dir string) error {
 		return nil
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create folder %s: %w", dir, err)
+		return fmt.Errorf("新建文件夹 %s 出错：%w", dir, err)
 	}
 	d.dirs.Store(dir, true)
 	return nil
@@ -120,7 +120,7 @@ func (d *diskOutput) RemoveExcept(keep map[string]bool) ([]string, error) {
 			return nil
 		}
 		if err := os.Remove(p); err != nil {
-			return fmt.Errorf("remove stale %s: %w", name, err)
+			return fmt.Errorf("删除不再需要的 %s 出错：%w", name, err)
 		}
 		removed = append(removed, name)
 		return nil

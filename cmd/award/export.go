@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -20,12 +18,11 @@ import (
 // files and decrypted identities, 汇总.xlsx, 校验报告.txt, and a record in
 // the audit log.
 func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	flags := flag.NewFlagSet("award export", flag.ContinueOnError)
-	flags.SetOutput(stderr)
+	flags := newFlagSet("award export", "-out 目录 [参数]", "从存储中导出申报和异议（文件、解密的身份信息、汇总.xlsx、校验报告.txt），并写入导出记录。\n需要存储的访问权和密钥（AWARD_* 环境变量或 -intake-config 指定的文件）。", stderr)
 	var f intakeFlags
 	f.register(flags)
 	out := flags.String("out", "", "导出到此`目录`（新建，或为空目录；必填）")
-	kind := flags.String("kind", "", "只导出一`类别`：objection（异议）或 application（申报）；默认两类都导出")
+	kind := flags.String("kind", "", "只导出一`类别`：objection（异议）、application（申报）或 report（获奖组织年度报告）；默认全部导出")
 	publicity := flags.String("publicity", "", "只导出针对此公示`编号`的异议（不加 -call 时不导出申报）")
 	call := flags.String("call", "", "只导出此申报通知`编号`的申报（不加 -publicity 时不导出异议）")
 	from := flags.String("from", "", "只导出此`日期`（含）以后收到的，如 2026-11-20；也可写到分钟：2026-11-20 08:00")
@@ -33,7 +30,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	operator := flags.String("operator", os.Getenv("USER"), "导出人`姓名`，记入导出记录（默认 $USER）")
 	noIdentity := flags.Bool("no-identity", false, "不解密身份信息（异议人、申报联系人；汇总表显示“未解密”）")
 	force := flags.Bool("force", false, "导出目录不为空时，清除上次导出的内容后重新导出")
-	if err := flags.Parse(args); err != nil {
+	if err := parseFlags(flags, args, stdout); err != nil {
 		return err
 	}
 	if flags.NArg() > 0 {
@@ -48,6 +45,9 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	cfg, err := loadIntakeConfig(f.config)
 	if err != nil {
+		return err
+	}
+	if err := requireStore(cfg.Config, f.config); err != nil {
 		return err
 	}
 	loc, err := time.LoadLocation(cfg.TimeZone)
@@ -65,7 +65,7 @@ func runExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	// An export must not create a key: only the intake's key opens what
 	// the intake sealed. The record key, always: the export verifies what
 	// it exports.
-	a, err := archive.Open(ctx, cfg.Config, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: *noIdentity})
+	a, err := archive.Open(ctx, cfg.Config, archive.Options{Log: cliLogger(stderr), WithoutIdentityKey: *noIdentity})
 	if errors.Is(err, archive.ErrNoIdentityKey) {
 		return fmt.Errorf("找不到身份信息密钥文件 %s（请设置 AWARD_IDENTITY_KEY 或 identityKeyFile；不解密身份信息请加 -no-identity）", cfg.IdentityKeyFile)
 	}
@@ -100,7 +100,7 @@ func parseDay(s string, loc *time.Location) (time.Time, error) {
 
 func printExportReport(w io.Writer, rep *export.Report, sealer *submission.Sealer) {
 	var parts []string
-	for _, k := range []struct{ kind, name string }{{submission.KindObjection, "异议"}, {submission.KindApplication, "申报"}} {
+	for _, k := range []struct{ kind, name string }{{submission.KindObjection, "异议"}, {submission.KindApplication, "申报"}, {submission.KindReport, "年度报告"}} {
 		if n := rep.ByKind[k.kind]; n > 0 {
 			parts = append(parts, fmt.Sprintf("%s %d 份", k.name, n))
 		}

@@ -53,7 +53,7 @@ func openArchive(ctx context.Context, cfg intake.Config, log *slog.Logger, o arc
 	}
 	if s, ok := a.Store().(*storage.S3Store); ok {
 		if 2*s.PartSize() > cfg.Memory.PartBuffers {
-			return nil, fmt.Errorf("intake config: memory.partBuffers (%d) must hold two parts of s3.partSize (%d)", cfg.Memory.PartBuffers, s.PartSize())
+			return nil, fmt.Errorf("受理服务配置有误：memory.partBuffers（AWARD_MEM_PART_BUFFERS，%d 字节）须至少容纳两个 s3.partSize（%d 字节）的分块，请调大前者或调小后者", cfg.Memory.PartBuffers, s.PartSize())
 		}
 		s.LimitMemory(budget.New("upload small buffers", cfg.Memory.SmallBuffers, cfg.Memory.Wait),
 			budget.New("upload part buffers", cfg.Memory.PartBuffers, cfg.Memory.Wait))
@@ -98,7 +98,7 @@ func newIntake(ctx context.Context, cfg intake.Config, log *slog.Logger, devKey 
 
 // loadTownships reads the county's townships and sub-districts.
 func loadTownships(name string) ([]string, error) {
-	data, err := os.ReadFile(name)
+	data, err := readSource(name, defaultTownships)
 	if err != nil {
 		return nil, fmt.Errorf("读取乡镇（街道）名单 %s 出错：%w", name, err)
 	}
@@ -111,20 +111,26 @@ func loadTownships(name string) ([]string, error) {
 	return v.Townships, nil
 }
 
+// logFlagUsage is the help of the -log flag of intake and serve.
+const logFlagUsage = "日志`格式`：auto（终端上每件事一行中文，否则 JSON）、json（每行一个 JSON 对象，供日志收集）或 text（总是中文）；时间均为北京时间（+08:00）"
+
+// staffAddrUsage is the help of the -staff-addr flag of intake and serve.
+const staffAddrUsage = "秘书处工作台的监听`地址`（默认取环境变量 STAFF_ADDR，其次 intake.yaml 的 staff.addr，再次 " + console.DefaultAddr + "）"
+
 // runIntake runs the intake alone.
 func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award intake", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award intake", "[参数]", "只运行受理服务（网上提交申报和异议）和秘书处工作台，不生成、不提供网站页面：\n读取 award build 生成的 public/windows.json 和 public/_award/chrome.json，生成后自动重新读取。", stderr)
 	var f intakeFlags
 	f.register(fs)
 	addr := defaultAddr
 	if env := os.Getenv("ADDR"); env != "" {
 		addr = env
 	}
-	fs.StringVar(&addr, "addr", addr, "listen `address` (env ADDR)")
+	fs.StringVar(&addr, "addr", addr, "监听`地址`（环境变量 ADDR）")
 	var staffAddr string
-	fs.StringVar(&staffAddr, "staff-addr", "", "the secretariat's console's listen `address` (default: STAFF_ADDR, else intake.yaml's staff.addr, else "+console.DefaultAddr+")")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&staffAddr, "staff-addr", "", staffAddrUsage)
+	logFormat := fs.String("log", logAuto, logFlagUsage)
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	scfg, err := loadServiceConfig(f.config)
@@ -135,7 +141,10 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		scfg.Staff.Addr = staffAddr
 	}
 	cfg := scfg.Config
-	log := slog.New(slog.NewJSONHandler(stderr, nil))
+	log, err := newLogger(stderr, *logFormat)
+	if err != nil {
+		return err
+	}
 	srv, arch, err := newIntake(ctx, cfg, log, false, time.Time{})
 	if err != nil {
 		return err
@@ -211,7 +220,7 @@ func serveUntilDone(ctx context.Context, ln net.Listener, h http.Handler, cfg in
 	shutdown, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdown); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+		return fmt.Errorf("停止服务时出错（30 秒内未处理完的请求被中断）：%w", err)
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err

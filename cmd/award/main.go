@@ -10,7 +10,9 @@
 //	award publicity draft|result  draft the candidate publicity or its result notice from the records
 //	award winners draft  draft the winners' pages and the 获奖通报 from the records
 //
-// Run "award <command> -h" for a command's flags.
+// Run "award <command> -h" for a command's flags. Help, flags and errors
+// are Chinese (flags.go); -h ends with status 0, and so does a server
+// stopped by Ctrl-C or SIGTERM (exitCode).
 package main
 
 import (
@@ -26,35 +28,55 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first Ctrl-C the program shuts down (requests in flight
+	// may take up to 30 s); a second one ends it at once.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	interrupted := ctx.Err() != nil
 	stop()
-	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "award:", err)
-		}
-		os.Exit(1)
-	}
+	os.Exit(exitCode(err, interrupted, os.Stderr))
 }
 
-const usage = `usage: award <command> [flags]
+// exitCode says how the process ends after run: 0 when it succeeded, when
+// help was asked for (-h), and when Ctrl-C or SIGTERM stopped a command
+// that ended cleanly (a server shut down: `make run` then ends without
+// make's "Error 1"); else 1, with the error printed to stderr.
+func exitCode(err error, interrupted bool, stderr io.Writer) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		if interrupted {
+			fmt.Fprintln(stderr, "已停止。")
+		}
+		return 0
+	case interrupted && errors.Is(err, context.Canceled):
+		fmt.Fprintln(stderr, "已停止。")
+		return 0
+	}
+	fmt.Fprintln(stderr, "award:", err)
+	return 1
+}
 
-commands:
-  build   build the site from content/ into public/
-  serve   build the site and serve it with the intake (default http://127.0.0.1:8080, env ADDR)
-  intake  run the intake alone (objections; needs public/windows.json from a build)
-  export  download submissions for the secretariat, verify them, write 汇总.xlsx
-  status  record a submission's next stage (已受理, 核查中 …), shown on its receipt
-  audit   verify the stored record: award audit verify (核验记录是否被改动、删除或遗漏)
-  staff   manage the console's accounts: award staff add|passwd|totp|disable|list (管理工作人员账号)
-  publicity  draft|result: 由记录生成候选组织名单公示草稿或公示结果草稿（content/publicity/、content/notices/）
-  winners    draft: 由记录生成获奖组织页面和获奖通报草稿（content/winners/、content/notices/）
+const usage = `用法：award <命令> [参数]
+
+命令：
+  build      由 content/ 生成网站，写入 public/
+  serve      生成网站，并同受理服务一起提供（默认 http://127.0.0.1:8080，环境变量 ADDR；make run 即此命令）
+  intake     只运行受理服务（网上申报和异议；需要 award build 生成的 public/windows.json）
+  export     为秘书处从存储中下载申报和异议，核验后写出 汇总.xlsx
+  status     记录一件申报或异议的下一个办理阶段（已受理、核查中……），回执页面即时显示
+  audit      核验存储中的记录：award audit verify（核验记录是否被改动、删除或遗漏）
+  staff      管理工作人员账号：award staff add|passwd|totp|disable|list
+  publicity  draft|result：由记录生成候选组织名单公示草稿或公示结果草稿（content/publicity/、content/notices/）
+  winners    draft：由记录生成获奖组织页面和获奖通报草稿（content/winners/、content/notices/）
+
+运行 award <命令> -h 查看该命令的参数，如 award build -h。
 `
 
 // run dispatches a command line; it is main without the process around it.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("no command given")
+		return errors.New("请给出命令，如 award serve")
 	}
 	switch args[0] {
 	case "build":
@@ -80,5 +102,5 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return nil
 	}
 	fmt.Fprint(stderr, usage)
-	return fmt.Errorf("unknown command %q", args[0])
+	return fmt.Errorf("没有命令 %q：可用的命令见上", args[0])
 }

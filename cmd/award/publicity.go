@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,15 +18,17 @@ import (
 	"github.com/zhongmou/award/workday"
 )
 
-const publicityUsage = `usage: award publicity draft -call ID [-start DATE] [-out DIR]
-       award publicity result -publicity ID [-date DATE] [-out DIR]
+const publicityUsage = `用法：award publicity draft -call 申报通知编号 [-start 日期] [-out 目录]
+      award publicity result -publicity 公示编号 [-date 日期] [-out 目录]
 
+子命令：
   draft   由记录生成候选组织名单公示草稿（申报处于“候选”阶段的组织）：content/publicity/<编号>.md
   result  公示期满后生成候选组织公示结果草稿：content/notices/<公示编号>-result.md
 `
 
-const winnersUsage = `usage: award winners draft -call ID [-date DATE] [-out DIR]
+const winnersUsage = `用法：award winners draft -call 申报通知编号 [-date 日期] [-out 目录]
 
+子命令：
   draft   由记录生成获奖组织页面草稿（申报处于“获奖”阶段的组织）和获奖通报草稿：
           content/winners/<申报通知>-<统一社会信用代码>.md、content/notices/<申报通知>-winners.md
 `
@@ -70,8 +71,7 @@ func runWinners(ctx context.Context, args []string, stdout, stderr io.Writer) er
 // and the built site's windows.json, writes them into the content
 // directory (never over a file) and records the action in the audit log.
 func runDraft(ctx context.Context, cmd string, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award "+cmd, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award "+cmd, "[参数]", "", stderr)
 	var inf intakeFlags
 	inf.register(fs)
 	out := fs.String("out", "content", "写入此内容`目录`（其下的 publicity/、notices/、winners/）")
@@ -93,7 +93,7 @@ func runDraft(ctx context.Context, cmd string, args []string, stdout, stderr io.
 		call = fs.String("call", "", "申报通知`编号`，如 call-2026（必填）")
 		date = fs.String("date", "", "发布`日期`（默认今天）")
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {

@@ -2,10 +2,8 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"net/http"
 	"os"
@@ -21,9 +19,13 @@ import (
 // defaultAddr is where serve listens unless ADDR or -addr says otherwise.
 const defaultAddr = "127.0.0.1:8080"
 
+// serveAbout is award serve's help paragraph.
+const serveAbout = `生成网站（同 award build），在 ADDR（默认 ` + defaultAddr + `）上提供网站和受理服务，秘书处工作台另在
+STAFF_ADDR 上；监视 content/、主题、site.yaml 和 holidays.yaml，改动后自动重新生成，打开的页面自动刷新。
+按 Ctrl-C 停止（正常退出）。日志：终端上每件事一行中文，否则（或 -log json）每行一个 JSON 对象。`
+
 func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award serve", "[参数]", serveAbout, stderr)
 	var f buildFlags
 	f.register(fs)
 	var inf intakeFlags
@@ -32,14 +34,19 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if env := os.Getenv("ADDR"); env != "" {
 		addr = env
 	}
-	fs.StringVar(&addr, "addr", addr, "listen `address` (env ADDR)")
+	fs.StringVar(&addr, "addr", addr, "网站和受理服务的监听`地址`（环境变量 ADDR）")
 	var staffAddr string
-	fs.StringVar(&staffAddr, "staff-addr", "", "the secretariat's console's listen `address` (default: STAFF_ADDR, else intake.yaml's staff.addr, else "+console.DefaultAddr+")")
+	fs.StringVar(&staffAddr, "staff-addr", "", staffAddrUsage)
 	var noWatch bool
-	fs.BoolVar(&noWatch, "no-watch", false, "do not watch the sources for changes")
+	fs.BoolVar(&noWatch, "no-watch", false, "不监视来源文件的改动（不自动重新生成）")
+	logFormat := fs.String("log", logAuto, logFlagUsage)
 	var fixedNow string
-	fs.StringVar(&fixedNow, "now", "", "pretend it is this moment (RFC 3339), for demonstrations and tests of windows")
-	if err := fs.Parse(args); err != nil {
+	fs.StringVar(&fixedNow, "now", "", "把此`时刻`当作现在，如 2026-11-24T10:00:00+08:00（演示、培训和测试申报期、公示期用；make run NOW=…）")
+	if err := parseFlags(fs, args, stdout); err != nil {
+		return err
+	}
+	log, err := newLogger(stderr, *logFormat)
+	if err != nil {
 		return err
 	}
 	o, err := f.options()
@@ -90,11 +97,16 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// The console writes the drafts it generates into content/ and
 	// previews them with the site's theme; the watcher rebuilds.
 	scfg.drafts = &console.DraftSite{Content: f.content, Theme: o.Theme, Static: o.Static, Config: o.Config}
+	if _, builtIn := builtInDir(f.content, defaultContent); builtIn {
+		// The built-in content (make dist) cannot be written: the console
+		// offers its drafts for download, as beside award intake.
+		scfg.drafts = nil
+	}
 	// The intake and the console both read the windows of this build.
 	scfg.Manifest = filepath.Join(f.out, schedule.ManifestName)
 	icfg := scfg.Config
 	icfg.BasePath, icfg.SiteTitle = local.BasePath(), local.Title
-	in, arch, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(stderr, nil)), true, dev.now)
+	in, arch, err := newIntake(ctx, icfg, log, true, dev.now)
 	if err != nil {
 		return err
 	}
@@ -104,19 +116,23 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if !dev.now.IsZero() {
 		now = func() time.Time { return dev.now }
 	}
-	staffAddr, consoleDone, err := startConsole(ctx, scfg, arch, in, slog.New(slog.NewJSONHandler(stderr, nil)), now, stdout)
+	staffAddr, consoleDone, err := startConsole(ctx, scfg, arch, in, log, now, stdout)
 	if err != nil {
 		return err
 	}
 	go arch.RunJanitor(ctx, icfg.JanitorEvery, icfg.JanitorAfter)
-	if !noWatch {
+	watching := ""
+	if !noWatch && f.usesBuiltIn() {
+		fmt.Fprintln(stdout, "使用程序内置的网站内容或主题（make dist 生成）：不监视改动。要修改网站，请把 content/ 和 themes/default/ 放在当前目录后重新启动")
+	} else if !noWatch {
 		if err := dev.watch(ctx); err != nil {
 			return err
 		}
+		watching = "；修改 content/、主题或配置后自动重新生成，浏览器自动刷新"
 	}
-	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行；秘书处工作台在 http://%s/staff/（按 Ctrl-C 停止）；修改 content/、主题或配置后自动重新生成，浏览器自动刷新\n", local.BaseURL, staffAddr)
+	fmt.Fprintf(stdout, "网站和受理服务已在 %s 运行；秘书处工作台在 http://%s/staff/（按 Ctrl-C 停止）%s\n", local.BaseURL, staffAddr, watching)
 	h := oneOrigin(siteHeaders(siteHandler(f.out, local.BasePath(), local.BasePath()+"_award/live.js")), in, local.BasePath())
-	setMemoryLimit(icfg, slog.New(slog.NewJSONHandler(stderr, nil)))
+	setMemoryLimit(icfg, log)
 	return serveBoth(ctx, cancel, func() error {
 		return serveUntilDone(ctx, ln, endStreams(ctx, dev.routes(h, local.BasePath())), icfg)
 	}, consoleDone)

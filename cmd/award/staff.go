@@ -3,10 +3,8 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
 	"slices"
 	"strings"
@@ -57,8 +55,7 @@ type staffFlags struct {
 }
 
 func runStaffCommand(ctx context.Context, sub string, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award staff "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award staff "+sub, "[参数]", "", stderr)
 	var f staffFlags
 	f.inf.register(fs)
 	if sub != "list" {
@@ -69,7 +66,7 @@ func runStaffCommand(ctx context.Context, sub string, args []string, stdout, std
 		fs.StringVar(&f.role, "role", "", "`角色`：secretariat（秘书处）、township（乡镇（街道））、reviewer（评审员）、auditor（审计员）（必填）")
 		fs.StringVar(&f.township, "township", "", "township 角色所属的`乡镇（街道）`，须是乡镇名单中的名称，如 韩寺镇")
 	}
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
@@ -91,7 +88,7 @@ func runStaffCommand(ctx context.Context, sub string, args []string, stdout, std
 	// Only add and totp seal a TOTP secret: the others do without the
 	// identity key.
 	needsKey := sub == "add" || sub == "totp"
-	a, err := archive.Open(ctx, cfg.Config, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: !needsKey})
+	a, err := archive.Open(ctx, cfg.Config, archive.Options{Log: cliLogger(stderr), WithoutIdentityKey: !needsKey})
 	if err != nil {
 		return err
 	}

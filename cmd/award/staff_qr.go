@@ -20,7 +20,7 @@ const qrQuiet = 4
 func writeQR(w io.Writer, text string) error {
 	code, err := qr.Encode(text, qr.L, qr.Auto)
 	if err != nil {
-		return fmt.Errorf("encode QR code: %w", err)
+		return fmt.Errorf("生成二维码出错：%w", err)
 	}
 	n := code.Bounds().Dx()
 	light := func(x, y int) bool {

@@ -3,11 +3,10 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -24,8 +23,7 @@ import (
 // required); 查实 also revokes the candidacy of the application -application
 // names. Like export, it needs the storage credentials.
 func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("award status", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := newFlagSet("award status", "-ref 受理编号 -stage 阶段 [参数]", "记录申报或异议的下一个办理阶段（回执页面即时显示），并写入操作记录。\n需要存储的访问权和记录密钥（与 award export 相同的环境变量，或 -intake-config 指定的文件）。", stderr)
 	var inf intakeFlags
 	inf.register(fs)
 	ref := fs.String("ref", "", "受理`编号`，如 K7M2-QX9D（必填）")
@@ -36,7 +34,7 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	internal := fs.Bool("internal", false, "说明仅供秘书处内部查看，不在回执上显示")
 	operator := fs.String("operator", os.Getenv("USER"), "办理人`姓名`，记入办理记录和操作记录（默认 $USER）")
 	application := fs.String("application", "", "异议“查实”时，被异议的候选组织的申报`受理编号`：其候选资格同时取消")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
 	reference := submission.NormalizeReference(*ref)
@@ -50,7 +48,10 @@ func runStatus(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	a, err := archive.Open(ctx, cfg, archive.Options{Log: slog.New(slog.NewTextHandler(stderr, nil)), WithoutIdentityKey: true})
+	if err := requireStore(cfg, inf.config); err != nil {
+		return err
+	}
+	a, err := archive.Open(ctx, cfg, archive.Options{Log: cliLogger(stderr), WithoutIdentityKey: true})
 	if err != nil {
 		return err
 	}
@@ -163,4 +164,33 @@ func movesHint(c *archive.Case) string {
 	}
 	b.WriteString("。")
 	return b.String()
+}
+
+// requireStore checks, before anything is opened, that cfg names a store
+// that is there: S3 (AWARD_S3_ENDPOINT), or a storage directory that
+// exists. The commands that read or amend what the intake stored (status,
+// export, audit verify) call it, so that run where no store is configured
+// they say so — naming the settings to make — instead of opening (and so
+// creating) an empty ./data and then blaming the reference or finding
+// nothing. configFile is the -intake-config file, named in the message.
+func requireStore(cfg archive.Config, configFile string) error {
+	if cfg.S3.Endpoint != "" {
+		return nil
+	}
+	st, err := os.Stat(cfg.DataDir)
+	if err == nil && st.IsDir() {
+		return nil
+	}
+	dir := cfg.DataDir
+	if abs, aerr := filepath.Abs(dir); aerr == nil {
+		dir = abs
+	}
+	why := "不存在"
+	if err == nil {
+		why = "不是目录"
+	}
+	return fmt.Errorf("这里没有配置受理记录的存储：没有设置 S3 存储（AWARD_S3_ENDPOINT），存储目录 %s %s。"+
+		"请在运行受理服务的目录下执行本命令，或设置受理服务所用的存储：环境变量 AWARD_DATA_DIR（或配置文件 %s 中的 dataDir）指向其存储目录，"+
+		"或设置 AWARD_S3_ENDPOINT、AWARD_S3_BUCKET、AWARD_S3_ACCESS_KEY、AWARD_S3_SECRET_KEY；配置文件可用 -intake-config 指定。"+
+		"本命令不会新建存储目录", dir, why, configFile)
 }
