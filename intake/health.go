@@ -25,8 +25,10 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 			status, body = http.StatusServiceUnavailable, "storage unreachable\n"
 		}
 	}
-	if s.manifest() == nil {
+	if m := s.manifest(); m == nil {
 		status, body = http.StatusServiceUnavailable, "windows manifest not loaded\n"
+	} else if status == http.StatusOK {
+		status, body = s.readyWindows(ctx, w, m)
 	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.WriteHeader(status)

@@ -73,6 +73,8 @@ type Server struct {
 	uploadLim *limiterSet
 	// formText bounds the text fields all requests hold at once.
 	formText *budget.Pool
+	// winCheck compares the served windows manifest with the published one.
+	winCheck windowsCheck
 }
 
 // Deps are what the server is built from.

@@ -105,6 +105,7 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	fs := newFlagSet("award build", "[参数]", buildAbout, stderr)
 	var f buildFlags
 	f.register(fs)
+	publish := fs.String("publish", "", publishUsage)
 	if err := parseFlags(fs, args, stdout); err != nil {
 		return err
 	}
@@ -117,6 +118,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	printReport(stdout, rep, f.out)
+	if *publish != "" {
+		return publishBuild(ctx, *publish, f.out, stdout)
+	}
 	return nil
 }
 

@@ -161,9 +161,33 @@ func runIntake(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	fmt.Fprintf(stdout, "受理服务已在 http://%s 运行；秘书处工作台在 http://%s/staff/（按 Ctrl-C 停止）\n", ln.Addr(), staffAddr)
-	go arch.RunJanitor(ctx, cfg.JanitorEvery, cfg.JanitorAfter)
+	janitorDone := runJanitor(ctx, arch, cfg.JanitorEvery, cfg.JanitorAfter)
 	setMemoryLimit(cfg, log)
-	return serveBoth(ctx, cancel, func() error { return serveUntilDone(ctx, ln, srv, cfg) }, consoleDone)
+	err = serveBoth(ctx, cancel, func() error { return serveUntilDone(ctx, ln, srv, cfg) }, consoleDone)
+	waitJanitor(cancel, janitorDone)
+	return err
+}
+
+// runJanitor runs the archive's janitor until ctx is done; the channel is
+// closed when it has ended (its lease handed back).
+func runJanitor(ctx context.Context, arch *archive.Archive, every, after time.Duration) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		arch.RunJanitor(ctx, every, after)
+	}()
+	return done
+}
+
+// waitJanitor ends the janitor and waits (10 s at most) for it to hand its
+// lease back, so that another replica's janitor takes over at its next look
+// rather than when the lease expires.
+func waitJanitor(cancel context.CancelFunc, done <-chan struct{}) {
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+	}
 }
 
 // serveBoth runs the public listener's serve until it ends, and ends the

@@ -120,7 +120,9 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	go arch.RunJanitor(ctx, icfg.JanitorEvery, icfg.JanitorAfter)
+	janitorDone := runJanitor(ctx, arch, icfg.JanitorEvery, icfg.JanitorAfter)
+	defer waitJanitor(cancel, janitorDone)
+	go publishWindowsLoop(ctx, arch.Store(), scfg.Manifest, 2*time.Second, log)
 	watching := ""
 	if !noWatch && f.usesBuiltIn() {
 		fmt.Fprintln(stdout, "使用程序内置的网站内容或主题（make dist 生成）：不监视改动。要修改网站，请把 content/ 和 themes/default/ 放在当前目录后重新启动")

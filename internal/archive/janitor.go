@@ -52,8 +52,17 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 	for _, info := range records {
 		if ref, ok := strings.CutSuffix(strings.TrimPrefix(info.Key, "inflight/"), ".claim"); ok {
 			// A claim left without its in-flight record: a commit or a
-			// sweep that stopped between its last two deletions.
-			if !present["inflight/"+ref+".json"] && info.Modified.Before(cutoff) {
+			// sweep that stopped between its last two deletions (or
+			// whose claim's write failed at the client but reached the
+			// store). A record listed but gone (a MinIO listing lagging
+			// behind a delete after a node failed) is no record.
+			gone := !present["inflight/"+ref+".json"]
+			if !gone && info.Modified.Before(cutoff) {
+				if there, err := a.exists(ctx, "inflight/"+ref+".json"); err == nil && !there {
+					gone = true
+				}
+			}
+			if gone && info.Modified.Before(cutoff) {
 				if err := a.store.Delete(ctx, info.Key); err != nil {
 					return rep, fmt.Errorf("sweep: %w", err)
 				}
@@ -309,8 +318,13 @@ func (a *Archive) readJSON(ctx context.Context, key string, v any) error {
 	return json.Unmarshal(data, v)
 }
 
-// RunJanitor sweeps at start and then every interval until ctx is done;
-// zero durations take Config.JanitorEvery and JanitorAfter.
+// RunJanitor sweeps at start and then every interval until ctx is done,
+// but only while it holds the janitor's lease (janitorRound): of several
+// replicas sharing the store one sweeps and purges at a time, and another
+// takes over within JanitorLeaseIntervals+1 intervals when it dies. When
+// ctx is done it releases the lease, so that another replica takes over
+// at its next look. Zero durations take Config.JanitorEvery and
+// JanitorAfter.
 func (a *Archive) RunJanitor(ctx context.Context, interval, olderThan time.Duration) {
 	if interval <= 0 {
 		interval = a.cfg.JanitorEvery
@@ -318,14 +332,18 @@ func (a *Archive) RunJanitor(ctx context.Context, interval, olderThan time.Durat
 	if olderThan <= 0 {
 		olderThan = a.cfg.JanitorAfter
 	}
+	lease := a.janitorLease(interval)
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := lease.Release(rctx); err != nil {
+			a.log.Warn("janitor: lease not released; another replica takes over when it expires", "err", err)
+		}
+	}()
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if rep, err := a.Sweep(ctx, olderThan); err != nil {
-			a.log.Warn("janitor sweep failed", "err", err)
-		} else if rep.Inflight+rep.Objects+rep.Recorded > 0 {
-			a.log.Info("janitor sweep", "inflight", rep.Inflight, "objects", rep.Objects, "recorded", rep.Recorded)
-		}
+		a.janitorRound(ctx, lease, olderThan)
 		select {
 		case <-ctx.Done():
 			return

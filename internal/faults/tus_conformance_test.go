@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 	"unicode"
@@ -607,8 +608,11 @@ func TestTusExpiration(t *testing.T) {
 		t.Fatal("nothing under uploads/ before the sweep: the test proves nothing")
 	}
 
-	// An intake whose janitor sweeps removes them.
-	p.kill()
+	// An intake whose janitor sweeps removes them. The first is stopped
+	// cleanly, handing the janitor's lease back (killed, its lease of three
+	// hours would keep any other janitor out until it expired).
+	p.signal(t, syscall.SIGTERM)
+	<-p.exited
 	p = startIntake(t, dir, append(s3Env(srv), "AWARD_JANITOR_EVERY=1s", "AWARD_JANITOR_AFTER=1s")...)
 	waitFor(t, "expired uploads swept", 20*time.Second, func() bool { return len(uploadObjects(t, view, "")) == 0 })
 	for _, u := range []string{complete, partial} {

@@ -37,6 +37,7 @@ const opTimeout = 30 * time.Second
 func Run(t *testing.T, newStore func(t *testing.T) storage.Store) {
 	t.Run("RoundTrip", func(t *testing.T) { testRoundTrip(t, newStore(t)) })
 	t.Run("IfAbsent", func(t *testing.T) { testIfAbsent(t, newStore(t)) })
+	t.Run("IfAbsentRace", func(t *testing.T) { testIfAbsentRace(t, newStore(t)) })
 	t.Run("IfAbsentSizeLimit", func(t *testing.T) { testIfAbsentSizeLimit(t, newStore(t)) })
 	t.Run("Overwrite", func(t *testing.T) { testOverwrite(t, newStore(t)) })
 	t.Run("GetMissing", func(t *testing.T) { testGetMissing(t, newStore(t)) })
