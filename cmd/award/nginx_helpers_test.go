@@ -304,23 +304,7 @@ func startNginxSite(t *testing.T, o nginxOptions) *nginxSite {
 	ctx, cancel := context.WithCancel(context.Background())
 
 	// The site, built as award build does, for this origin and base path.
-	pub := filepath.Join(dir, "public")
-	f := buildFlags{content: "../../content", out: pub, theme: "../../themes/default", static: filepath.Join(dir, "none"),
-		config: "../../site.yaml", holidays: "../../holidays.yaml"}
-	opts, err := f.options()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if opts.Config, err = opts.Config.WithBaseURL(ns.url); err != nil {
-		t.Fatal(err)
-	}
-	sess, err := site.NewSession(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sess.Build(ctx, site.Change{Full: true}, now); err != nil {
-		t.Fatal(err)
-	}
+	pub, opts := buildSiteAt(t, ctx, dir, ns.url, now)
 
 	// The intake, as award intake runs it, with the clock fixed.
 	t.Setenv("AWARD_DATA_DIR", filepath.Join(dir, "data"))
@@ -331,23 +315,7 @@ func startNginxSite(t *testing.T, o nginxOptions) *nginxSite {
 	if o.submitRate != "" {
 		t.Setenv("AWARD_RATE_SUBMIT", o.submitRate)
 	}
-	icfg, err := loadIntakeConfig(filepath.Join(dir, "none.yaml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	icfg.Manifest = filepath.Join(pub, schedule.ManifestName)
-	icfg.Holidays = "../../holidays.yaml"
-	icfg.BasePath, icfg.SiteTitle = opts.Config.BasePath(), opts.Config.Title
-	in, _, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(io.Discard, nil)), true, now)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- serveUntilDone(ctx, ln, in, icfg) }()
+	ln, done := startIntakeAt(t, ctx, dir, pub, opts, now, nil)
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -367,6 +335,61 @@ func startNginxSite(t *testing.T, o nginxOptions) *nginxSite {
 	}
 	runNginx(t, bin, name, dir, ns.logs, conf, ns.url, nil)
 	return ns
+}
+
+// buildSiteAt builds the repository's site into dir/public as award build
+// does, for siteURL, with the clock at now; it returns the folder and the
+// options.
+func buildSiteAt(t *testing.T, ctx context.Context, dir, siteURL string, now time.Time) (string, site.Options) {
+	t.Helper()
+	pub := filepath.Join(dir, "public")
+	f := buildFlags{content: "../../content", out: pub, theme: "../../themes/default", static: filepath.Join(dir, "none"),
+		config: "../../site.yaml", holidays: "../../holidays.yaml"}
+	opts, err := f.options()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if opts.Config, err = opts.Config.WithBaseURL(siteURL); err != nil {
+		t.Fatal(err)
+	}
+	sess, err := site.NewSession(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sess.Build(ctx, site.Change{Full: true}, now); err != nil {
+		t.Fatal(err)
+	}
+	return pub, opts
+}
+
+// startIntakeAt starts the intake as award intake runs it (the settings
+// from the environment, the manifest of pub, the clock at now) on a
+// loopback port, its handler wrapped by wrap when not nil; it returns the
+// listener and the channel its serve's end is sent on.
+func startIntakeAt(t *testing.T, ctx context.Context, dir, pub string, opts site.Options, now time.Time, wrap func(http.Handler) http.Handler) (net.Listener, chan error) {
+	t.Helper()
+	icfg, err := loadIntakeConfig(filepath.Join(dir, "none.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	icfg.Manifest = filepath.Join(pub, schedule.ManifestName)
+	icfg.Holidays = "../../holidays.yaml"
+	icfg.BasePath, icfg.SiteTitle = opts.Config.BasePath(), opts.Config.Title
+	in, _, err := newIntake(ctx, icfg, slog.New(slog.NewJSONHandler(io.Discard, nil)), true, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h http.Handler = in
+	if wrap != nil {
+		h = wrap(in)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- serveUntilDone(ctx, ln, h, icfg) }()
+	return ln, done
 }
 
 func tail(b []byte, n int) []byte {
