@@ -7,6 +7,7 @@ BIN     := $(CURDIR)/bin
 HUGO_VERSION := v0.165.0
 MINIO_VERSION := v0.0.0-20260212201848-7aac2a2c5b7c
 MAILPIT_VERSION := v1.33.1
+VEGETA_VERSION := v12.13.0
 PAGES   ?= 10000
 RUNS    ?= 3
 
@@ -18,7 +19,7 @@ PAGEFIND := bench/pagefind/node_modules/@pagefind/linux-x64/bin/pagefind_extende
 # npm ci from a lock file, with a plain message where npm is missing.
 NPM_CI  = command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install nodejs npm)"; exit 1; }; npm ci --ignore-scripts --no-audit --no-fund
 
-.PHONY: run build dist test lint unit chromium nginx java pdftools bench fuzz clean
+.PHONY: run build dist test lint unit chromium nginx java pdftools bench faults fuzz clean
 
 ## run: build the site and serve it on http://$(ADDR) (env ADDR overrides);
 ## NOW=2026-11-24T10:00:00+08:00 pins the clock (award serve -now) for
@@ -152,13 +153,15 @@ $(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
 ## Lighthouse scores of the home page, a notice, a publicity list and both
 ## forms (phone and desktop); the search index against Pagefind (build, size,
 ## bytes per query in Chromium); and the Go benchmarks
-bench: $(BIN)/hugo $(BIN)/minio chromium $(LIGHTHOUSE) $(PAGEFIND)
+bench: $(BIN)/hugo $(BIN)/minio $(BIN)/mailpit $(BIN)/vegeta chromium nginx $(LIGHTHOUSE) $(PAGEFIND)
 	$(GO) run ./bench/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
 	$(GO) run ./bench/livebench -pages $(PAGES) -hugo $(BIN)/hugo
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./bench/intakebench
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./bench/slowbench
 	$(GO) run ./bench/pagebench -lighthouse $(LIGHTHOUSE)
 	$(GO) run ./bench/searchbench -pages $(PAGES) -pagefind $(PAGEFIND)
+	AWARD_BENCH=1 AWARD_VEGETA_BIN=$(BIN)/vegeta AWARD_MINIO_BIN=$(BIN)/minio AWARD_MAILPIT_BIN=$(BIN)/mailpit \
+		$(GO) test -count=1 -v -run TestVegetaBench ./internal/faults/
 	$(GO) test -run '^$$' -bench . -benchmem ./...
 
 ## fuzz: every fuzz target for $(FUZZTIME) each (the seed corpora in testdata/fuzz run in make test)
@@ -177,6 +180,16 @@ $(BIN)/minio:
 # Mailpit, the real SMTP server of the notification tests (internal/mailpittest).
 $(BIN)/mailpit:
 	GOBIN=$(BIN) $(GO) install github.com/axllent/mailpit@$(MAILPIT_VERSION)
+
+# vegeta, the load generator of make bench's replica load test.
+$(BIN)/vegeta:
+	GOBIN=$(BIN) $(GO) install github.com/tsenart/vegeta/v12@$(VEGETA_VERSION)
+
+## faults: the fault-injection suite alone (MinIO, nginx, Mailpit on loopback;
+## TestCluster: a 4-node MinIO and three intakes behind nginx); make test runs it too
+faults: $(BIN)/minio $(BIN)/mailpit nginx
+	CI=true AWARD_MINIO_BIN=$(BIN)/minio AWARD_MAILPIT_BIN=$(BIN)/mailpit \
+		$(GO) test -count=1 -timeout 20m ./internal/faults/
 
 $(BIN)/hugo:
 	GOBIN=$(BIN) $(GO) install github.com/gohugoio/hugo@$(HUGO_VERSION)

@@ -29,6 +29,22 @@
 //   - TestTwoReplicas: two intakes share one bucket under concurrent load:
 //     references are unique across both, every receipt verifies (also
 //     through the other replica), and both serve the same windows.
+//   - TestCluster (cluster_test.go): a distributed MinIO of four server
+//     processes on loopback (one drive each, one erasure set; each told
+//     its own endpoint with _MINIO_SERVER_LOCAL, which MinIO needs to
+//     accept loopback endpoints inside a container), three intakes on it
+//     behind a real nginx (upstream hash $binary_remote_addr consistent,
+//     as deploy/nginx-award.conf; clients from loopback addresses spread
+//     evenly over the replicas), their consoles telling each arrival to a
+//     real Mailpit. Scenarios, 10–12 objections of 1–5 MiB each: a MinIO
+//     node SIGKILLed and restarted (writes go on meanwhile, and are healed
+//     onto its drive); an intake SIGKILLed mid-upload and restarted; an
+//     intake sent SIGTERM (exit 0) and restarted; an intake down before
+//     the load (every post must be acknowledged through the others). Each
+//     ends with the reconciliation below and prints attempted,
+//     acknowledged, verified, lost; then references must be unique across
+//     all scenarios and every acknowledged submission told by exactly one
+//     mail. AWARD_FAULTS_KEEP_LOGS=dir keeps the intakes' and nginx's logs.
 //
 // The staged uploads (/api/uploads/, tus 1.0.0) are driven by tus-js-client
 // (npm, pinned in internal/browsertest/package-lock.json), a client nobody
