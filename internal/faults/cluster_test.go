@@ -248,10 +248,40 @@ func TestCluster(t *testing.T) {
 				t.Errorf("%s told %d times", ref, n)
 			}
 		}
-		if len(counts) != len(refs) {
-			t.Errorf("%d of %d acknowledged submissions told to the secretariat within %v", len(counts), len(refs), time.Since(start).Round(time.Second))
+		// One not told yet is lost only if it was never queued or is marked
+		// sent: a message whose attempt a killed replica had claimed is
+		// retried only after notify.AttemptLease (10 min), one whose attempt
+		// failed (its node down) after its backoff — delivered later, at
+		// least once, as the outbox promises.
+		keys, err := view.list("outbox/")
+		if err != nil {
+			t.Fatal(err)
 		}
-		summary = append(summary, fmt.Sprintf("mail: %d acknowledged submissions, %d told once, %d more than once", len(refs), len(counts)-twice, twice))
+		pending := 0
+		for ref := range refs {
+			if counts[ref] > 0 {
+				continue
+			}
+			dir := "outbox/new-" + strings.ToLower(ref) + "-1/"
+			var queued, sent, tried bool
+			for _, k := range keys {
+				switch {
+				case k == dir+"message.json":
+					queued = true
+				case k == dir+"sent.json":
+					sent = true
+				case strings.HasPrefix(k, dir+"attempt-") || strings.HasPrefix(k, dir+"failed-"):
+					tried = true
+				}
+			}
+			if !queued || sent {
+				t.Errorf("%s: acknowledged, not told, and %s", ref, map[bool]string{true: "marked sent", false: "never queued"}[sent])
+				continue
+			}
+			pending++
+			t.Logf("%s: queued, not yet delivered (attempted: %v): retried after its attempt's lease or backoff", ref, tried)
+		}
+		summary = append(summary, fmt.Sprintf("mail: %d acknowledged submissions, %d told once, %d more than once, %d queued for a retry", len(refs), len(counts)-twice, twice, pending))
 	})
 	for _, s := range summary {
 		t.Log(s)
