@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/winpub"
 	"github.com/zhongmou/award/schedule"
 	"github.com/zhongmou/award/storage"
@@ -39,14 +40,9 @@ func publishBuild(ctx context.Context, configFile, out string, stdout io.Writer)
 	if err != nil {
 		return err
 	}
-	var store storage.Store
-	if scfg.S3.Endpoint != "" {
-		store, err = storage.NewS3Store(ctx, scfg.S3)
-	} else {
-		store, err = storage.NewDirStore(scfg.DataDir)
-	}
+	store, err := archive.OpenStore(ctx, scfg.Config.Config)
 	if err != nil {
-		return fmt.Errorf("记录期限清单版本：无法打开存储：%w", err)
+		return fmt.Errorf("记录期限清单版本：%w", err)
 	}
 	rec, wrote, err := publishWindowsFile(ctx, store, filepath.Join(out, schedule.ManifestName))
 	if err != nil {

@@ -116,7 +116,7 @@ func Open(ctx context.Context, cfg Config, o Options) (*Archive, error) {
 	if err != nil {
 		return nil, err
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := OpenStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -164,9 +164,9 @@ func (a *Archive) Signer() *submission.Signer { return a.ledger.Signer() }
 // Config is the archive's configuration.
 func (a *Archive) Config() Config { return a.cfg }
 
-// openStore opens the configured storage: S3 when S3.Endpoint is set,
-// else the local directory.
-func openStore(ctx context.Context, cfg Config) (storage.Store, error) {
+// OpenStore opens the configured storage: S3 when S3.Endpoint is set,
+// else the local directory; its errors say in Chinese what failed.
+func OpenStore(ctx context.Context, cfg Config) (storage.Store, error) {
 	if cfg.S3.Endpoint != "" {
 		s, err := storage.NewS3Store(ctx, cfg.S3)
 		if errors.Is(err, storage.ErrSSENotConfirmed) {
