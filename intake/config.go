@@ -164,16 +164,16 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	env.Str("AWARD_RATE_PROGRESS", &c.RateLimits.Progress)
 	env.Str("AWARD_RATE_UPLOAD", &c.RateLimits.Upload)
 	env.Str("AWARD_CONTACT", &c.Contact)
-	env.Int("AWARD_RATE_MAX_CLIENTS", &c.RateLimits.MaxClients, 1, "a positive number")
+	env.Int("AWARD_RATE_MAX_CLIENTS", &c.RateLimits.MaxClients, 1, "个数")
 	env.Flag("AWARD_TRUST_PROXY", &c.TrustProxy)
 	env.Str("AWARD_PUBLIC_ORIGIN", &c.PublicOrigin)
 	env.Str("AWARD_CSRF_KEY", &c.CSRFKey)
 	env.Bytes("AWARD_MAX_FILE_BYTES", &c.Limits.MaxFileBytes, math.MinInt64)
 	env.Bytes("AWARD_MAX_REQUEST_BYTES", &c.Limits.MaxRequestBytes, math.MinInt64)
 	env.Bytes("AWARD_APPLICATION_MAX_REQUEST_BYTES", &c.Limits.ApplicationMaxRequestBytes, math.MinInt64)
-	env.Duration("AWARD_STALL_TIMEOUT", &c.StallTimeout, "10m or 2h")
+	env.Duration("AWARD_STALL_TIMEOUT", &c.StallTimeout, "10m 或 2h")
 	c.applyGuardEnv(&env)
-	env.Int("AWARD_MAX_FILES", &c.Limits.MaxFiles, math.MinInt, "a number")
+	env.Int("AWARD_MAX_FILES", &c.Limits.MaxFiles, math.MinInt, "个数")
 	return env.Err
 }
 

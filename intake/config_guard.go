@@ -61,16 +61,16 @@ func DefaultMemory() Memory {
 
 // applyGuardEnv reads the connection and memory settings' AWARD_* variables.
 func (c *Config) applyGuardEnv(env *archive.Env) {
-	env.Int("AWARD_MAX_CONNS", &c.Connections.Max, 0, "a number")
-	env.Int("AWARD_MAX_CONNS_PER_CLIENT", &c.Connections.PerClient, 0, "a number")
-	env.Int("AWARD_CLIENT_IPV6_PREFIX", &c.ClientIPv6Prefix, 0, "a number")
+	env.Int("AWARD_MAX_CONNS", &c.Connections.Max, 0, "个数")
+	env.Int("AWARD_MAX_CONNS_PER_CLIENT", &c.Connections.PerClient, 0, "个数")
+	env.Int("AWARD_CLIENT_IPV6_PREFIX", &c.ClientIPv6Prefix, 0, "个数")
 	env.Bytes("AWARD_MEM_SMALL_BUFFERS", &c.Memory.SmallBuffers, 0)
 	env.Bytes("AWARD_MEM_PART_BUFFERS", &c.Memory.PartBuffers, 0)
 	env.Bytes("AWARD_MEM_FORM_TEXT", &c.Memory.FormText, 0)
 	env.Bytes("AWARD_MEM_SOFT_LIMIT", &c.Memory.SoftLimit, 0)
 	env.Bytes("AWARD_MAX_FORM_TEXT_BYTES", &c.Limits.MaxFormTextBytes, 0)
-	env.Duration("AWARD_BODY_TIMEOUT", &c.Connections.BodyTimeout, "30s or 2m")
-	env.Duration("AWARD_MEM_WAIT", &c.Memory.Wait, "30s or 2m")
+	env.Duration("AWARD_BODY_TIMEOUT", &c.Connections.BodyTimeout, "30s 或 2m")
+	env.Duration("AWARD_MEM_WAIT", &c.Memory.Wait, "30s 或 2m")
 }
 
 func (c *Config) checkGuards() error {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"strconv"
 	"strings"
@@ -140,15 +141,15 @@ func (c *Config) ApplyEnv(getenv func(string) string) error {
 			}
 		}
 	}
-	env.Int("AWARD_RETENTION_DAYS", &c.RetentionDays, 0, "a number of days")
-	env.Int("AWARD_VALIDITY_YEARS", &c.Retention.ValidityYears, 0, "a number of years")
-	env.Int("AWARD_RETENTION_WON_YEARS", &c.Retention.WonYears, 0, "a number of years")
-	env.Int("AWARD_RETENTION_OTHER_YEARS", &c.Retention.OtherYears, 0, "a number of years")
-	env.Int("AWARD_RETENTION_OBJECTION_YEARS", &c.Retention.ObjectionYears, 0, "a number of years")
-	env.Int("AWARD_RETENTION_REPORT_YEARS", &c.Retention.ReportYears, 0, "a number of years")
-	env.Duration("AWARD_JANITOR_EVERY", &c.JanitorEvery, "10m or 2h")
-	env.Duration("AWARD_JANITOR_AFTER", &c.JanitorAfter, "10m or 2h")
-	env.Duration("AWARD_UPLOAD_EXPIRY", &c.UploadExpiry, "24h or 90m")
+	env.Int("AWARD_RETENTION_DAYS", &c.RetentionDays, 0, "天数")
+	env.Int("AWARD_VALIDITY_YEARS", &c.Retention.ValidityYears, 0, "年数")
+	env.Int("AWARD_RETENTION_WON_YEARS", &c.Retention.WonYears, 0, "年数")
+	env.Int("AWARD_RETENTION_OTHER_YEARS", &c.Retention.OtherYears, 0, "年数")
+	env.Int("AWARD_RETENTION_OBJECTION_YEARS", &c.Retention.ObjectionYears, 0, "年数")
+	env.Int("AWARD_RETENTION_REPORT_YEARS", &c.Retention.ReportYears, 0, "年数")
+	env.Duration("AWARD_JANITOR_EVERY", &c.JanitorEvery, "10m 或 2h")
+	env.Duration("AWARD_JANITOR_AFTER", &c.JanitorAfter, "10m 或 2h")
+	env.Duration("AWARD_UPLOAD_EXPIRY", &c.UploadExpiry, "24h 或 90m")
 	return env.Err
 }
 
@@ -182,12 +183,17 @@ func (e *Env) Flag(name string, dst *bool) {
 	}
 }
 
-// Int sets a whole number of at least least; what names it in the error.
+// Int sets a whole number of at least least; what names it in the error
+// (in Chinese, as 「天数」).
 func (e *Env) Int(name string, dst *int, least int, what string) {
 	if v, ok := e.get(name); ok {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < least {
-			e.Err = fmt.Errorf("%s=%q: not %s", name, v, what)
+			bound := fmt.Sprintf("不小于 %d 的", least)
+			if least == math.MinInt {
+				bound = ""
+			}
+			e.Err = fmt.Errorf("环境变量 %s=%q 无效：应为%s整数（%s）", name, v, bound, what)
 			return
 		}
 		*dst = n
@@ -199,19 +205,20 @@ func (e *Env) Bytes(name string, dst *int64, least int64) {
 	if v, ok := e.get(name); ok {
 		n, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || n < least {
-			e.Err = fmt.Errorf("%s=%q: not a number of bytes", name, v)
+			e.Err = fmt.Errorf("环境变量 %s=%q 无效：应为字节数（整数，如 1048576）", name, v)
 			return
 		}
 		*dst = n
 	}
 }
 
-// Duration sets a positive duration; example shows one in the error.
+// Duration sets a positive duration; example shows one in the error (Go's
+// form: "10m", "2h").
 func (e *Env) Duration(name string, dst *time.Duration, example string) {
 	if v, ok := e.get(name); ok {
 		d, err := time.ParseDuration(v)
 		if err != nil || d <= 0 {
-			e.Err = fmt.Errorf("%s=%q: not a duration such as %s", name, v, example)
+			e.Err = fmt.Errorf("环境变量 %s=%q 无效：应为一段时间，写法如 %s（s 秒、m 分、h 小时）", name, v, example)
 			return
 		}
 		*dst = d

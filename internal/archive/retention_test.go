@@ -153,3 +153,23 @@ func TestRetentionPurgesWinnersLater(t *testing.T) {
 		})
 	}
 }
+
+// TestEnvErrorsChinese: a setting that cannot be read says so in Chinese,
+// naming the variable, its value and what it should be.
+func TestEnvErrorsChinese(t *testing.T) {
+	for env, want := range map[string]string{
+		"AWARD_RETENTION_WON_YEARS": `环境变量 AWARD_RETENTION_WON_YEARS="十年" 无效：应为不小于 0 的整数（年数）`,
+		"AWARD_JANITOR_EVERY":       `环境变量 AWARD_JANITOR_EVERY="十年" 无效：应为一段时间，写法如 10m 或 2h（s 秒、m 分、h 小时）`,
+	} {
+		cfg := archive.DefaultConfig()
+		err := cfg.ApplyEnv(func(k string) string {
+			if k == env {
+				return "十年"
+			}
+			return ""
+		})
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: %v, want %s", env, err, want)
+		}
+	}
+}

@@ -43,7 +43,7 @@ type SMTPConfig struct {
 func (c *SMTPConfig) ApplyEnv(getenv func(string) string) error {
 	env := archive.Env{Getenv: getenv}
 	env.Str("AWARD_SMTP_HOST", &c.Host)
-	env.Int("AWARD_SMTP_PORT", &c.Port, 1, "a port number")
+	env.Int("AWARD_SMTP_PORT", &c.Port, 1, "端口号")
 	env.Str("AWARD_SMTP_TLS", &c.TLS)
 	env.Str("AWARD_SMTP_USER", &c.Username)
 	env.Str("AWARD_SMTP_PASSWORD", &c.Password)
