@@ -63,7 +63,7 @@ func DefaultMemory() Memory {
 func (c *Config) applyGuardEnv(env *archive.Env) {
 	env.Int("AWARD_MAX_CONNS", &c.Connections.Max, 0, "个数")
 	env.Int("AWARD_MAX_CONNS_PER_CLIENT", &c.Connections.PerClient, 0, "个数")
-	env.Int("AWARD_CLIENT_IPV6_PREFIX", &c.ClientIPv6Prefix, 0, "个数")
+	env.Int("AWARD_CLIENT_IPV6_PREFIX", &c.ClientIPv6Prefix, 0, "前缀长度，位数")
 	env.Bytes("AWARD_MEM_SMALL_BUFFERS", &c.Memory.SmallBuffers, 0)
 	env.Bytes("AWARD_MEM_PART_BUFFERS", &c.Memory.PartBuffers, 0)
 	env.Bytes("AWARD_MEM_FORM_TEXT", &c.Memory.FormText, 0)
