@@ -127,9 +127,8 @@ func (c Config) WithDefaults() Config {
 	return c
 }
 
-// YearsFor is the validity in years of an award of the session (the same
-// for every session).
-func (c Config) YearsFor(int) int {
+// years is the validity in years, the default when unset.
+func (c Config) years() int {
 	if c.ValidityYears > 0 {
 		return c.ValidityYears
 	}
@@ -150,7 +149,7 @@ func Build(cfg Config, apps []Awarded, site []schedule.Winner) []Entry {
 	seen := map[string]bool{}
 	for _, a := range apps {
 		e := Entry{OrgName: a.OrgName, CreditCode: NormalizeCode(a.CreditCode), Session: a.Session, AwardYear: a.AwardYear, Application: a.Reference}
-		e.ValidUntil = e.AwardYear + cfg.YearsFor(e.Session) - 1
+		e.ValidUntil = e.AwardYear + cfg.years() - 1
 		out = append(out, e)
 		seen["code:"+e.CreditCode], seen["name:"+strings.TrimSpace(e.OrgName)] = true, true
 	}
@@ -160,7 +159,7 @@ func Build(cfg Config, apps []Awarded, site []schedule.Winner) []Entry {
 			continue
 		}
 		e := Entry{OrgName: strings.TrimSpace(w.OrgName), CreditCode: code, Session: w.Session, AwardYear: w.AwardYear}
-		e.ValidUntil = e.AwardYear + cfg.YearsFor(e.Session) - 1
+		e.ValidUntil = e.AwardYear + cfg.years() - 1
 		out = append(out, e)
 		seen["name:"+e.OrgName] = true
 		if code != "" {

@@ -43,7 +43,7 @@ func TestConfigEnv(t *testing.T) {
 	if err := c.ApplyEnv(func(k string) string { return env[k] }); err != nil {
 		t.Fatal(err)
 	}
-	if c.ValidityYears != 4 || c.PrizeYuan != 500000 || c.YearsFor(9) != 4 {
+	if c.ValidityYears != 4 || c.PrizeYuan != 500000 || c.years() != 4 {
 		t.Errorf("config %+v", c)
 	}
 	env["AWARD_PRIZE_YUAN"] = "三十万"
