@@ -6,7 +6,6 @@ import (
 	"net/url"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/zhongmou/award/schedule"
 )
@@ -26,21 +25,9 @@ func (b *builder) readReportCall(p *Page, explicitType string, fm []byte, ps *pr
 	if p.Kind != KindPage || explicitType != TypeReportCall {
 		return
 	}
-	file := b.contentName(p.File)
-	loc := b.cfg.Location()
-	rules := schedule.Rules{
-		Calendar: b.opts.Calendar, Location: loc, CloseTime: b.cfg.PublicityCloseTime,
-		ParseTime: func(s string) (time.Time, error) { return ParseDate(s, loc) },
-	}
 	var errs []schedule.FieldError
-	p.ReportCall, errs = schedule.ParseReportCall(fm, rules)
-	for _, e := range errs {
-		line := 1
-		if e.Line > 0 {
-			line = e.Line + 1 // front matter starts on the file's second line
-		}
-		ps.add(file, line, "%s", e.Error())
-	}
+	p.ReportCall, errs = schedule.ParseReportCall(fm, b.windowRules())
+	addFieldErrors(ps, b.contentName(p.File), errs)
 }
 
 // linkReportCalls gives report calls their URLs and form links, and checks

@@ -30,21 +30,33 @@ func (b *builder) readWindow(p *Page, explicitType string, fm []byte, ps *proble
 		ps.add(file, 1, "没有载入节假日安排（holidays.yaml），无法计算公示和申报期限")
 		return
 	}
-	loc := b.cfg.Location()
-	rules := schedule.Rules{
-		Calendar: b.opts.Calendar, Location: loc, CloseTime: b.cfg.PublicityCloseTime,
-		ParseTime: func(s string) (time.Time, error) { return ParseDate(s, loc) },
-	}
+	rules := b.windowRules()
 	var errs []schedule.FieldError
 	if explicitType == TypePublicity {
 		p.Publicity, errs = schedule.ParsePublicity(fm, rules)
 	} else {
 		p.Call, errs = schedule.ParseCall(fm, rules)
 	}
+	addFieldErrors(ps, file, errs)
+}
+
+// windowRules are the rules a window's front matter is read by: the
+// holiday calendar, the site's time zone and closing time.
+func (b *builder) windowRules() schedule.Rules {
+	loc := b.cfg.Location()
+	return schedule.Rules{
+		Calendar: b.opts.Calendar, Location: loc, CloseTime: b.cfg.PublicityCloseTime,
+		ParseTime: func(s string) (time.Time, error) { return ParseDate(s, loc) },
+	}
+}
+
+// addFieldErrors adds the front matter's field errors to ps at their lines
+// in file (the front matter starts on the file's second line).
+func addFieldErrors(ps *problems, file string, errs []schedule.FieldError) {
 	for _, e := range errs {
 		line := 1
 		if e.Line > 0 {
-			line = e.Line + 1 // front matter starts on the file's second line
+			line = e.Line + 1
 		}
 		ps.add(file, line, "%s", e.Error())
 	}
