@@ -36,10 +36,7 @@ type slotReceipt struct {
 func (s *Server) applicationCreate(w http.ResponseWriter, r *http.Request) {
 	var call *schedule.Call // resolved by the early check
 	today := workday.DateOf(s.now().In(s.loc))
-	form := intakeForm{kind: submission.KindApplication, slots: map[string]fileSlot{}}
-	for _, sl := range submission.ApplicationSlots() {
-		form.slots[sl.Name] = fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}
-	}
+	form := intakeForm{kind: submission.KindApplication, slots: fileSlots(submission.ApplicationSlots())}
 	form.early = func(v url.Values) *problem {
 		f := parseApplicationForm(v)
 		if f.Call == "" && !f.hasFields() {
@@ -140,8 +137,22 @@ func recommendationMode(c *schedule.Call) string {
 
 // slotReceipts lists every slot of an application with what it received.
 func slotReceipts(m *submission.Manifest) []slotReceipt {
+	return receiptsOf(submission.ApplicationSlots(), m)
+}
+
+// fileSlots is what each of slots takes: its count, size and types.
+func fileSlots(slots []submission.Slot) map[string]fileSlot {
+	out := map[string]fileSlot{}
+	for _, sl := range slots {
+		out[sl.Name] = fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}
+	}
+	return out
+}
+
+// receiptsOf lists every one of slots with what the manifest received in it.
+func receiptsOf(slots []submission.Slot, m *submission.Manifest) []slotReceipt {
 	var out []slotReceipt
-	for _, sl := range submission.ApplicationSlots() {
+	for _, sl := range slots {
 		sr := slotReceipt{Slot: sl.Name, Label: sl.Label, Files: []responseFile{}}
 		for _, f := range m.Files {
 			if f.Field == sl.Name {

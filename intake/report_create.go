@@ -34,10 +34,7 @@ func (s *Server) reportCreate(w http.ResponseWriter, r *http.Request) {
 	var call *schedule.ReportCall // resolved by the early check
 	var winner winners.Entry
 	var identity submission.ApplicantIdentity
-	form := intakeForm{kind: submission.KindReport, slots: map[string]fileSlot{}}
-	for _, sl := range submission.ReportSlots() {
-		form.slots[sl.Name] = fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}
-	}
+	form := intakeForm{kind: submission.KindReport, slots: fileSlots(submission.ReportSlots())}
 	form.early = func(v url.Values) *problem {
 		f := parseReportForm(v)
 		if f.Call == "" && !f.hasFields() {
@@ -187,18 +184,7 @@ func reportSlot(name string) (submission.Slot, bool) {
 
 // reportSlotReceipts lists every slot of a report with what it received.
 func reportSlotReceipts(m *submission.Manifest) []slotReceipt {
-	var out []slotReceipt
-	for _, sl := range submission.ReportSlots() {
-		sr := slotReceipt{Slot: sl.Name, Label: sl.Label, Files: []responseFile{}}
-		for _, f := range m.Files {
-			if f.Field == sl.Name {
-				sr.Received = true
-				sr.Files = append(sr.Files, fileResponse(f))
-			}
-		}
-		out = append(out, sr)
-	}
-	return out
+	return receiptsOf(submission.ReportSlots(), m)
 }
 
 // reportReceipt is what a report's receipt shows beside the 收件清单: the
