@@ -123,13 +123,7 @@ func (f *applicationForm) validate(c *schedule.Call, cal *workday.Calendar, town
 	}
 	need("address", f.Address, "请填写详细地址（5至200个字）。", 5, 200)
 	need("legalRepresentative", f.LegalRepresentative, "请填写法定代表人（负责人）姓名。", 2, 50)
-	need("contactName", f.ContactName, "请填写联系人姓名。", 2, 50)
-	switch {
-	case f.Phone == "":
-		errs["phone"] = "请填写联系电话。"
-	case !mobilePattern.MatchString(f.Phone) && !landlinePattern.MatchString(f.Phone):
-		errs["phone"] = "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话，如 0371-62196035。"
-	}
+	checkContact(errs, f.ContactName, f.Phone)
 	if !validEmail(f.Email) {
 		errs["email"] = "请填写有效的电子邮箱，如 zhiliang@example.com。"
 	}
@@ -208,4 +202,18 @@ func age(since, at workday.Date) (years, months int) {
 // identity is what is sealed: the people of an application.
 func (f *applicationForm) identity() submission.ApplicantIdentity {
 	return submission.ApplicantIdentity{LegalRepresentative: f.LegalRepresentative, ContactName: f.ContactName, Phone: f.Phone, Email: f.Email}
+}
+
+// checkContact checks a form's contact name (2 to 50 characters) and phone
+// (a mobile number, or a landline with its area code) into errs.
+func checkContact(errs map[string]string, name, phone string) {
+	if n := utf8.RuneCountInString(name); n < 2 || n > 50 {
+		errs["contactName"] = "请填写联系人姓名。"
+	}
+	switch {
+	case phone == "":
+		errs["phone"] = "请填写联系电话。"
+	case !mobilePattern.MatchString(phone) && !landlinePattern.MatchString(phone):
+		errs["phone"] = "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话，如 0371-62196035。"
+	}
 }

@@ -172,13 +172,7 @@ func (f *reportForm) validate(prize int64) reportChecks {
 		}
 	}
 	need("fundOtherNote", f.FundOtherNote, "“其他”用途的说明不能超过500个字。", 0, 500)
-	need("contactName", f.ContactName, "请填写联系人姓名。", 2, 50)
-	switch {
-	case f.Phone == "":
-		errs["phone"] = "请填写联系电话。"
-	case !mobilePattern.MatchString(f.Phone) && !landlinePattern.MatchString(f.Phone):
-		errs["phone"] = "电话号码格式不正确：请填写11位手机号码，或带区号的固定电话，如 0371-62196035。"
-	}
+	checkContact(errs, f.ContactName, f.Phone)
 	if !validEmail(f.Email) {
 		errs["email"] = "请填写有效的电子邮箱，如 zhiliang@example.com（用于接收办理进度和报送提醒）。"
 	}
