@@ -39,10 +39,15 @@ func reportManifest() *schedule.Manifest {
 
 var duringReports = time.Date(2026, 12, 10, 10, 0, 0, 0, shanghai)
 
-func newReportEnv(t *testing.T) *testEnv {
+// newReportEnv is a server with the report manifest; tweak, when given,
+// changes its config first.
+func newReportEnv(t *testing.T, tweak ...func(*Config)) *testEnv {
 	t.Helper()
 	cfg := DefaultConfig()
 	cfg.RateLimits = RateLimits{Submit: "off", Receipt: "off"}
+	for _, f := range tweak {
+		f(&cfg)
+	}
 	sealer, err := submission.NewSealer(bytes.Repeat([]byte{42}, 32))
 	if err != nil {
 		t.Fatal(err)
