@@ -144,9 +144,14 @@ func slotReceipts(m *submission.Manifest) []slotReceipt {
 func fileSlots(slots []submission.Slot) map[string]fileSlot {
 	out := map[string]fileSlot{}
 	for _, sl := range slots {
-		out[sl.Name] = fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}
+		out[sl.Name] = slotLimits(sl)
 	}
 	return out
+}
+
+// slotLimits are a slot's limits on its files: count, size and types.
+func slotLimits(sl submission.Slot) fileSlot {
+	return fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}
 }
 
 // receiptsOf lists every one of slots with what the manifest received in it.

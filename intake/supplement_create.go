@@ -231,11 +231,11 @@ func (s *Server) noticeSlots(kind string, n *archive.Notice) []noticeSlot {
 		}
 		if sl, ok := reportSlot(it.Slot); ok && kind == submission.KindReport {
 			out = append(out, noticeSlot{Name: sl.Name, Label: sl.Label, Hint: sl.Hint,
-				fileSlot: fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}})
+				fileSlot: slotLimits(sl)})
 		}
 		if sl, ok := submission.SlotByName(it.Slot); ok && kind == submission.KindApplication {
 			out = append(out, noticeSlot{Name: sl.Name, Label: sl.Label, Hint: sl.Hint,
-				fileSlot: fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}})
+				fileSlot: slotLimits(sl)})
 		}
 	}
 	return out

@@ -82,13 +82,13 @@ func (s *Server) stagedSlot(kind, field string) (fileSlot, bool) {
 	}
 	if kind == submission.KindReport || kind == submission.KindSupplement {
 		if sl, ok := reportSlot(field); ok {
-			return fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}, true
+			return slotLimits(sl), true
 		}
 	}
 	if kind == submission.KindApplication || kind == submission.KindSupplement {
 		for _, sl := range submission.ApplicationSlots() {
 			if sl.Name == field {
-				return fileSlot{maxCount: sl.MaxFiles, maxBytes: sl.MaxBytes, types: sl.Types}, true
+				return slotLimits(sl), true
 			}
 		}
 	}
