@@ -27,7 +27,7 @@ func routes(ref string) []route {
 		{"GET", "/staff/audit"}, {"GET", "/staff/password"}, {"POST", "/staff/password"}, {"POST", "/staff/logout"},
 		{"POST", "/staff/cases/" + ref + "/corrections"}, {"GET", "/staff/cases/" + ref + "/corrections/1"},
 		{"POST", "/staff/cases/" + ref + "/corrections/1/extension"}, {"POST", "/staff/cases/" + ref + "/receipt"},
-		{"POST", "/staff/cases/" + ref + "/review"},
+		{"POST", "/staff/cases/" + ref + "/review"}, {"GET", "/staff/reports"},
 	}
 }
 
@@ -102,14 +102,18 @@ func TestRoles(t *testing.T) {
 		{town, "township, stage", route{"POST", "/staff/cases/" + mine.Reference + "/events"}, 403},
 		{town, "township, export", route{"GET", "/staff/export"}, 403},
 		{town, "township, audit", route{"GET", "/staff/audit"}, 403},
+		{town, "township, reports", route{"GET", "/staff/reports"}, 403},
 		{rev, "reviewer, unassigned case", route{"GET", "/staff/cases/" + mine.Reference}, 404},
 		{rev, "reviewer, unassigned file", route{"GET", "/staff/cases/" + mine.Reference + "/files/1"}, 404},
 		{rev, "reviewer, identity", route{"POST", "/staff/cases/" + mine.Reference + "/identity"}, 403},
 		{rev, "reviewer, audit", route{"GET", "/staff/audit"}, 403},
+		{rev, "reviewer, reports", route{"GET", "/staff/reports"}, 403},
 		{aud, "auditor, inbox", route{"GET", "/staff/"}, 403},
 		{aud, "auditor, case", route{"GET", "/staff/cases/" + obj.Reference}, 403},
 		{aud, "auditor, export", route{"GET", "/staff/export?download=1"}, 403},
 		{aud, "auditor, audit", route{"GET", "/staff/audit"}, 200},
+		{aud, "auditor, reports", route{"GET", "/staff/reports"}, 403},
+		{sec, "secretariat, reports", route{"GET", "/staff/reports"}, 200},
 		{sec, "secretariat, audit", route{"GET", "/staff/audit"}, 200},
 		{sec, "secretariat, another township's case", route{"GET", "/staff/cases/" + other.Reference}, 200},
 	} {
@@ -135,6 +139,16 @@ func TestRoles(t *testing.T) {
 	}
 	if n := len(e.audits("forbidden")); n < 6 {
 		t.Fatalf("%d refusals audited, want every 403", n)
+	}
+	// Each refusal of the reports page is audited with its path.
+	reportRefusals := 0
+	for _, rec := range e.audits("forbidden") {
+		if strings.Contains(detailText(rec.Details), "/staff/reports") {
+			reportRefusals++
+		}
+	}
+	if reportRefusals != 3 {
+		t.Fatalf("%d refusals of /staff/reports audited, want 3 (township, reviewer, auditor)", reportRefusals)
 	}
 }
 
