@@ -104,11 +104,14 @@ func (s *Server) remindReports(ctx context.Context) (int, error) {
 	}
 	now := s.now()
 	m := s.windowsNow()
-	var due []schedule.ReportCall
-	var which []string
+	type dueCall struct {
+		call  schedule.ReportCall
+		which string
+	}
+	var due []dueCall
 	for _, c := range m.ReportCalls {
 		if w := s.reminderDue(c, now); w != "" {
-			due, which = append(due, c), append(which, w)
+			due = append(due, dueCall{c, w})
 		}
 	}
 	if len(due) == 0 {
@@ -122,14 +125,28 @@ func (s *Server) remindReports(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, err
 	}
+	store := s.archive.Store()
 	queued := 0
 	var errs []error
-	for i, c := range due {
+	for _, d := range due {
+		c := d.call
+		// The reminders already recorded, listed once per run, so that an
+		// hourly run on a due day does not open every winner's
+		// application again; the claim in remind stays the guard.
+		recorded, err := store.List(ctx, reminderPrefix+keyPart(c.ID)+"/")
+		if err != nil {
+			errs = append(errs, fmt.Errorf("reminders of %s: %w", c.ID, err))
+			continue
+		}
+		done := make(map[string]bool, len(recorded))
+		for _, info := range recorded {
+			done[info.Key] = true
+		}
 		for _, row := range s.reportStatus(c, all, reports).Rows {
-			if row.Filed || row.Application == "" || row.CreditCode == "" {
+			if row.Filed || row.Application == "" || row.CreditCode == "" || done[reminderKey(c.ID, row.CreditCode, d.which)] {
 				continue
 			}
-			sent, err := s.remind(ctx, c, row.Entry, which[i])
+			sent, err := s.remind(ctx, c, row.Entry, d.which)
 			if err != nil {
 				errs = append(errs, err)
 			}
