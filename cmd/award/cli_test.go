@@ -22,6 +22,7 @@ import (
 	"unicode"
 
 	award "github.com/zhongmou/award"
+	"github.com/zhongmou/award/internal/testserver"
 )
 
 // hasHan reports whether s holds a Chinese character.
@@ -445,23 +446,32 @@ func interrupt(t *testing.T, cmd *exec.Cmd) error {
 	}
 }
 
-// Ctrl-C stops award serve with exit status 0 (so make run ends without
-// "make: *** Error 1"); -log text logs each request as one Chinese line.
-func TestServeStopsCleanlyOnInterrupt(t *testing.T) {
+// serveOneRequest builds the program, serves smallSite under /zlj/ with
+// extra flags, asks it once for the objection form and stops it with
+// SIGINT; it returns the program's output and how it ended.
+func serveOneRequest(t *testing.T, extra ...string) (stdout, stderr *bytes.Buffer, err error) {
+	t.Helper()
 	bin := buildAward(t)
 	root := smallSite(t)
 	holidays, _ := filepath.Abs("../../holidays.yaml")
 	townships, _ := filepath.Abs("../../townships.yaml")
 	writeTree(t, root, map[string]string{"intake.yaml": "townships: " + townships + "\n"})
 	addr := freeAddr(t)
-	cmd, stdout, stderr := serveProcess(t, bin, root, "http://"+addr+"/zlj/",
-		"-content", "content", "-theme", "theme", "-holidays", holidays, "-addr", addr, "-staff-addr", "127.0.0.1:0", "-no-watch", "-log", "text")
+	args := append([]string{"-content", "content", "-theme", "theme", "-holidays", holidays, "-addr", addr, "-staff-addr", "127.0.0.1:0", "-no-watch"}, extra...)
+	cmd, stdout, stderr := serveProcess(t, bin, root, "http://"+addr+"/zlj/", args...)
 	resp, err := http.Get("http://" + addr + "/zlj/api/objections/new")
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if err := interrupt(t, cmd); err != nil {
+	return stdout, stderr, interrupt(t, cmd)
+}
+
+// Ctrl-C stops award serve with exit status 0 (so make run ends without
+// "make: *** Error 1"); -log text logs each request as one Chinese line.
+func TestServeStopsCleanlyOnInterrupt(t *testing.T) {
+	stdout, stderr, err := serveOneRequest(t, "-log", "text")
+	if err != nil {
 		t.Fatalf("award serve ended with %v after SIGINT; want exit status 0\n%s\n%s", err, stdout.String(), stderr.String())
 	}
 	log := stderr.String()
@@ -478,20 +488,8 @@ func TestServeStopsCleanlyOnInterrupt(t *testing.T) {
 
 // Not a terminal and no -log: JSON lines with times in +08:00.
 func TestServeLogsJSONWhenNotATerminal(t *testing.T) {
-	bin := buildAward(t)
-	root := smallSite(t)
-	holidays, _ := filepath.Abs("../../holidays.yaml")
-	townships, _ := filepath.Abs("../../townships.yaml")
-	writeTree(t, root, map[string]string{"intake.yaml": "townships: " + townships + "\n"})
-	addr := freeAddr(t)
-	cmd, _, stderr := serveProcess(t, bin, root, "http://"+addr+"/zlj/",
-		"-content", "content", "-theme", "theme", "-holidays", holidays, "-addr", addr, "-staff-addr", "127.0.0.1:0", "-no-watch")
-	resp, err := http.Get("http://" + addr + "/zlj/api/objections/new")
+	_, stderr, err := serveOneRequest(t)
 	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if err := interrupt(t, cmd); err != nil {
 		t.Fatalf("exit after SIGINT: %v", err)
 	}
 	found := false
@@ -582,12 +580,18 @@ func TestDistProgramBuildsAndServesWithoutRepository(t *testing.T) {
 	}
 }
 
+// needMake skips a test without make, or fails it when CI=true.
+func needMake(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("make"); err != nil {
+		testserver.Missing(t, "make not found: apt-get install make")
+	}
+}
+
 // make run runs the built program, not go run (which ends with status 1
 // on Ctrl-C), and NOW= pins its clock with -now.
 func TestMakeRunRecipe(t *testing.T) {
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("no make")
-	}
+	needMake(t)
 	dry := func(args ...string) string {
 		cmd := exec.Command("make", append([]string{"-n", "-C", "../..", "run"}, args...)...)
 		out, err := cmd.CombinedOutput()
@@ -615,9 +619,7 @@ func TestMakeRunRecipe(t *testing.T) {
 // empty folder); only the compile step of the recipe is replaced by a copy
 // of that program (GO=a script), the rest is the recipe as it stands.
 func TestMakeRunCtrlC(t *testing.T) {
-	if _, err := exec.LookPath("make"); err != nil {
-		t.Skip("no make")
-	}
+	needMake(t)
 	prebuilt := buildAward(t, "dist")
 	dir := t.TempDir()
 	fakeGo := filepath.Join(t.TempDir(), "go")

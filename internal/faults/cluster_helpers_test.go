@@ -184,10 +184,7 @@ func startClusterNginxWith(t *testing.T, upstreams []string, static string) *clu
 		bin = "/usr/sbin/nginx"
 	}
 	if _, err := exec.LookPath(bin); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("nginx not found at %s", bin)
-		}
-		t.Skipf("nginx not found at %s", bin)
+		testserver.Missing(t, "nginx not found at "+bin)
 	}
 	dir := t.TempDir()
 	temp := filepath.Join(dir, "temp")

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/zhongmou/award/intake"
+	"github.com/zhongmou/award/internal/testserver"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed files under "+Dir+" from the code")
@@ -130,10 +131,7 @@ func TestDOCX(t *testing.T) {
 func TestPDF(t *testing.T) {
 	for _, tool := range []string{"qpdf", "pdffonts", "pdftotext"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s not found: apt-get install qpdf poppler-utils poppler-data", tool)
-			}
-			t.Skipf("%s not found (apt-get install qpdf poppler-utils poppler-data)", tool)
+			testserver.Missing(t, tool+" not found: apt-get install qpdf poppler-utils poppler-data")
 		}
 	}
 	dir := t.TempDir()
@@ -205,17 +203,11 @@ func picture(t *testing.T, pdf, name string) {
 func TestDOCXInLibreOffice(t *testing.T) {
 	soffice, err := exec.LookPath("soffice")
 	if err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("soffice not found: make test installs it (apt-get install --no-install-recommends libreoffice-writer-nogui)")
-		}
-		t.Skip("soffice not found (apt-get install --no-install-recommends libreoffice-writer-nogui to run this test)")
+		testserver.Missing(t, "soffice not found: make test installs it (apt-get install --no-install-recommends libreoffice-writer-nogui)")
 	}
 	for _, tool := range []string{"pdfinfo", "pdftotext"} {
 		if _, err := exec.LookPath(tool); err != nil {
-			if os.Getenv("CI") == "true" {
-				t.Fatalf("%s not found: make test installs it (apt-get install poppler-utils)", tool)
-			}
-			t.Skipf("%s not found (apt-get install poppler-utils)", tool)
+			testserver.Missing(t, tool+" not found: make test installs it (apt-get install poppler-utils)")
 		}
 	}
 	dir := t.TempDir()

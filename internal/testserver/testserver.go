@@ -11,7 +11,8 @@
 //     above the working directory that holds go.mod. Its errors wrap the
 //     harness's own ErrNoBinary and say how to build the binary.
 //   - [SkipOrFail] skips the test when the binary is missing, unless
-//     CI=true; every other error fails it.
+//     CI=true; every other error fails it. [Missing] does the same for any
+//     tool a test needs and did not find.
 //   - [Process] starts the command, waits until its Ready function says the
 //     server answers (killing it if not), and stops it with SIGTERM, then
 //     SIGKILL after StopTimeout; it can be started again with the same
@@ -94,4 +95,14 @@ func EnvWithout(prefix string) []string {
 		}
 	}
 	return out
+}
+
+// Missing ends a test that needs a tool it did not find (msg says which,
+// and how to install it): it skips the test, or fails it when CI=true.
+func Missing(t testing.TB, msg string) {
+	t.Helper()
+	if os.Getenv("CI") == "true" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
 }
