@@ -16,15 +16,6 @@ import (
 	"github.com/zhongmou/award/submission"
 )
 
-// clusterSizes returns n evidence files of 1–5 MiB.
-func clusterSizes(n int, seed uint64) [][]byte {
-	out := make([][]byte, n)
-	for i := range out {
-		out[i] = evidence((1+i%5)<<20-i*4096, seed+uint64(i))
-	}
-	return out
-}
-
 // clusterJanitorAfter is the replicas' AWARD_JANITOR_AFTER: longer than
 // any upload of these tests takes.
 const clusterJanitorAfter = 5 * time.Second
@@ -91,7 +82,7 @@ func TestCluster(t *testing.T) {
 			var f figures
 			ctx, cancel := context.WithTimeout(context.Background(), 120*time.Second)
 			defer cancel()
-			datas := clusterSizes(n, seed)
+			datas := evidenceFiles(n, 5, seed)
 			done := make(chan []outcome, 1)
 			var acked atomic.Int32
 			before := ng.posts(t)

@@ -20,15 +20,6 @@ import (
 	"github.com/zhongmou/award/submission"
 )
 
-// sizes returns n evidence files of 1–4 MiB.
-func sizes(n int, seed uint64) [][]byte {
-	out := make([][]byte, n)
-	for i := range out {
-		out[i] = evidence((1+i%4)<<20-i*4096, seed+uint64(i))
-	}
-	return out
-}
-
 func TestMinioKilledDuringUploads(t *testing.T) {
 	srv := miniotest.Start(t)
 	dir := t.TempDir()
@@ -39,7 +30,7 @@ func TestMinioKilledDuringUploads(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	datas := sizes(24, 100)
+	datas := evidenceFiles(24, 4, 100)
 	done := make(chan []outcome)
 	var acked atomic.Int32
 	go func() { done <- uploadAllCount(ctx, newClient(), []string{p.addr}, datas, 15*time.Millisecond, &acked) }()
@@ -145,7 +136,7 @@ func TestSigtermUnderLoad(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
-	datas := sizes(16, 300)
+	datas := evidenceFiles(16, 4, 300)
 	done := make(chan []outcome)
 	go func() { done <- uploadAll(ctx, newClient(), []string{p.addr}, datas, 20*time.Millisecond) }()
 
@@ -216,7 +207,7 @@ func TestTwoReplicas(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 45*time.Second)
 	defer cancel()
 	client := newClient()
-	datas := sizes(32, 500)
+	datas := evidenceFiles(32, 4, 500)
 	outs := uploadAll(ctx, client, []string{a.addr, b.addr}, datas, 0)
 	f.count(outs)
 	checkOutcomes(t, outs)
@@ -286,7 +277,7 @@ func TestDiskFull(t *testing.T) {
 		outs = append(outs, post(ctx, client, p.addr, evidence(3<<20, uint64(600+i)), 0))
 	}
 	// and some at once, when the disk is already full
-	outs = append(outs, uploadAll(ctx, client, []string{p.addr}, sizes(4, 700), 0)...)
+	outs = append(outs, uploadAll(ctx, client, []string{p.addr}, evidenceFiles(4, 4, 700), 0)...)
 	f.count(outs)
 	checkOutcomes(t, outs)
 	full := 0

@@ -241,6 +241,16 @@ func evidence(n int, seed uint64) []byte {
 	return buf
 }
 
+// evidenceFiles returns n evidence files of 1 to maxMiB MiB (a little
+// less each, so that no two are alike in size).
+func evidenceFiles(n, maxMiB int, seed uint64) [][]byte {
+	out := make([][]byte, n)
+	for i := range out {
+		out[i] = evidence((1+i%maxMiB)<<20-i*4096, seed+uint64(i))
+	}
+	return out
+}
+
 // fileReceipt is one file of a receipt.
 type fileReceipt struct {
 	Name   string `json:"name"`
