@@ -2,7 +2,6 @@ package site
 
 import (
 	"context"
-	"io/fs"
 	"os"
 	"strings"
 	"testing"
@@ -17,18 +16,7 @@ import (
 // online; a call without it (upload, the default) says the applicant
 // uploads the stamped 推荐意见, and its manifest entry carries no mode.
 func TestCallRecommendation(t *testing.T) {
-	content := fstest.MapFS{}
-	dir := os.DirFS("../content")
-	if err := fs.WalkDir(dir, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(dir, p)
-		content[p] = &fstest.MapFile{Data: b}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	content := repoContent(t)
 	content["notices/online-call.md"] = &fstest.MapFile{Data: []byte("---\ntitle: 网上推荐的申报通知\ndate: 2026-11-20T09:00:00\ntype: call\n" +
 		"id: call-online\nsession: 8\nyear: 2026\nopens: 2026-11-20T09:00:00\ncloses: 2026-12-31\nrecommendation: online\n---\n通知正文。\n")}
 	cfg := repoConfig(t)

@@ -19,18 +19,7 @@ import (
 // says who files, until when, and links the form; a report call without
 // its id or year fails the build naming the field.
 func TestReportCall(t *testing.T) {
-	content := fstest.MapFS{}
-	dir := os.DirFS("../content")
-	if err := fs.WalkDir(dir, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(dir, p)
-		content[p] = &fstest.MapFile{Data: b}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
+	content := repoContent(t)
 	content["winners/coded.md"] = &fstest.MapFile{Data: []byte("---\ntitle: 中牟县示例代码有限公司\ndate: 2026-06-26T09:00:00\ntype: winner\n" +
 		"session: 7\nawardYear: 2025\ncreditCode: 91410122ma00j8nw0m\n---\n正文。\n")}
 	cfg := repoConfig(t)
