@@ -72,6 +72,17 @@ func startSite(t *testing.T, dir, now string, extra ...string) (string, func()) 
 	}
 }
 
+// samplePDF writes a small valid PDF named name into a temporary folder,
+// for a browser to attach, and returns its path.
+func samplePDF(t *testing.T, name string) string {
+	t.Helper()
+	pdf := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return pdf
+}
+
 // TestBrowserCitizenObjects walks a citizen's path in real Chromium: home →
 // the publicity list → a candidate's objection form → fill it, attach a PDF,
 // submit → the receipt with its reference; then the same with a wrong ID
@@ -89,10 +100,7 @@ func citizenObjects(t *testing.T, js bool) {
 		ctx = withScriptsOff(t, ctx)
 	}
 	url := realSite(t)
-	pdf := filepath.Join(t.TempDir(), "处罚决定书.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pdf := samplePDF(t, "处罚决定书.pdf")
 	fill := func(idNumber string) error {
 		return chromedp.Do(ctx,
 			chromedp.WaitVisible("#f-name"),

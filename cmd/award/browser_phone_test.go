@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -101,10 +99,7 @@ func TestBrowserPhonePublicity(t *testing.T) {
 func TestBrowserPhoneReceipt(t *testing.T) {
 	ctx := browser(t)
 	url := realSite(t)
-	pdf := filepath.Join(t.TempDir(), "市场监管部门行政处罚决定书（2025）第12号.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pdf := samplePDF(t, "市场监管部门行政处罚决定书（2025）第12号.pdf")
 	err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 844),
 		chromedp.Navigate(url+"api/objections/new?publicity=pub-2026-candidates&candidate=c01"),
 		chromedp.WaitVisible("#f-name"),

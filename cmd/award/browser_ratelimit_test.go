@@ -1,8 +1,6 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -30,10 +28,7 @@ func rateLimitKeepsEntries(t *testing.T, js bool) {
 	t.Setenv("AWARD_RATE_SUBMIT", "1/1h,1")
 	t.Setenv("AWARD_RATE_REFUSAL", "20/1h,20")
 	url := realSite(t)
-	pdf := filepath.Join(t.TempDir(), "处罚决定书.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pdf := samplePDF(t, "处罚决定书.pdf")
 	form := url + "api/objections/new?publicity=pub-2026-candidates&candidate=c01"
 	fill := func(name, phone, statement string) {
 		t.Helper()
