@@ -14,6 +14,7 @@ import (
 func TestInputsHaveType(t *testing.T) {
 	input := regexp.MustCompile(`<input\b[^>]*>`)
 	templates := os.DirFS("templates")
+	inputs := 0
 	err := fs.WalkDir(templates, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
 			return err
@@ -23,6 +24,7 @@ func TestInputsHaveType(t *testing.T) {
 			return err
 		}
 		for _, tag := range input.FindAllString(string(b), -1) {
+			inputs++
 			if !strings.Contains(tag, " type=") {
 				t.Errorf("%s: %s has no type", p, tag)
 			}
@@ -31,5 +33,8 @@ func TestInputsHaveType(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if inputs == 0 {
+		t.Fatal("no input found in the console's templates")
 	}
 }
