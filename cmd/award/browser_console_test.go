@@ -65,10 +65,7 @@ func TestBrowserConsole(t *testing.T) {
 	}
 
 	// A citizen objects, with an email address.
-	pdf := filepath.Join(t.TempDir(), "处罚决定书.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pdf := samplePDF(t, "处罚决定书.pdf")
 	err := chromedp.Do(ctx,
 		chromedp.Navigate(site+"api/objections/new?publicity=pub-2026-candidates&candidate=c01"),
 		chromedp.WaitVisible("#f-name"),

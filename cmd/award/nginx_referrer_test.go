@@ -5,8 +5,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -70,10 +68,7 @@ func TestNginxReceiptSendsNoReferrer(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	pdf := filepath.Join(t.TempDir(), "检验报告.pdf")
-	if err := os.WriteFile(pdf, []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	pdf := samplePDF(t, "检验报告.pdf")
 	err = chromedp.Do(ctx,
 		chromedp.Navigate(ns.url),
 		chromedp.Click(`main a[href$="/publicity/2026-candidates/"]`),
