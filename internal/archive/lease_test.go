@@ -241,10 +241,10 @@ func startReplica(t *testing.T, shared storage.Store, interval, slow time.Durati
 // never overlap, and one replica (the holder, renewing) does every sweep.
 func janitorOneAtATime(t *testing.T, store storage.Store) {
 	log := newSweepLog(t)
-	interval := 80 * time.Millisecond
+	interval := 250 * time.Millisecond // slack for a loaded CI machine
 	startReplica(t, store, interval, 0)
 	startReplica(t, store, interval, 0)
-	time.Sleep(1500 * time.Millisecond)
+	time.Sleep(2500 * time.Millisecond)
 	spans, overlap := log.snapshot()
 	if len(overlap) > 0 {
 		t.Fatalf("sweeps overlapped: %v", overlap)
@@ -254,7 +254,7 @@ func janitorOneAtATime(t *testing.T, store storage.Store) {
 		t.Fatalf("sweeps by %d holders, want 1: %v", len(hs), hs)
 	}
 	if len(spans) < 6 {
-		t.Fatalf("%d sweeps in 1.5 s at an interval of %v", len(spans), interval)
+		t.Fatalf("%d sweeps in 2.5 s at an interval of %v", len(spans), interval)
 	}
 	t.Logf("%d sweeps, all by one replica", len(spans))
 }
@@ -265,7 +265,7 @@ func janitorOneAtATime(t *testing.T, store storage.Store) {
 // cancelled, lease released) and the other takes over at its next look.
 func janitorTakeover(t *testing.T, store storage.Store, dies bool) {
 	log := newSweepLog(t)
-	interval := 80 * time.Millisecond
+	interval := 250 * time.Millisecond // slack for a loaded CI machine
 	ttl := archive.JanitorLeaseIntervals * interval
 	a := startReplica(t, store, interval, 0)
 	waitFor(t, 5*time.Second, "the first replica never swept", func() bool { s, _ := log.snapshot(); return len(s) > 0 })
@@ -319,10 +319,10 @@ func janitorTakeover(t *testing.T, store storage.Store, dies bool) {
 // that the replica taking over after the expiry never sweeps alongside.
 func janitorStale(t *testing.T, store storage.Store) {
 	log := newSweepLog(t)
-	interval := 100 * time.Millisecond
+	interval := 300 * time.Millisecond // slack for a loaded CI machine
 	ttl := archive.JanitorLeaseIntervals * interval
 	// Slow store calls: a sweep lasts a few renewals.
-	a := startReplica(t, store, interval, 12*time.Millisecond)
+	a := startReplica(t, store, interval, 36*time.Millisecond)
 	waitFor(t, 5*time.Second, "the first replica never swept", func() bool { s, _ := log.snapshot(); return len(s) > 0 })
 	b := startReplica(t, store, interval, 0)
 	// Cut it off while it sweeps.
