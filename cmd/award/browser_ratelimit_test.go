@@ -77,8 +77,10 @@ func rateLimitKeepsEntries(t *testing.T, js bool) {
 		t.Errorf("the form shown again lost entries: statement %q, name %q, phone %q, consent %s", kept[0], kept[1], kept[2], kept[3])
 	}
 	if js {
-		if !strings.Contains(page, "处罚决定书.pdf") || !strings.Contains(page, "无需重新选择") {
-			t.Errorf("the staged evidence is not kept:\n%s", page)
+		// The staged list is the server's, taken over by staged-uploads.js
+		// as the page loads: wait for it rather than read one snapshot.
+		if kept := waitText(t, ctx, "处罚决定书.pdf"); !strings.Contains(kept, "无需重新选择") {
+			t.Errorf("the staged evidence is not kept:\n%s", kept)
 		}
 	}
 	axeCheck(t, ctx, "异议表单（提交过于频繁）")
