@@ -10,6 +10,7 @@ MAILPIT_VERSION := v1.33.1
 VEGETA_VERSION := v12.13.0
 PAGES   ?= 10000
 RUNS    ?= 3
+SUBMISSIONS ?= 10000
 
 AXE     := internal/browsertest/node_modules/axe-core/axe.min.js
 VNU     := internal/htmlcheck/node_modules/vnu-jar/build/dist/vnu.jar
@@ -144,7 +145,8 @@ $(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
 	cd bench/pagefind && $(NPM_CI)
 	@touch $@
 
-## bench: the site build against Hugo on $(PAGES) generated pages; live editing
+## bench: the site build against Hugo on $(PAGES) generated pages (on tmpfs and on
+## the disk); live editing
 ## (write to updated HTML) against hugo server; the intake
 ## against a direct minio-go upload (1 GiB, then 64 concurrent objections,
 ## then 1 GiB staged through /api/uploads/ with the intake's peak RSS);
@@ -152,17 +154,25 @@ $(PAGEFIND): bench/pagefind/package.json bench/pagefind/package-lock.json
 ## field-heavy posts: descriptors held and peak RSS);
 ## Lighthouse scores of the home page, a notice, a publicity list and both
 ## forms (phone and desktop); the search index against Pagefind (build, size,
-## bytes per query in Chromium); and the Go benchmarks
+## bytes per query in Chromium); the console's inbox, filter, search and first page
+## after a restart over $(SUBMISSIONS) submissions in MinIO; and the Go benchmarks.
+## It ends with one table of every goal: figure, peer of the same run, goal
+BENCH_SUMMARY ?= $(CURDIR)/artifacts/bench-goals.jsonl
+bench: export AWARD_BENCH_SUMMARY = $(BENCH_SUMMARY)
 bench: $(BIN)/hugo $(BIN)/minio $(BIN)/mailpit $(BIN)/vegeta chromium nginx $(LIGHTHOUSE) $(PAGEFIND)
-	$(GO) run ./bench/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo
+	@mkdir -p $(dir $(BENCH_SUMMARY)) && rm -f $(BENCH_SUMMARY)
+	$(GO) run ./bench/sitebench -pages $(PAGES) -runs $(RUNS) -hugo $(BIN)/hugo -dirs /dev/shm,$${TMPDIR:-/tmp}
 	$(GO) run ./bench/livebench -pages $(PAGES) -hugo $(BIN)/hugo
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./bench/intakebench
 	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./bench/slowbench
+	AWARD_MINIO_BIN=$(BIN)/minio $(GO) run ./bench/consolebench -n $(SUBMISSIONS) -reps 20
 	$(GO) run ./bench/pagebench -lighthouse $(LIGHTHOUSE)
 	$(GO) run ./bench/searchbench -pages $(PAGES) -pagefind $(PAGEFIND)
 	AWARD_BENCH=1 AWARD_VEGETA_BIN=$(BIN)/vegeta AWARD_MINIO_BIN=$(BIN)/minio AWARD_MAILPIT_BIN=$(BIN)/mailpit \
 		$(GO) test -count=1 -v -run TestVegetaBench ./internal/faults/
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+	@echo; echo "== every goal of this run (figure, peer in the same run, goal)"
+	@$(GO) run ./bench/summary $(BENCH_SUMMARY)
 
 ## fuzz: every fuzz target for $(FUZZTIME) each (the seed corpora in testdata/fuzz run in make test)
 FUZZTIME ?= 30s

@@ -43,6 +43,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/zhongmou/award/bench/corpus"
+	"github.com/zhongmou/award/bench/goals"
 )
 
 func main() {
@@ -127,9 +128,20 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return fmt.Errorf("building award: %w\n%s", err, out)
 	}
 
-	// Builds: alternate with and without the index, the last one with it.
+	// Builds: alternate with and without the index, the last one with it;
+	// the same pair in this process into memory, for the index's own cost.
 	var with, without []measure
+	var memWith, memWithout []time.Duration
 	for i := 0; i < b.runs; i++ {
+		d, err := b.memBuild(ctx, "without.yaml")
+		if err != nil {
+			return err
+		}
+		memWithout = append(memWithout, d)
+		if d, err = b.memBuild(ctx, "with.yaml"); err != nil {
+			return err
+		}
+		memWith = append(memWith, d)
 		m, err := b.build(ctx, "without.yaml")
 		if err != nil {
 			return err
@@ -157,6 +169,18 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	fmt.Fprintf(stdout, "search index on %d generated pages (%d HTML files), %d builds of each kind, medians:\n", b.pages, countHTML(public), b.runs)
 	fmt.Fprintf(stdout, "  award build with index    %6.2f s  %4d MiB peak\n", mw.wall.Seconds(), mw.rssKiB>>10)
 	fmt.Fprintf(stdout, "  award build without index %6.2f s  %4d MiB peak   → index costs %.2f s of the build\n", mwo.wall.Seconds(), mwo.rssKiB>>10, (mw.wall - mwo.wall).Seconds())
+	memCost := medianDur(memWith) - medianDur(memWithout)
+	diskCost := mw.wall - mwo.wall
+	fmt.Fprintf(stdout, "  in memory (site.Build into site.MemOutput, this process): with index %6.2f s, without %6.2f s → index costs %.2f s\n",
+		medianDur(memWith).Seconds(), medianDur(memWithout).Seconds(), memCost.Seconds())
+	if err := goals.Record(stdout, goals.Result{
+		Bench: "searchbench", Name: fmt.Sprintf("search index cost of a %d-page build, on disk / in memory", b.pages),
+		Figure: fmt.Sprintf("%.2f s on disk (%.2f×)", diskCost.Seconds(), diskCost.Seconds()/memCost.Seconds()),
+		Peer:   fmt.Sprintf("%.2f s in memory", memCost.Seconds()),
+		Goal:   "≤ 1.10× the in-memory cost", Met: float64(diskCost) <= 1.10*float64(memCost),
+	}); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "  pagefind %s over the built site  %6.2f s  %4d MiB peak (one run)\n", pagefindVersion(b.pagefind), pf.wall.Seconds(), pf.rssKiB>>10)
 	fmt.Fprintf(stdout, "  index size: award %.1f MiB in %d files; pagefind %.1f MiB in %d files\n",
 		float64(ourSize)/(1<<20), ourFiles, float64(pfSize)/(1<<20), pfFiles)
@@ -225,6 +249,12 @@ func timed(ctx context.Context, name string, args ...string) (measure, error) {
 func medianOf(ms []measure) measure {
 	s := slices.Clone(ms)
 	slices.SortFunc(s, func(a, b measure) int { return int(a.wall - b.wall) })
+	return s[len(s)/2]
+}
+
+func medianDur(v []time.Duration) time.Duration {
+	s := slices.Clone(v)
+	slices.Sort(s)
 	return s[len(s)/2]
 }
 
