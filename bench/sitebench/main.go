@@ -1,7 +1,7 @@
 // Command sitebench compares a full build of a generated site by award with
 // one by Hugo, and reports the Markdown floor both stand on.
 //
-//	go run ./bench/sitebench [-pages 10000] [-runs 3] [-seed 1] [-award PATH] [-hugo PATH] [-keep]
+//	go run ./bench/sitebench [-pages 10000] [-runs 3] [-seed 1] [-award PATH] [-hugo PATH] [-dirs DIR,DIR] [-keep]
 //
 // It generates a corpus of Chinese pages (package bench/corpus) into a
 // temporary folder, builds bin/award (unless -award is given), and then, for
@@ -18,11 +18,18 @@
 // Run it from the repository. Nothing uses the network; the temporary
 // folder (with every build's output, some 120 MB each for 10,000 pages) is
 // removed at the end unless -keep is given. The temporary folder is made
-// under $TMPDIR (default /tmp), and both builds write there: set TMPDIR to
-// compare file systems (Hugo's time depends much more on the file system
-// than award's does). On ext4, leave a minute or two after removing many
-// files (a previous sitebench's cleanup, say) before measuring: creating
-// files right after mass deletion is several times slower there.
+// under $TMPDIR (default /tmp), and both builds write there. To compare file
+// systems in one run (Hugo's time depends much more on the file system than
+// award's does), -dirs lists several parent folders, say
+// -dirs /dev/shm,/tmp for tmpfs and the ordinary disk: each gets its own
+// corpus, builds, table and goals, in turn. On ext4, leave a minute or two
+// after removing many files (a previous sitebench's cleanup, say) before
+// measuring: creating files right after mass deletion is several times
+// slower there.
+//
+// Every goal is also recorded through bench/goals, once per place: wall
+// time and peak RSS against Hugo's, and award's wall time against the
+// Markdown floor (site.NewMarkdown() on GOMAXPROCS goroutines, ≤ 4×).
 package main
 
 import (
@@ -42,6 +49,7 @@ import (
 	"time"
 
 	"github.com/zhongmou/award/bench/corpus"
+	"github.com/zhongmou/award/bench/goals"
 )
 
 const (
@@ -49,6 +57,7 @@ const (
 	hugoVersion = "v0.165.0"
 	wallGoal    = 0.25 // award wall time / Hugo wall time
 	rssGoal     = 0.20 // award peak RSS / Hugo peak RSS
+	floorGoal   = 4.0  // award wall time / the site.NewMarkdown() floor
 )
 
 type config struct {
@@ -56,6 +65,7 @@ type config struct {
 	seed            int64
 	award, hugo     string
 	keep            bool
+	dirs            []string // parent folders of the places measured; "" is $TMPDIR
 	timeout         time.Duration
 	root            string // repository root
 	tmp             string
@@ -82,6 +92,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&c.hugo, "hugo", "bin/hugo", "Hugo binary (relative paths from the repository root)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the temporary folder (corpus, outputs)")
 	fs.DurationVar(&c.timeout, "timeout", 10*time.Minute, "limit for each build")
+	dirs := fs.String("dirs", "", "comma-separated `folders` to measure in, in turn, each with its own corpus and outputs (default $TMPDIR)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -100,19 +111,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			"or pass -hugo PATH.\n", c.hugo, hugoVersion, hugoVersion)
 		return 2
 	}
-	tmp, err := os.MkdirTemp("", "sitebench-")
-	if err != nil {
-		fmt.Fprintln(stderr, "sitebench:", err)
-		return 1
-	}
-	c.tmp = tmp
-	defer func() {
-		if c.keep {
-			fmt.Fprintf(stdout, "\nkept %s\n", tmp)
-			return
+	c.dirs = []string{""}
+	if *dirs != "" {
+		c.dirs = nil
+		for _, d := range strings.Split(*dirs, ",") {
+			if d = strings.TrimSpace(d); d != "" {
+				c.dirs = append(c.dirs, d)
+			}
 		}
-		os.RemoveAll(tmp)
-	}()
+	}
 	if err := c.bench(ctx, stdout); err != nil {
 		fmt.Fprintln(stdout, "\nsitebench:", err)
 		return 1
@@ -154,13 +161,10 @@ func (c *config) bench(ctx context.Context, w io.Writer) error {
 	fmt.Fprintf(w, "sitebench: %d pages, seed %d, %d runs; %s/%s, %d CPUs, GOMAXPROCS %d, %s\n",
 		c.pages, c.seed, c.runs, runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version())
 
-	// The corpus.
+	// The corpus, in memory; each place gets a copy on disk.
 	start := time.Now()
 	files := corpus.Generate(c.pages, c.seed)
-	c.content = filepath.Join(c.tmp, "content")
-	if err := corpus.WriteDir(c.content, files); err != nil {
-		return fmt.Errorf("write corpus: %w", err)
-	}
+	generated := time.Since(start)
 	var total, bodyBytes int64
 	drafts := 0
 	bodies := make([][]byte, 0, len(files))
@@ -174,9 +178,6 @@ func (c *config) bench(ctx context.Context, w io.Writer) error {
 		}
 	}
 	published := c.pages - drafts
-	fmt.Fprintf(w, "temp:   %s (corpus and outputs)\n", c.tmp)
-	fmt.Fprintf(w, "corpus: %d files (%d pages: %d published, %d drafts; %d _index.md), %s, generated in %s\n",
-		len(files), c.pages, published, drafts, len(files)-c.pages, fmtMB(total), fmtDur(time.Since(start)))
 	if now := time.Now(); now.Before(corpus.Cutoff) {
 		c.future = true
 		fmt.Fprintf(w, "note: the clock (%s) is before the corpus's last dates; building with -future / --buildFuture\n", now.Format(time.RFC3339))
@@ -210,49 +211,22 @@ func (c *config) bench(ctx context.Context, w io.Writer) error {
 		return fmt.Errorf("%s version: %v", c.hugo, err)
 	}
 	fmt.Fprintf(w, "hugo:   %s (%s)\n", c.hugo, strings.TrimSpace(string(ver)))
-	c.hugoSD = filepath.Join(c.tmp, "hugo-site")
-	if err := os.MkdirAll(c.hugoSD, 0o755); err != nil {
-		return err
-	}
-	cfg, err := os.ReadFile(c.path("bench/hugo.toml"))
+	hugoCfg, err := os.ReadFile(c.path("bench/hugo.toml"))
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(c.hugoSD, "hugo.toml"), cfg, 0o644); err != nil {
-		return err
-	}
 
-	// The builds, alternating which tool goes first.
-	fmt.Fprintf(w, "\nrun  tool   wall      cpu       peak RSS    files  html   pages  output\n")
-	var results []runResult
+	// The builds, in each place in turn.
+	var places []placeResult
 	failed := false
-	for r := 1; r <= c.runs; r++ {
-		order := []string{"award", "hugo"}
-		if r%2 == 0 {
-			order = []string{"hugo", "award"}
+	for _, dir := range c.dirs {
+		pr, err := c.benchPlace(ctx, w, env, dir, files, hugoCfg, published, drafts, total, generated)
+		if err != nil {
+			return err
 		}
-		for _, tool := range order {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			res := c.build(ctx, env, tool, r, published)
-			results = append(results, res)
-			fmt.Fprintf(w, "%-4d %-6s %-9s %-9s %-11s %-6d %-6d %-6d %s\n", r, tool, fmtDur(res.Wall), fmtDur(res.CPU),
-				fmtKiB(res.MaxRSS), res.out.Files, res.out.HTML, res.out.Pages, fmtMB(res.out.Bytes))
-			if res.err != nil {
-				failed = true
-				fmt.Fprintf(w, "     FAILED: %v\n", res.err)
-				if s := strings.TrimSpace(res.stderr + res.stdout); s != "" {
-					fmt.Fprintln(w, tail(s, 40))
-				}
-			} else if r == 1 && tool == "award" {
-				if line, _, _ := strings.Cut(strings.TrimSpace(res.stdout), "\n"); line != "" {
-					fmt.Fprintf(w, "     award: %s\n", line)
-				}
-			}
-		}
+		failed = failed || pr.failed
+		places = append(places, pr)
 	}
-	summary(w, results)
 
 	// The Markdown floor, in this process.
 	fl, err := markdownFloor(ctx, bodies, c.runs)
@@ -267,13 +241,165 @@ func (c *config) bench(ctx context.Context, w io.Writer) error {
 			fmtDur(f.median), float64(len(bodies))/f.median.Seconds(), float64(bodyBytes)/1e6/f.median.Seconds())
 	}
 	tw.Flush()
-	if aw := medianWall(results, "award"); aw > 0 && len(fl) == 3 {
-		fmt.Fprintf(w, "  award median wall / site.NewMarkdown() floor: %.1f×\n", aw.Seconds()/fl[2].median.Seconds())
+	for _, pr := range places {
+		if pr.award.ok > 0 && len(fl) == 3 {
+			fmt.Fprintf(w, "  award median wall / site.NewMarkdown() floor: %.1f×%s\n", pr.award.wall.Seconds()/fl[2].median.Seconds(), pr.suffix())
+		}
+	}
+
+	// The goals, per place.
+	fmt.Fprintln(w)
+	for _, pr := range places {
+		var floor time.Duration
+		if len(fl) == 3 {
+			floor = fl[2].median
+		}
+		if err := pr.record(w, floor); err != nil {
+			return err
+		}
 	}
 	if failed {
 		return errors.New("some builds failed or wrote unexpected output (see FAILED above)")
 	}
 	return nil
+}
+
+// placeResult is what the builds in one place measured.
+type placeResult struct {
+	dir, fs     string // the parent folder as given ("" for $TMPDIR) and its file system
+	award, hugo agg
+	failed      bool
+}
+
+// suffix names the place after a figure, when places are named.
+func (pr placeResult) suffix() string {
+	if pr.dir == "" {
+		return ""
+	}
+	return " (" + pr.label() + ")"
+}
+
+// label is the place as goal names give it: "tmpfs /dev/shm".
+func (pr placeResult) label() string {
+	dir := pr.dir
+	if dir == "" {
+		dir = os.TempDir()
+	}
+	if pr.fs == "" {
+		return dir
+	}
+	return pr.fs + " " + dir
+}
+
+// record prints the place's goals through bench/goals: wall time and peak
+// RSS against Hugo's of the same run, and wall time against the floor.
+func (pr placeResult) record(w io.Writer, floor time.Duration) error {
+	a, h := pr.award, pr.hugo
+	where := ", " + pr.label()
+	var rs []goals.Result
+	if a.ok > 0 && h.ok > 0 {
+		wall := a.wall.Seconds() / h.wall.Seconds()
+		rs = append(rs, goals.Result{Bench: "sitebench", Name: "full build wall time" + where,
+			Figure: fmt.Sprintf("%.3f× Hugo (%s)", wall, fmtDur(a.wall)), Peer: "hugo " + fmtDur(h.wall),
+			Goal: fmt.Sprintf("≤ %.2f of Hugo", wallGoal), Met: wall <= wallGoal})
+		if a.rss > 0 && h.rss > 0 {
+			rss := float64(a.rss) / float64(h.rss)
+			rs = append(rs, goals.Result{Bench: "sitebench", Name: "full build peak RSS" + where,
+				Figure: fmt.Sprintf("%.3f× Hugo (%s)", rss, fmtKiB(a.rss)), Peer: "hugo " + fmtKiB(h.rss),
+				Goal: fmt.Sprintf("≤ %.2f of Hugo", rssGoal), Met: rss <= rssGoal})
+		}
+	} else {
+		rs = append(rs, goals.Result{Bench: "sitebench", Name: "full build wall time" + where,
+			Figure: "no good run", Goal: fmt.Sprintf("≤ %.2f of Hugo", wallGoal)})
+	}
+	if a.ok > 0 && floor > 0 {
+		m := a.wall.Seconds() / floor.Seconds()
+		rs = append(rs, goals.Result{Bench: "sitebench", Name: "full build wall time / Markdown floor" + where,
+			Figure: fmt.Sprintf("%.1f× (%s)", m, fmtDur(a.wall)), Peer: "site.NewMarkdown() floor " + fmtDur(floor),
+			Goal: fmt.Sprintf("≤ %.0f× the floor", floorGoal), Met: m <= floorGoal})
+	}
+	for _, r := range rs {
+		if err := goals.Record(w, r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchPlace writes the corpus under dir (a fresh temporary folder there;
+// "" means $TMPDIR), makes the builds there, prints their table and
+// summary, and removes the folder unless -keep.
+func (c *config) benchPlace(ctx context.Context, w io.Writer, env []string, dir string, files []corpus.File,
+	hugoCfg []byte, published, drafts int, total int64, generated time.Duration) (placeResult, error) {
+	pr := placeResult{dir: dir}
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return pr, err
+		}
+	}
+	tmp, err := os.MkdirTemp(dir, "sitebench-")
+	if err != nil {
+		return pr, err
+	}
+	pr.fs = fsType(tmp)
+	defer func() {
+		if c.keep {
+			fmt.Fprintf(w, "\nkept %s\n", tmp)
+			return
+		}
+		os.RemoveAll(tmp)
+	}()
+	c.tmp = tmp
+	if dir != "" {
+		fmt.Fprintf(w, "\nplace:  %s\n", pr.label())
+	}
+	start := time.Now()
+	c.content = filepath.Join(c.tmp, "content")
+	if err := corpus.WriteDir(c.content, files); err != nil {
+		return pr, fmt.Errorf("write corpus: %w", err)
+	}
+	fmt.Fprintf(w, "temp:   %s (corpus and outputs)\n", c.tmp)
+	fmt.Fprintf(w, "corpus: %d files (%d pages: %d published, %d drafts; %d _index.md), %s, generated in %s\n",
+		len(files), c.pages, published, drafts, len(files)-c.pages, fmtMB(total), fmtDur(generated+time.Since(start)))
+	c.hugoSD = filepath.Join(c.tmp, "hugo-site")
+	if err := os.MkdirAll(c.hugoSD, 0o755); err != nil {
+		return pr, err
+	}
+	if err := os.WriteFile(filepath.Join(c.hugoSD, "hugo.toml"), hugoCfg, 0o644); err != nil {
+		return pr, err
+	}
+
+	// The builds, alternating which tool goes first.
+	fmt.Fprintf(w, "\nrun  tool   wall      cpu       peak RSS    files  html   pages  output\n")
+	var results []runResult
+	for r := 1; r <= c.runs; r++ {
+		order := []string{"award", "hugo"}
+		if r%2 == 0 {
+			order = []string{"hugo", "award"}
+		}
+		for _, tool := range order {
+			if err := ctx.Err(); err != nil {
+				return pr, err
+			}
+			res := c.build(ctx, env, tool, r, published)
+			results = append(results, res)
+			fmt.Fprintf(w, "%-4d %-6s %-9s %-9s %-11s %-6d %-6d %-6d %s\n", r, tool, fmtDur(res.Wall), fmtDur(res.CPU),
+				fmtKiB(res.MaxRSS), res.out.Files, res.out.HTML, res.out.Pages, fmtMB(res.out.Bytes))
+			if res.err != nil {
+				pr.failed = true
+				fmt.Fprintf(w, "     FAILED: %v\n", res.err)
+				if s := strings.TrimSpace(res.stderr + res.stdout); s != "" {
+					fmt.Fprintln(w, tail(s, 40))
+				}
+			} else if r == 1 && tool == "award" {
+				if line, _, _ := strings.Cut(strings.TrimSpace(res.stdout), "\n"); line != "" {
+					fmt.Fprintf(w, "     award: %s\n", line)
+				}
+			}
+		}
+	}
+	pr.award, pr.hugo = summary(w, results)
+	return pr, nil
 }
 
 // build makes one clean build with one tool into a fresh folder.
@@ -328,15 +454,18 @@ func (c *config) build(ctx context.Context, env []string, tool string, run, publ
 	return res
 }
 
-// summary prints the medians, the ratios award/Hugo and the goals.
-func summary(w io.Writer, results []runResult) {
-	type agg struct {
-		wall, cpu time.Duration
-		rss       int64
-		files     int
-		html      int
-		ok        int
-	}
+// agg is one tool's figures over its good runs in one place.
+type agg struct {
+	wall, cpu time.Duration // medians
+	rss       int64         // the largest peak RSS, KiB
+	files     int
+	html      int
+	ok        int // good runs
+}
+
+// summary prints the medians, the ratios award/Hugo and the goals, and
+// returns award's and Hugo's figures.
+func summary(w io.Writer, results []runResult) (award, hugo agg) {
 	aggs := map[string]*agg{}
 	for _, tool := range []string{"award", "hugo"} {
 		a := &agg{rss: -1}
@@ -370,7 +499,7 @@ func summary(w io.Writer, results []runResult) {
 	a, h := aggs["award"], aggs["hugo"]
 	if a.ok == 0 || h.ok == 0 {
 		fmt.Fprintln(w, "ratios award/Hugo: n/a (a tool has no good run)")
-		return
+		return *a, *h
 	}
 	wall := a.wall.Seconds() / h.wall.Seconds()
 	cpu := a.cpu.Seconds() / h.cpu.Seconds()
@@ -383,16 +512,7 @@ func summary(w io.Writer, results []runResult) {
 	} else {
 		fmt.Fprintf(w, "  RSS   n/a (peak RSS is not measured on %s)\n", runtime.GOOS)
 	}
-}
-
-func medianWall(results []runResult, tool string) time.Duration {
-	var ds []time.Duration
-	for _, r := range results {
-		if r.tool == tool && r.err == nil {
-			ds = append(ds, r.Wall)
-		}
-	}
-	return median(ds)
+	return *a, *h
 }
 
 func met(ok bool) string {

@@ -25,29 +25,17 @@ type diskOutput struct {
 
 func newDiskOutput(root string) *diskOutput { return &diskOutput{root: root} }
 
-// WriteFile implements site.Output.
+// WriteFile implements site.Output. It first tries to create the file, so
+// that a clean build costs one open, write and close per file; only when
+// the file exists does it compare the stored bytes.
 func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 	target := filepath.Join(d.root, filepath.FromSlash(name))
-	st, err := os.Stat(target)
-	switch {
-	case err == nil && st.Mode().IsRegular():
-		if st.Size() == int64(len(data)) {
-			if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, data) {
-				return false, nil
-			}
-		}
-		return true, d.replace(target, name, data)
-	case err == nil:
-		return false, fmt.Errorf("无法写入 %s：该位置已有同名的文件夹或特殊文件，请移走后重新生成", name)
-	case !errors.Is(err, fs.ErrNotExist):
-		return false, fmt.Errorf("写入 %s 出错：%w", name, err)
-	}
 	if err := d.ensureDir(filepath.Dir(target)); err != nil {
 		return false, err
 	}
 	f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if errors.Is(err, fs.ErrExist) {
-		return true, d.replace(target, name, data) // appeared meanwhile
+		return d.update(target, name, data)
 	}
 	if err != nil {
 		return false, fmt.Errorf("写入 %s 出错：%w", name, err)
@@ -61,6 +49,25 @@ func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 		return false, fmt.Errorf("写入 %s 出错：%w", name, werr)
 	}
 	return true, nil
+}
+
+// update replaces an existing file's bytes unless they are already data.
+func (d *diskOutput) update(target, name string, data []byte) (bool, error) {
+	st, err := os.Stat(target)
+	switch {
+	case err == nil && st.Mode().IsRegular():
+		if st.Size() == int64(len(data)) {
+			if old, err := os.ReadFile(target); err == nil && bytes.Equal(old, data) {
+				return false, nil
+			}
+		}
+		return true, d.replace(target, name, data)
+	case err == nil:
+		return false, fmt.Errorf("无法写入 %s：该位置已有同名的文件夹或特殊文件，请移走后重新生成", name)
+	case errors.Is(err, fs.ErrNotExist):
+		return d.WriteFile(name, data) // removed meanwhile
+	}
+	return false, fmt.Errorf("写入 %s 出错：%w", name, err)
 }
 
 // replace swaps in new bytes for an existing file atomically.
@@ -86,11 +93,23 @@ func (d *diskOutput) replace(target, name string, data []byte) error {
 	return nil
 }
 
+// ensureDir makes dir and its parents unless they are known to exist. It
+// tries Mkdir first (one system call for the common case of a new folder
+// in a known one) and climbs to the parent only when that is missing.
 func (d *diskOutput) ensureDir(dir string) error {
 	if _, ok := d.dirs.Load(dir); ok {
 		return nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, fs.ErrNotExist) && filepath.Dir(dir) != dir && d.ensureDir(filepath.Dir(dir)) == nil {
+		err = os.Mkdir(dir, 0o755)
+	}
+	if err != nil {
+		// A folder already, or a file in the way: MkdirAll tells which,
+		// in its own words.
+		err = os.MkdirAll(dir, 0o755)
+	}
+	if err != nil {
 		return fmt.Errorf("新建文件夹 %s 出错：%w", dir, err)
 	}
 	d.dirs.Store(dir, true)

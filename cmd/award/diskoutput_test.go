@@ -1,0 +1,59 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestDiskOutput covers the contract of site.Output on disk: new files and
+// folders are made, equal bytes are left alone, changed bytes replaced, and
+// a folder or file in the way is an error naming the file.
+func TestDiskOutput(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "public")
+	d := newDiskOutput(root)
+	write := func(name, data string) bool {
+		t.Helper()
+		w, err := d.WriteFile(name, []byte(data))
+		if err != nil {
+			t.Fatalf("WriteFile %s: %v", name, err)
+		}
+		got, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
+		if err != nil || string(got) != data {
+			t.Fatalf("%s holds %q (%v), want %q", name, got, err, data)
+		}
+		return w
+	}
+	if !write("a/b/c/index.html", "one") || !write("a/index.html", "top") || !write("index.html", "root") {
+		t.Fatal("a new file was not reported written")
+	}
+	if write("a/b/c/index.html", "one") {
+		t.Error("equal bytes reported written")
+	}
+	if !write("a/b/c/index.html", "two") || !write("a/b/c/index.html", "three") {
+		t.Error("changed bytes not reported written")
+	}
+	// A second output on the same folder (the next build) sees the files.
+	d = newDiskOutput(root)
+	if write("a/b/c/index.html", "three") || !write("a/b/d/index.html", "new") {
+		t.Error("a second build misreports")
+	}
+	entries, _ := os.ReadDir(filepath.Join(root, "a/b/c"))
+	if len(entries) != 1 {
+		t.Errorf("a/b/c holds %d entries (a temporary file left?), want 1", len(entries))
+	}
+	if err := os.MkdirAll(filepath.Join(root, "dir.html"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.WriteFile("dir.html", []byte("x")); err == nil || !strings.Contains(err.Error(), "dir.html") {
+		t.Errorf("a folder in the way: err = %v", err)
+	}
+	if _, err := d.WriteFile("index.html/x.html", []byte("x")); err == nil {
+		t.Error("a file in the way of a folder: no error")
+	}
+	removed, err := d.RemoveExcept(map[string]bool{"a/b/c/index.html": true})
+	if err != nil || len(removed) != 3 {
+		t.Errorf("RemoveExcept removed %v (%v), want the other 3 files", removed, err)
+	}
+}
