@@ -178,22 +178,26 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.probs.err(); err != nil {
 		return err
 	}
-	b.report.Rendered = len(jobs)
-	if err := b.write(ctx, jobs); err != nil {
+	render := b.selectChanged(jobs) // in a session, what the change affects (affected.go)
+	b.report.Rendered = len(render)
+	if err := b.write(ctx, render); err != nil {
 		return err
 	}
 	if err := b.probs.err(); err != nil {
 		return err
 	}
-	keep := make(map[string]bool, len(jobs))
-	for _, j := range jobs {
-		keep[j.name] = true
+	b.report.Unchanged += len(jobs) - len(render)
+	if !b.keepsAllNames(jobs) {
+		keep := make(map[string]bool, len(jobs))
+		for _, j := range jobs {
+			keep[j.name] = true
+		}
+		removed, err := b.opts.Output.RemoveExcept(keep)
+		if err != nil {
+			return fmt.Errorf("remove stale output: %w", err)
+		}
+		b.report.Removed = removed
 	}
-	removed, err := b.opts.Output.RemoveExcept(keep)
-	if err != nil {
-		return fmt.Errorf("remove stale output: %w", err)
-	}
-	b.report.Removed = removed
 	sort.Slice(b.report.Skipped, func(i, j int) bool { return b.report.Skipped[i].File < b.report.Skipped[j].File })
 	return nil
 }

@@ -17,6 +17,7 @@ type job struct {
 	kind   jobKind                // what sort of output
 	page   *Page                  // the page it shows, for anchors; nil for other files
 	shows  []*Page                // list pages: the pages listed on this one
+	pager  *Pager                 // list pages: the Paginator
 	render func() ([]byte, error) // its bytes
 	source string                 // for messages: where its bytes come from
 }
@@ -50,7 +51,7 @@ func (b *builder) plan() []job {
 		case KindSection, KindTerms, KindTerm, KindSession:
 			for _, pg := range paginate(p.Path, p.Pages, b.cfg.Paginate) {
 				j := b.pageJob(p, pagerURL(p.Path, pg.Number), pg)
-				j.kind, j.shows = jobList, pg.Pages
+				j.kind, j.shows, j.pager = jobList, pg.Pages, pg
 				add(j)
 				b.report.Lists++
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"sync"
 	"time"
@@ -45,6 +46,10 @@ type Session struct {
 	last  *builder // the last successful build's pages, site and jobs
 
 	cacheMu sync.Mutex // guards cache during a build's parallel phases
+
+	readsMu sync.Mutex
+	readsOf *theme                            // the theme reads were analysed for
+	reads   map[*template.Template][]pageRead // an entry template's reads (depend.go)
 }
 
 // NewSession starts a session; its first Build reads everything.

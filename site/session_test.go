@@ -310,8 +310,9 @@ func TestSessionBodyEditRendersLittle(t *testing.T) {
 // TestSessionMixedBatchEqualsCleanBuild covers the batch the body-edit fast
 // path declines although every file in it is a body edit or unchanged: a
 // body edit saved together with an untouched section page and an untouched
-// draft (an editor's "save all"). The session renders everything, and its
-// output, search index included, equals a clean build's.
+// draft (an editor's "save all"). The session compares the page graphs and
+// renders what the edit affects, and its output, search index included,
+// equals a clean build's.
 func TestSessionMixedBatchEqualsCleanBuild(t *testing.T) {
 	content := corpusFS(200, 5)
 	cfg, _ := ParseConfig(nil)
@@ -344,7 +345,7 @@ func TestSessionMixedBatchEqualsCleanBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Partial || rep.Rendered != full.Rendered {
+	if !rep.Partial || rep.Rendered >= full.Rendered {
 		t.Errorf("mixed batch: partial=%v, rendered %d of %d outputs", rep.Partial, rep.Rendered, full.Rendered)
 	}
 	if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {

@@ -1,0 +1,487 @@
+package site
+
+import (
+	"html/template"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// affected decides which outputs of a session's build must be rendered
+// again: it compares this build's page graph with the last build's, page
+// by page (matched by path) and field by field, and keeps a job when one
+// of its template's reads (depend.go) reaches a page whose field changed,
+// when its pager changed, or when it is new. Outputs not made by a page
+// template (feeds, sitemap, manifests, static files, the search index) are
+// always rendered; writing skips those whose bytes are unchanged.
+type affected struct {
+	old, cur *builder
+	oldJobs  map[string]*job
+	oldOf    map[*Page]*Page // this build's page → the last build's at the same path
+	site     map[string]bool // Site field or list → changed
+	roots    map[pageRead]bool
+	memo     map[reachKey]bool
+	fields   map[pageField]bool
+	same     map[*Page]bool // a page equal to its old one in every field
+	added    bool           // a page appeared or went away
+}
+
+type pageField struct {
+	p     *Page
+	field string
+}
+
+type reachKey struct {
+	p     *Page
+	steps string
+	field string
+}
+
+// selectChanged returns the jobs of a session's build that must be
+// rendered: all of them unless the last build's graph can be compared
+// (same theme and options, no Full change).
+func (b *builder) selectChanged(jobs []job) []job {
+	s := b.sess
+	if s == nil || !s.built || s.last == nil || b.change.Full || b.change.Theme || s.last.theme != b.theme {
+		return jobs
+	}
+	a := newAffected(s.last, b)
+	out := make([]job, 0, 64)
+	for i := range jobs {
+		if a.dirty(&jobs[i]) {
+			out = append(out, jobs[i])
+		}
+	}
+	b.report.Partial = len(out) < len(jobs)
+	return out
+}
+
+// templateReads returns the reads of an entry template, analysed once per
+// theme (the Site's constant fields are the session's).
+func (s *Session) templateReads(t *theme, tmpl *template.Template, site *Site) []pageRead {
+	s.readsMu.Lock()
+	defer s.readsMu.Unlock()
+	if s.readsOf != t {
+		s.readsOf, s.reads = t, map[*template.Template][]pageRead{}
+	}
+	r, ok := s.reads[tmpl]
+	if !ok {
+		r = templateReads(t, tmpl, site)
+		s.reads[tmpl] = r
+	}
+	return r
+}
+
+// keepsAllNames reports whether every output of the last build is still
+// an output of this one (nothing to remove).
+func (b *builder) keepsAllNames(jobs []job) bool {
+	s := b.sess
+	if s == nil || !s.built || s.last == nil || b.change.Full {
+		return false
+	}
+	if len(jobs) < len(s.last.jobs) {
+		return false
+	}
+	names := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		names[j.name] = true
+	}
+	for _, j := range s.last.jobs {
+		if !names[j.name] {
+			return false
+		}
+	}
+	return true
+}
+
+func newAffected(old, cur *builder) *affected {
+	a := &affected{
+		old: old, cur: cur,
+		oldJobs: make(map[string]*job, len(old.jobs)),
+		oldOf:   make(map[*Page]*Page, len(cur.pages)+8),
+		site:    map[string]bool{},
+		roots:   map[pageRead]bool{},
+		memo:    map[reachKey]bool{},
+		fields:  map[pageField]bool{},
+		same:    make(map[*Page]bool, len(cur.pages)+8),
+	}
+	for i := range old.jobs {
+		a.oldJobs[old.jobs[i].name] = &old.jobs[i]
+	}
+	for _, p := range cur.pages {
+		if o := old.site.byPath[p.Path]; o != nil {
+			a.oldOf[p] = o
+		}
+	}
+	a.added = len(old.site.byPath) != len(cur.site.byPath)
+	if !a.added {
+		for path := range cur.site.byPath {
+			if _, ok := old.site.byPath[path]; !ok {
+				a.added = true
+				break
+			}
+		}
+	}
+	return a
+}
+
+// dirty reports whether j must be rendered.
+func (a *affected) dirty(j *job) bool {
+	o := a.oldJobs[j.name]
+	if o == nil {
+		return true
+	}
+	if j.page == nil || o.page == nil || j.kind == jobSearch {
+		return true // not a page template's output
+	}
+	if _, ok := a.oldOf[j.page]; !ok {
+		a.oldOf[j.page] = o.page // the 404 page, outside the graph
+	}
+	for _, f := range [...]string{"Kind", "Type", "Layout", "Section"} { // the template's choice
+		if a.changed(j.page, f) {
+			return true
+		}
+	}
+	tmpl, _ := a.cur.theme.templateFor(j.page)
+	if tmpl == nil {
+		return true
+	}
+	for _, r := range a.cur.sess.templateReads(a.cur.theme, tmpl, a.cur.site) {
+		if a.reaches(j, o, r) {
+			return true
+		}
+	}
+	return false
+}
+
+// reaches reports whether read r of job j (o in the last build) meets a change.
+func (a *affected) reaches(j, o *job, r pageRead) bool {
+	root, steps := r.root()
+	switch root {
+	case "self":
+		return a.reach(j.page, steps, r.field)
+	case "pager", "pagerinfo":
+		if !samePager(j.pager, o.pager) {
+			return true
+		}
+		if root == "pagerinfo" || j.pager == nil {
+			return false
+		}
+		for _, p := range j.pager.Pages {
+			if a.reach(p, steps, r.field) {
+				return true
+			}
+		}
+		return false
+	}
+	if v, ok := a.roots[r]; ok {
+		return v
+	}
+	v := a.rootReach(root, steps, r.field)
+	a.roots[r] = v
+	return v
+}
+
+// rootReach evaluates a read from a root that is the same for every job.
+func (a *affected) rootReach(root, steps, field string) bool {
+	cur, old := a.cur.site, a.old.site
+	var set []*Page
+	switch {
+	case root == "site":
+		return a.siteField(field)
+	case root == "site.Home":
+		set = []*Page{cur.Home}
+	case strings.HasPrefix(root, "site."):
+		name := strings.TrimPrefix(root, "site.")
+		nl, ol := siteList(cur, name), siteList(old, name)
+		if !samePaths(nl, ol) {
+			return true
+		}
+		set = nl
+	case strings.HasPrefix(root, "get="):
+		ref := strings.TrimPrefix(root, "get=")
+		n, o := cur.GetPage(ref), old.GetPage(ref)
+		if pathOf(n) != pathOf(o) {
+			return true
+		}
+		if n != nil {
+			set = []*Page{n}
+		}
+	case strings.HasPrefix(root, "get^"):
+		prefix := strings.TrimPrefix(root, "get^")
+		n, o := lookupPrefix(cur, prefix), lookupPrefix(old, prefix)
+		if len(n) != len(o) {
+			return true
+		}
+		for key, p := range n {
+			if op, ok := o[key]; !ok || pathOf(op) != p.Path {
+				return true
+			}
+			set = append(set, p)
+		}
+	default: // any
+		if a.added {
+			return true
+		}
+		set = append(set, a.cur.pages...)
+	}
+	for _, p := range set {
+		if a.reach(p, steps, field) {
+			return true
+		}
+	}
+	return false
+}
+
+// reach reports whether following steps from p meets a changed field.
+func (a *affected) reach(p *Page, steps, field string) bool {
+	if p == nil {
+		return false
+	}
+	if steps == "" {
+		return a.changed(p, field)
+	}
+	k := reachKey{p, steps, field}
+	if v, ok := a.memo[k]; ok {
+		return v
+	}
+	a.memo[k] = false // a cycle adds nothing
+	step, rest, _ := strings.Cut(steps, "/")
+	v := a.changed(p, step)
+	if !v {
+		switch step {
+		case "Parent":
+			v = a.reach(p.Parent, rest, field)
+		case "Prev":
+			v = a.reach(p.Prev, rest, field)
+		case "Next":
+			v = a.reach(p.Next, rest, field)
+		case "Pages", "TagPages":
+			list := p.Pages
+			if step == "TagPages" {
+				list = p.TagPages
+			}
+			for _, q := range list {
+				if a.reach(q, rest, field) {
+					v = true
+					break
+				}
+			}
+		default:
+			v = true
+		}
+	}
+	a.memo[k] = v
+	return v
+}
+
+// changed reports whether p's field differs from the last build's page at
+// p's path ("" is no field; "*" or an unknown name is any field).
+func (a *affected) changed(p *Page, field string) bool {
+	if field == "" {
+		return false
+	}
+	o := a.oldOf[p]
+	if o == nil {
+		return true
+	}
+	same, known := a.same[p]
+	if !known {
+		same = !fieldDiffers(p, o, "*")
+		a.same[p] = same
+	}
+	if same {
+		return false
+	}
+	k := pageField{p, field}
+	if v, ok := a.fields[k]; ok {
+		return v
+	}
+	v := fieldDiffers(p, o, field)
+	a.fields[k] = v
+	return v
+}
+
+// pageFieldNames are the Page fields compared one by one; any other name
+// read by a template compares them all.
+var pageFieldNames = []string{"Kind", "File", "Section", "Path", "Title", "Date", "PublishDate", "ExpiryDate", "Lastmod",
+	"Draft", "Weight", "Slug", "Aliases", "Tags", "TagPages", "Type", "Layout", "Params", "Publicity", "Call", "ReportCall",
+	"Summary", "Content", "Headings", "Pages", "Prev", "Next", "Parent", "RelPermalink", "Permalink", "anchors"}
+
+func fieldDiffers(p, o *Page, field string) bool {
+	switch field {
+	case "Kind":
+		return p.Kind != o.Kind
+	case "File":
+		return p.File != o.File
+	case "Section":
+		return p.Section != o.Section
+	case "Path":
+		return p.Path != o.Path
+	case "Title":
+		return p.Title != o.Title
+	case "Date":
+		return !sameTime(p.Date, o.Date)
+	case "PublishDate":
+		return !sameTime(p.PublishDate, o.PublishDate)
+	case "ExpiryDate":
+		return !sameTime(p.ExpiryDate, o.ExpiryDate)
+	case "Lastmod":
+		return !sameTime(p.Lastmod, o.Lastmod)
+	case "Draft":
+		return p.Draft != o.Draft
+	case "Weight":
+		return p.Weight != o.Weight
+	case "Slug":
+		return p.Slug != o.Slug
+	case "Aliases":
+		return !sameSlice(p.Aliases, o.Aliases)
+	case "Tags":
+		return !sameSlice(p.Tags, o.Tags)
+	case "TagPages":
+		return !samePaths(p.TagPages, o.TagPages)
+	case "Type":
+		return p.Type != o.Type
+	case "Layout":
+		return p.Layout != o.Layout
+	case "Params":
+		return !sameMap(p.Params, o.Params)
+	case "Publicity":
+		return !reflect.DeepEqual(p.Publicity, o.Publicity)
+	case "Call":
+		return !reflect.DeepEqual(p.Call, o.Call)
+	case "ReportCall":
+		return !reflect.DeepEqual(p.ReportCall, o.ReportCall)
+	case "Summary":
+		return p.Summary != o.Summary
+	case "Content":
+		return p.Content != o.Content
+	case "Headings":
+		return !sameSlice(p.Headings, o.Headings)
+	case "Pages":
+		return !samePaths(p.Pages, o.Pages)
+	case "Prev":
+		return pathOf(p.Prev) != pathOf(o.Prev)
+	case "Next":
+		return pathOf(p.Next) != pathOf(o.Next)
+	case "Parent":
+		return pathOf(p.Parent) != pathOf(o.Parent)
+	case "RelPermalink":
+		return p.RelPermalink != o.RelPermalink
+	case "Permalink":
+		return p.Permalink != o.Permalink
+	case "anchors":
+		return !sameMap(p.anchors, o.anchors)
+	}
+	for _, f := range pageFieldNames {
+		if fieldDiffers(p, o, f) {
+			return true
+		}
+	}
+	return false
+}
+
+// siteField reports whether a field of the Site changed.
+func (a *affected) siteField(name string) bool {
+	if v, ok := a.site[name]; ok {
+		return v
+	}
+	n := reflect.ValueOf(a.cur.site).Elem().FieldByName(name)
+	o := reflect.ValueOf(a.old.site).Elem().FieldByName(name)
+	v := true
+	if n.IsValid() && o.IsValid() && n.CanInterface() {
+		if t, ok := n.Interface().(time.Time); ok {
+			v = !sameTime(t, o.Interface().(time.Time))
+		} else {
+			v = !reflect.DeepEqual(n.Interface(), o.Interface())
+		}
+	}
+	a.site[name] = v
+	return v
+}
+
+func siteList(s *Site, name string) []*Page {
+	switch name {
+	case "Sections":
+		return s.Sections
+	case "RegularPages":
+		return s.RegularPages
+	case "Publicities":
+		return s.Publicities
+	case "Calls":
+		return s.Calls
+	case "Tags":
+		return s.Tags
+	case "Sessions":
+		return s.Sessions
+	}
+	return nil
+}
+
+// lookupPrefix returns the pages GetPage finds for refs starting with prefix.
+func lookupPrefix(s *Site, prefix string) map[string]*Page {
+	out := map[string]*Page{}
+	for k, p := range s.byPath {
+		if strings.HasPrefix(k, prefix) {
+			out[k] = p
+		}
+	}
+	for k, p := range s.byFile {
+		if _, ok := s.byPath[k]; !ok && strings.HasPrefix(k, prefix) {
+			out[k] = p
+		}
+	}
+	return out
+}
+
+// sameSlice and sameMap compare by contents, and first by identity: an
+// unchanged file's page shares its slices and maps with the last build's.
+func sameSlice[E comparable](a, b []E) bool {
+	if len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0]) {
+		return true
+	}
+	return slices.Equal(a, b)
+}
+
+func sameMap[V any](a, b map[string]V) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 || reflect.ValueOf(a).UnsafePointer() == reflect.ValueOf(b).UnsafePointer() {
+		return true
+	}
+	return reflect.DeepEqual(a, b)
+}
+
+func sameTime(a, b time.Time) bool { return a.Equal(b) && a.Location() == b.Location() }
+
+func pathOf(p *Page) string {
+	if p == nil {
+		return "\x00"
+	}
+	return p.Path
+}
+
+func samePaths(a, b []*Page) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i].Path != b[i].Path {
+			return false
+		}
+	}
+	return true
+}
+
+// samePager reports whether two list pages show the same pages with the
+// same numbers and links.
+func samePager(a, b *Pager) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	// URLs are the base's list pages 1 … TotalPages (paginate).
+	return a.Number == b.Number && a.TotalPages == b.TotalPages && a.Prev == b.Prev && a.Next == b.Next &&
+		len(a.URLs) > 0 && len(b.URLs) > 0 && a.URLs[0] == b.URLs[0] && samePaths(a.Pages, b.Pages)
+}

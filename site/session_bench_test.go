@@ -1,0 +1,114 @@
+package site
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"maps"
+	"os"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/zhongmou/award/bench/corpus"
+)
+
+// liveSession is a Session over a generated 10,000-page site with the
+// benchmark's configuration and theme (as livebench runs award serve),
+// after its first build, and a published page of it.
+func liveSession(b *testing.B) (*Session, fstest.MapFS, fstest.MapFS, string, time.Time) {
+	return liveSessionT(b)
+}
+
+func liveSessionT(b testing.TB) (*Session, fstest.MapFS, fstest.MapFS, string, time.Time) {
+	b.Helper()
+	content := corpusFS(10000, 1)
+	cfgText, err := os.ReadFile("../bench/site.yaml")
+	if err != nil {
+		b.Fatal(err)
+	}
+	cfg, err := ParseConfig(cfgText)
+	if err != nil {
+		b.Fatal(err)
+	}
+	theme := fstest.MapFS{}
+	dir := os.DirFS("../bench/themes/award")
+	if err := fs.WalkDir(dir, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(dir, p)
+		theme[p] = &fstest.MapFile{Data: data}
+		return err
+	}); err != nil {
+		b.Fatal(err)
+	}
+	sess, err := NewSession(Options{Content: content, Theme: theme, Config: cfg, Output: NewMemOutput()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	if _, err := sess.Build(context.Background(), Change{Full: true}, now); err != nil {
+		b.Fatal(err)
+	}
+	for _, name := range slices.Sorted(maps.Keys(content)) {
+		if strings.HasPrefix(name, "notices/p") && !corpus.IsDraft(content[name].Data) {
+			return sess, content, theme, name, now
+		}
+	}
+	b.Fatal("the corpus has no published notice")
+	return nil, nil, nil, "", now
+}
+
+// BenchmarkSessionTitleEdit times a page's title edited on a 10,000-page
+// site: the page, its lists, its neighbours and whatever else shows its
+// title are rendered again.
+func BenchmarkSessionTitleEdit(b *testing.B) {
+	sess, content, _, name, now := liveSession(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		content[name] = &fstest.MapFile{Data: titleLine.ReplaceAll(content[name].Data, fmt.Appendf(nil, "title: \"修订标题%d\"", i))}
+		rep, err := sess.Build(context.Background(), Change{Content: []string{name}}, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(rep.Rendered), "rendered/op")
+	}
+}
+
+// BenchmarkSessionNewPage times a new page added to a 10,000-page site.
+func BenchmarkSessionNewPage(b *testing.B) {
+	sess, content, _, _, now := liveSession(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		name := fmt.Sprintf("notices/new%05d.md", i)
+		content[name] = &fstest.MapFile{Data: fmt.Appendf(nil, "---\ntitle: 新页面%d\ndate: 2026-10-01T09:00:00\n---\n新页面正文%d。\n", i, i)}
+		rep, err := sess.Build(context.Background(), Change{Content: []string{name}}, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(rep.Rendered), "rendered/op")
+	}
+}
+
+// BenchmarkSessionTemplateEdit times an edit to the single-page template
+// of a 10,000-page site: every page is rendered again, no Markdown is.
+func BenchmarkSessionTemplateEdit(b *testing.B) {
+	sess, _, theme, _, now := liveSession(b)
+	const tpl = "layouts/_default/single.html"
+	orig := theme[tpl].Data
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s := string(orig)
+		at := strings.LastIndex(s, "{{ end }}")
+		theme[tpl] = &fstest.MapFile{Data: []byte(s[:at] + fmt.Sprintf("<i hidden>mark-%d</i>", i) + s[at:])}
+		if _, err := sess.Build(context.Background(), Change{Theme: true}, now); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
