@@ -69,23 +69,11 @@ func newCaseIndex(a *archive.Archive, log *slog.Logger) *caseIndex {
 
 // all returns every committed submission, newest first.
 func (x *caseIndex) all(ctx context.Context) ([]caseSummary, error) {
-	store := x.archive.Store()
-	var keys []string
-	for _, kind := range submission.Kinds {
-		infos, err := store.List(ctx, kind+"s/")
-		if err != nil {
-			return nil, fmt.Errorf("list %ss: %w", kind, err)
-		}
-		for _, in := range infos {
-			if _, _, ok := ledger.ManifestOf(in.Key); ok {
-				keys = append(keys, in.Key)
-			}
-		}
-	}
-	statusKeys, err := x.statusKeys(ctx)
+	keys, statusKeys, err := x.list(ctx)
 	if err != nil {
 		return nil, err
 	}
+	x.warm(ctx, keys, statusKeys)
 	out := make([]caseSummary, 0, len(keys))
 	for _, key := range keys {
 		c, err := x.summary(ctx, key)
@@ -101,6 +89,84 @@ func (x *caseIndex) all(ctx context.Context) ([]caseSummary, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ReceivedAt.After(out[j].ReceivedAt) })
 	return out, nil
+}
+
+// list lists, all at once, the submissions' manifest keys (by kind, in
+// submission.Kinds' order, each kind's in key order) and the status
+// records' keys by reference (see statusKeys).
+func (x *caseIndex) list(ctx context.Context) (keys []string, statusKeys map[string]string, err error) {
+	store := x.archive.Store()
+	byKind := make([][]string, len(submission.Kinds))
+	errs := make([]error, len(submission.Kinds)+1)
+	var wg sync.WaitGroup
+	for i, kind := range submission.Kinds {
+		wg.Go(func() {
+			infos, err := store.List(ctx, kind+"s/")
+			if err != nil {
+				errs[i] = fmt.Errorf("list %ss: %w", kind, err)
+				return
+			}
+			for _, in := range infos {
+				if _, _, ok := ledger.ManifestOf(in.Key); ok {
+					byKind[i] = append(byKind[i], in.Key)
+				}
+			}
+		})
+	}
+	wg.Go(func() { statusKeys, errs[len(submission.Kinds)] = x.statusKeys(ctx) })
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			return nil, nil, err
+		}
+	}
+	for _, k := range byKind {
+		keys = append(keys, k...)
+	}
+	return keys, statusKeys, nil
+}
+
+// readers is how many manifests (or cases' status records) warm reads at
+// once: after a restart every manifest is read, and one at a time that is
+// one round trip to the store per submission.
+const readers = 32
+
+// warm reads, readers at a time, the manifests not read yet and the stages
+// whose status records changed, so that all's loop finds them in memory.
+// It reports nothing: what fails here is read again, and reported, there.
+func (x *caseIndex) warm(ctx context.Context, keys []string, statusKeys map[string]string) {
+	sem := make(chan struct{}, readers)
+	var wg sync.WaitGroup
+	for _, key := range keys {
+		if !x.stale(key, statusKeys) {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			c, err := x.summary(ctx, key)
+			if err != nil {
+				return
+			}
+			cs := *c
+			_ = x.stage(ctx, &cs, statusKeys[strings.ToLower(cs.Reference)])
+		}()
+	}
+	wg.Wait()
+}
+
+// stale reports whether the manifest under key is not read yet or its
+// case's status records changed since its stage was read.
+func (x *caseIndex) stale(key string, statusKeys map[string]string) bool {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	c, ok := x.manifests[key]
+	if !ok {
+		return true
+	}
+	seen, ok := x.stages[c.Reference]
+	return !ok || seen.keys != statusKeys[strings.ToLower(c.Reference)]
 }
 
 // statusKeys lists the status records' keys by reference (lower case).
