@@ -183,7 +183,7 @@ func (b *bench) staged(ctx context.Context) error {
 	fmt.Printf("  claimed by an objection (staged=<id>: checked, copied with SHA-256, committed): %.2fs  %.1f MiB/s; receipt SHA-256 matches\n", claim.Seconds(), mib/claim.Seconds())
 	fmt.Printf("  intake peak RSS after the claim: %.1f MiB\n", float64(hwmClaim)/(1<<10))
 	fmt.Printf("  load average (1 min) before the rounds %s, after the claim %s (other work on the machine skews the ratio)\n", loadBefore, loadAverage())
-	return nil
+	return recordUpload(fmt.Sprintf("%.0f MiB staged upload (tus)", mib), mib, direct, through, "the faster direct minio-go PutObject", hwm)
 }
 
 // loadAverage is the machine's 1-minute load average, or "?".
