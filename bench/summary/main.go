@@ -29,7 +29,7 @@ func run(args []string) error {
 	}
 	met := 0
 	tw := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "bench\tgoal\tfigure\tpeer (same run)\tgoal\t")
+	fmt.Fprintln(tw, "bench\tmeasured\tfigure\tpeer (same run)\tgoal\tresult")
 	for _, r := range rs {
 		if r.Met {
 			met++
