@@ -74,21 +74,14 @@ func (s *Session) templateReads(t *theme, tmpl *template.Template, site *Site) [
 }
 
 // keepsAllNames reports whether every output of the last build is still
-// an output of this one (nothing to remove).
-func (b *builder) keepsAllNames(jobs []job) bool {
+// an output of this one, whose names are keep (nothing to remove).
+func (b *builder) keepsAllNames(keep map[string]bool) bool {
 	s := b.sess
-	if s == nil || !s.built || s.last == nil || b.change.Full {
+	if s == nil || !s.built || s.last == nil || b.change.Full || len(keep) < len(s.last.jobs) {
 		return false
-	}
-	if len(jobs) < len(s.last.jobs) {
-		return false
-	}
-	names := make(map[string]bool, len(jobs))
-	for _, j := range jobs {
-		names[j.name] = true
 	}
 	for _, j := range s.last.jobs {
-		if !names[j.name] {
+		if !keep[j.name] {
 			return false
 		}
 	}
@@ -303,79 +296,63 @@ func (a *affected) changed(p *Page, field string) bool {
 	return v
 }
 
-// pageFieldNames are the Page fields compared one by one; any other name
-// read by a template compares them all.
-var pageFieldNames = []string{"Kind", "File", "Section", "Path", "Title", "Date", "PublishDate", "ExpiryDate", "Lastmod",
-	"Draft", "Weight", "Slug", "Aliases", "Tags", "TagPages", "Type", "Layout", "Params", "Publicity", "Call", "ReportCall",
-	"Summary", "Content", "Headings", "Pages", "Prev", "Next", "Parent", "RelPermalink", "Permalink", "anchors"}
+// pageFieldComparisons are the Page fields compared one by one, in the
+// order "*" compares them; any other name read by a template compares them
+// all.
+var pageFieldComparisons = []struct {
+	name    string
+	differs func(p, o *Page) bool
+}{
+	{"Kind", func(p, o *Page) bool { return p.Kind != o.Kind }},
+	{"File", func(p, o *Page) bool { return p.File != o.File }},
+	{"Section", func(p, o *Page) bool { return p.Section != o.Section }},
+	{"Path", func(p, o *Page) bool { return p.Path != o.Path }},
+	{"Title", func(p, o *Page) bool { return p.Title != o.Title }},
+	{"Date", func(p, o *Page) bool { return !sameTime(p.Date, o.Date) }},
+	{"PublishDate", func(p, o *Page) bool { return !sameTime(p.PublishDate, o.PublishDate) }},
+	{"ExpiryDate", func(p, o *Page) bool { return !sameTime(p.ExpiryDate, o.ExpiryDate) }},
+	{"Lastmod", func(p, o *Page) bool { return !sameTime(p.Lastmod, o.Lastmod) }},
+	{"Draft", func(p, o *Page) bool { return p.Draft != o.Draft }},
+	{"Weight", func(p, o *Page) bool { return p.Weight != o.Weight }},
+	{"Slug", func(p, o *Page) bool { return p.Slug != o.Slug }},
+	{"Aliases", func(p, o *Page) bool { return !sameSlice(p.Aliases, o.Aliases) }},
+	{"Tags", func(p, o *Page) bool { return !sameSlice(p.Tags, o.Tags) }},
+	{"TagPages", func(p, o *Page) bool { return !samePaths(p.TagPages, o.TagPages) }},
+	{"Type", func(p, o *Page) bool { return p.Type != o.Type }},
+	{"Layout", func(p, o *Page) bool { return p.Layout != o.Layout }},
+	{"Params", func(p, o *Page) bool { return !sameMap(p.Params, o.Params) }},
+	{"Publicity", func(p, o *Page) bool { return !reflect.DeepEqual(p.Publicity, o.Publicity) }},
+	{"Call", func(p, o *Page) bool { return !reflect.DeepEqual(p.Call, o.Call) }},
+	{"ReportCall", func(p, o *Page) bool { return !reflect.DeepEqual(p.ReportCall, o.ReportCall) }},
+	{"Summary", func(p, o *Page) bool { return p.Summary != o.Summary }},
+	{"Content", func(p, o *Page) bool { return p.Content != o.Content }},
+	{"Headings", func(p, o *Page) bool { return !sameSlice(p.Headings, o.Headings) }},
+	{"Pages", func(p, o *Page) bool { return !samePaths(p.Pages, o.Pages) }},
+	{"Prev", func(p, o *Page) bool { return pathOf(p.Prev) != pathOf(o.Prev) }},
+	{"Next", func(p, o *Page) bool { return pathOf(p.Next) != pathOf(o.Next) }},
+	{"Parent", func(p, o *Page) bool { return pathOf(p.Parent) != pathOf(o.Parent) }},
+	{"RelPermalink", func(p, o *Page) bool { return p.RelPermalink != o.RelPermalink }},
+	{"Permalink", func(p, o *Page) bool { return p.Permalink != o.Permalink }},
+	{"anchors", func(p, o *Page) bool { return !sameMap(p.anchors, o.anchors) }},
+}
 
-func fieldDiffers(p, o *Page, field string) bool {
-	switch field {
-	case "Kind":
-		return p.Kind != o.Kind
-	case "File":
-		return p.File != o.File
-	case "Section":
-		return p.Section != o.Section
-	case "Path":
-		return p.Path != o.Path
-	case "Title":
-		return p.Title != o.Title
-	case "Date":
-		return !sameTime(p.Date, o.Date)
-	case "PublishDate":
-		return !sameTime(p.PublishDate, o.PublishDate)
-	case "ExpiryDate":
-		return !sameTime(p.ExpiryDate, o.ExpiryDate)
-	case "Lastmod":
-		return !sameTime(p.Lastmod, o.Lastmod)
-	case "Draft":
-		return p.Draft != o.Draft
-	case "Weight":
-		return p.Weight != o.Weight
-	case "Slug":
-		return p.Slug != o.Slug
-	case "Aliases":
-		return !sameSlice(p.Aliases, o.Aliases)
-	case "Tags":
-		return !sameSlice(p.Tags, o.Tags)
-	case "TagPages":
-		return !samePaths(p.TagPages, o.TagPages)
-	case "Type":
-		return p.Type != o.Type
-	case "Layout":
-		return p.Layout != o.Layout
-	case "Params":
-		return !sameMap(p.Params, o.Params)
-	case "Publicity":
-		return !reflect.DeepEqual(p.Publicity, o.Publicity)
-	case "Call":
-		return !reflect.DeepEqual(p.Call, o.Call)
-	case "ReportCall":
-		return !reflect.DeepEqual(p.ReportCall, o.ReportCall)
-	case "Summary":
-		return p.Summary != o.Summary
-	case "Content":
-		return p.Content != o.Content
-	case "Headings":
-		return !sameSlice(p.Headings, o.Headings)
-	case "Pages":
-		return !samePaths(p.Pages, o.Pages)
-	case "Prev":
-		return pathOf(p.Prev) != pathOf(o.Prev)
-	case "Next":
-		return pathOf(p.Next) != pathOf(o.Next)
-	case "Parent":
-		return pathOf(p.Parent) != pathOf(o.Parent)
-	case "RelPermalink":
-		return p.RelPermalink != o.RelPermalink
-	case "Permalink":
-		return p.Permalink != o.Permalink
-	case "anchors":
-		return !sameMap(p.anchors, o.anchors)
+// pageFieldIndex finds a name's comparison in pageFieldComparisons.
+var pageFieldIndex = func() map[string]func(p, o *Page) bool {
+	m := make(map[string]func(p, o *Page) bool, len(pageFieldComparisons))
+	for _, c := range pageFieldComparisons {
+		m[c.name] = c.differs
 	}
-	for _, f := range pageFieldNames {
-		if fieldDiffers(p, o, f) {
+	return m
+}()
+
+// fieldDiffers reports whether field of p differs from o's: one field when
+// it is a name of pageFieldComparisons, every field otherwise ("*").
+func fieldDiffers(p, o *Page, field string) bool {
+	if differs, ok := pageFieldIndex[field]; ok {
+		return differs(p, o)
+	}
+	for _, c := range pageFieldComparisons {
+		if c.differs(p, o) {
 			return true
 		}
 	}

@@ -187,11 +187,11 @@ func (b *builder) build(ctx context.Context) error {
 		return err
 	}
 	b.report.Unchanged += len(jobs) - len(render)
-	if !b.keepsAllNames(jobs) {
-		keep := make(map[string]bool, len(jobs))
-		for _, j := range jobs {
-			keep[j.name] = true
-		}
+	keep := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		keep[j.name] = true
+	}
+	if !b.keepsAllNames(keep) {
 		removed, err := b.opts.Output.RemoveExcept(keep)
 		if err != nil {
 			return fmt.Errorf("remove stale output: %w", err)

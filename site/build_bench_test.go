@@ -27,14 +27,7 @@ func BenchmarkBuild(b *testing.B) {
 			published++
 		}
 	}
-	cfgText, err := os.ReadFile("../bench/site.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := ParseConfig(cfgText)
-	if err != nil {
-		b.Fatal(err)
-	}
+	cfg := benchConfig(b)
 	theme := os.DirFS("../bench/themes/award")
 	// After every date of the corpus, so that the build does not depend on the clock.
 	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())

@@ -72,22 +72,7 @@ func buildRepo(t testing.TB, cfg Config, theme fs.FS) (*Report, *MemOutput) {
 }
 
 // defaultTheme is a copy of the default theme that a test may edit.
-func defaultTheme(t testing.TB) fstest.MapFS {
-	t.Helper()
-	theme := fstest.MapFS{}
-	dir := os.DirFS("../themes/default")
-	if err := fs.WalkDir(dir, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		b, err := fs.ReadFile(dir, p)
-		theme[p] = &fstest.MapFile{Data: b}
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	return theme
-}
+func defaultTheme(t testing.TB) fstest.MapFS { return treeCopy(t, "../themes/default") }
 
 // repoCalendar loads the repository's holiday schedule.
 func repoCalendar(t testing.TB) *workday.Calendar {

@@ -20,19 +20,36 @@ func corpusFS(n int, seed int64) fstest.MapFS {
 
 // repoContent is a copy of the repository's content/ in memory, for a test
 // to add pages to.
-func repoContent(t testing.TB) fstest.MapFS {
+func repoContent(t testing.TB) fstest.MapFS { return treeCopy(t, "../content") }
+
+// treeCopy is a copy in memory of the files under dir, for a test to edit.
+func treeCopy(t testing.TB, dir string) fstest.MapFS {
 	t.Helper()
-	content := fstest.MapFS{}
-	dir := os.DirFS("../content")
-	if err := fs.WalkDir(dir, ".", func(p string, d fs.DirEntry, err error) error {
+	tree := fstest.MapFS{}
+	fsys := os.DirFS(dir)
+	if err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		b, err := fs.ReadFile(dir, p)
-		content[p] = &fstest.MapFile{Data: b}
+		b, err := fs.ReadFile(fsys, p)
+		tree[p] = &fstest.MapFile{Data: b}
 		return err
 	}); err != nil {
 		t.Fatal(err)
 	}
-	return content
+	return tree
+}
+
+// benchConfig is the benchmark site's configuration (bench/site.yaml).
+func benchConfig(t testing.TB) Config {
+	t.Helper()
+	text, err := os.ReadFile("../bench/site.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := ParseConfig(text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
 }

@@ -209,7 +209,7 @@ func (a *readAnalysis) template(t *template.Template, dot aval) {
 	}
 	a.done[key] = true
 	sc := &scope{vars: map[string]aval{"$": dot}}
-	a.list_(t.Tree.Root, dot, sc)
+	a.nodes(t.Tree.Root, dot, sc)
 }
 
 // scope holds a template's variables.
@@ -223,7 +223,8 @@ func (s *scope) child() *scope {
 	return c
 }
 
-func (a *readAnalysis) list_(l *parse.ListNode, dot aval, sc *scope) {
+// nodes analyses each node of a template list with dot in scope sc.
+func (a *readAnalysis) nodes(l *parse.ListNode, dot aval, sc *scope) {
 	if l == nil {
 		return
 	}
@@ -246,8 +247,8 @@ func (a *readAnalysis) node(n parse.Node, dot aval, sc *scope) {
 		inner := sc.child()
 		v := a.pipeDecl(n.Pipe, dot, inner, true)
 		elem := a.elem(v)
-		a.list_(n.List, elem, inner)
-		a.list_(n.ElseList, dot, sc.child())
+		a.nodes(n.List, elem, inner)
+		a.nodes(n.ElseList, dot, sc.child())
 	case *parse.TemplateNode:
 		arg := avOther
 		if n.Pipe != nil {
@@ -259,7 +260,7 @@ func (a *readAnalysis) node(n parse.Node, dot aval, sc *scope) {
 			a.everyTemplate(arg)
 		}
 	case *parse.ListNode:
-		a.list_(n, dot, sc)
+		a.nodes(n, dot, sc)
 	}
 }
 
@@ -289,30 +290,26 @@ func (a *readAnalysis) everyTemplate(dot aval) {
 }
 
 // branch analyses an if or with: a test of a constant Site field is decided
-// now; otherwise both branches are.
+// now (only the branch taken is analysed); otherwise both branches are.
 func (a *readAnalysis) branch(b *parse.BranchNode, dot aval, sc *scope, with bool) {
-	if truth, ok := a.constTest(b.Pipe, dot, sc); ok {
-		if truth {
-			inner := sc.child()
-			v := a.pipeDecl(b.Pipe, dot, inner, false)
-			if with {
-				a.list_(b.List, v, inner)
-			} else {
-				a.list_(b.List, dot, inner)
-			}
-		} else {
-			a.list_(b.ElseList, dot, sc.child())
-		}
-		return
+	truth, decided := a.constTest(b.Pipe, dot, sc)
+	if !decided || truth {
+		a.taken(b, dot, sc, with)
 	}
+	if !decided || !truth {
+		a.nodes(b.ElseList, dot, sc.child())
+	}
+}
+
+// taken analyses the pipeline of an if or with and its first branch: under
+// with, dot in the branch is the pipeline's value.
+func (a *readAnalysis) taken(b *parse.BranchNode, dot aval, sc *scope, with bool) {
 	inner := sc.child()
 	v := a.pipeDecl(b.Pipe, dot, inner, false)
-	if with {
-		a.list_(b.List, v, inner)
-	} else {
-		a.list_(b.List, dot, inner)
+	if !with {
+		v = dot
 	}
-	a.list_(b.ElseList, dot, sc.child())
+	a.nodes(b.List, v, inner)
 }
 
 // constTest decides a test that is one field of the Site fixed for the

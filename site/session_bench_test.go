@@ -3,9 +3,7 @@ package site
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"maps"
-	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -25,26 +23,8 @@ func liveSession(b *testing.B) (*Session, fstest.MapFS, fstest.MapFS, string, ti
 func liveSessionT(b testing.TB) (*Session, fstest.MapFS, fstest.MapFS, string, time.Time) {
 	b.Helper()
 	content := corpusFS(10000, 1)
-	cfgText, err := os.ReadFile("../bench/site.yaml")
-	if err != nil {
-		b.Fatal(err)
-	}
-	cfg, err := ParseConfig(cfgText)
-	if err != nil {
-		b.Fatal(err)
-	}
-	theme := fstest.MapFS{}
-	dir := os.DirFS("../bench/themes/award")
-	if err := fs.WalkDir(dir, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := fs.ReadFile(dir, p)
-		theme[p] = &fstest.MapFile{Data: data}
-		return err
-	}); err != nil {
-		b.Fatal(err)
-	}
+	cfg := benchConfig(b)
+	theme := treeCopy(b, "../bench/themes/award")
 	sess, err := NewSession(Options{Content: content, Theme: theme, Config: cfg, Output: NewMemOutput()})
 	if err != nil {
 		b.Fatal(err)
@@ -67,26 +47,29 @@ func liveSessionT(b testing.TB) (*Session, fstest.MapFS, fstest.MapFS, string, t
 // title are rendered again.
 func BenchmarkSessionTitleEdit(b *testing.B) {
 	sess, content, _, name, now := liveSession(b)
-	b.ReportAllocs()
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
+	benchContentEdits(b, sess, now, func(i int) string {
 		content[name] = &fstest.MapFile{Data: titleLine.ReplaceAll(content[name].Data, fmt.Appendf(nil, "title: \"修订标题%d\"", i))}
-		rep, err := sess.Build(context.Background(), Change{Content: []string{name}}, now)
-		if err != nil {
-			b.Fatal(err)
-		}
-		b.ReportMetric(float64(rep.Rendered), "rendered/op")
-	}
+		return name
+	})
 }
 
 // BenchmarkSessionNewPage times a new page added to a 10,000-page site.
 func BenchmarkSessionNewPage(b *testing.B) {
 	sess, content, _, _, now := liveSession(b)
+	benchContentEdits(b, sess, now, func(i int) string {
+		name := fmt.Sprintf("notices/new%05d.md", i)
+		content[name] = &fstest.MapFile{Data: fmt.Appendf(nil, "---\ntitle: 新页面%d\ndate: 2026-10-01T09:00:00\n---\n新页面正文%d。\n", i, i)}
+		return name
+	})
+}
+
+// benchContentEdits times b.N session builds, each after edit(i) has
+// changed the content file it returns, and reports the outputs rendered.
+func benchContentEdits(b *testing.B, sess *Session, now time.Time, edit func(i int) string) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		name := fmt.Sprintf("notices/new%05d.md", i)
-		content[name] = &fstest.MapFile{Data: fmt.Appendf(nil, "---\ntitle: 新页面%d\ndate: 2026-10-01T09:00:00\n---\n新页面正文%d。\n", i, i)}
+		name := edit(i)
 		rep, err := sess.Build(context.Background(), Change{Content: []string{name}}, now)
 		if err != nil {
 			b.Fatal(err)
