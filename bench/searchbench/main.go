@@ -130,28 +130,27 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 
 	// Builds: alternate with and without the index, the last one with it;
 	// the same pair in this process into memory, for the index's own cost.
-	var with, without []measure
-	var memWith, memWithout []time.Duration
+	configs := []string{"without.yaml", "with.yaml"}
+	disk := map[string][]measure{}
+	mem := map[string][]time.Duration{}
 	for i := 0; i < b.runs; i++ {
-		d, err := b.memBuild(ctx, "without.yaml")
-		if err != nil {
-			return err
+		for _, c := range configs {
+			d, err := b.memBuild(ctx, c)
+			if err != nil {
+				return err
+			}
+			mem[c] = append(mem[c], d)
 		}
-		memWithout = append(memWithout, d)
-		if d, err = b.memBuild(ctx, "with.yaml"); err != nil {
-			return err
+		for _, c := range configs {
+			m, err := b.build(ctx, c)
+			if err != nil {
+				return err
+			}
+			disk[c] = append(disk[c], m)
 		}
-		memWith = append(memWith, d)
-		m, err := b.build(ctx, "without.yaml")
-		if err != nil {
-			return err
-		}
-		without = append(without, m)
-		if m, err = b.build(ctx, "with.yaml"); err != nil {
-			return err
-		}
-		with = append(with, m)
 	}
+	with, without := disk["with.yaml"], disk["without.yaml"]
+	memWith, memWithout := mem["with.yaml"], mem["without.yaml"]
 	public := filepath.Join(b.dir, "public")
 	ourSize, ourFiles, err := treeSize(filepath.Join(public, "search"))
 	if err != nil {
