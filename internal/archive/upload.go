@@ -273,9 +273,10 @@ func (a *Archive) allStored(ctx context.Context, files []submission.File) error 
 // record appends the ledger entry of an object just written (data: its
 // stored bytes). The object is stored whatever happens here, so a failure
 // is logged and not returned: the janitor records it later
-// (ledger.Recover). It runs even when the caller's context is done.
+// (ledger.Recover). It runs even when the caller's context is done, for
+// at most ledger.AppendTimeout.
 func (a *Archive) record(ctx context.Context, kind, ref, key string, data []byte) {
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ledger.AppendTimeout)
 	defer cancel()
 	if _, err := a.ledger.Record(ctx, kind, ref, key, data); err != nil {
 		a.log.Warn("ledger entry not written; the janitor will record it", "ref", ref, "key", key, "err", err)

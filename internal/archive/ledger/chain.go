@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync"
 
 	"github.com/zhongmou/award/storage"
 )
@@ -24,24 +23,39 @@ import (
 // A Chain is safe for concurrent use: appends of one Chain are serialised,
 // and appends of several (other processes, other replicas) are ordered by
 // the store — a writer that loses a number to another chains onto the
-// winner's link, so that the chain has neither gaps nor forks.
+// winner's link, so that the chain has neither gaps nor forks. A caller
+// waiting its turn gives up when its context is done, so that one append
+// the store holds up (a key a dead MinIO node left locked) does not hold
+// every caller behind it past its own deadline.
 type Chain struct {
 	store  storage.Store
 	prefix string
 	name   string // for people: 账本, 审计日志
 	limit  int64  // the largest link read
 
-	mu   sync.Mutex
-	head int64  // hint: the last link this Chain wrote or read; 0 = unknown
-	prev string // SHA-256 of the link at head
+	turn chan struct{} // holds a token while an Append or Head runs
+	head int64         // hint: the last link this Chain wrote or read; 0 = unknown
+	prev string        // SHA-256 of the link at head
 }
 
 // NewChain returns the chain kept under prefix (ending in "/") in store;
 // name is what messages call it (账本, 审计日志), and limit the size of
 // the largest link it reads (a larger object is not a link).
 func NewChain(store storage.Store, prefix, name string, limit int64) *Chain {
-	return &Chain{store: store, prefix: prefix, name: name, limit: limit}
+	return &Chain{store: store, prefix: prefix, name: name, limit: limit, turn: make(chan struct{}, 1)}
 }
+
+// lock waits for the chain's turn until ctx is done.
+func (c *Chain) lock(ctx context.Context) error {
+	select {
+	case c.turn <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("等待写入%s：%w", c.name, context.Cause(ctx))
+	}
+}
+
+func (c *Chain) unlock() { <-c.turn }
 
 // Prefix is where the chain's links are stored.
 func (c *Chain) Prefix() string { return c.prefix }
@@ -68,8 +82,10 @@ func (c *Chain) SeqOf(key string) (int64, bool) {
 // writer has taken it (ErrExists), Append reads that link and calls encode
 // again for the next number.
 func (c *Chain) Append(ctx context.Context, encode func(seq int64, prev string) ([]byte, error)) (int64, []byte, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.lock(ctx); err != nil {
+		return 0, nil, err
+	}
+	defer c.unlock()
 	if c.head == 0 {
 		if err := c.findHead(ctx); err != nil {
 			return 0, nil, err
@@ -108,8 +124,10 @@ const maxProbe = 32
 // list the whole chain each time; the first time, or when others have
 // appended many links since, it lists.
 func (c *Chain) Head(ctx context.Context) (int64, string, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	if err := c.lock(ctx); err != nil {
+		return 0, "", err
+	}
+	defer c.unlock()
 	if c.head == 0 {
 		if err := c.findHead(ctx); err != nil {
 			return 0, "", err

@@ -3,9 +3,11 @@ package ledger_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zhongmou/award/internal/archive/ledger"
 	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
@@ -163,5 +165,54 @@ func TestChainLostRace(t *testing.T) {
 	json.Unmarshal(three, &v)
 	if fmt.Sprint(asked) != "[1 2 2 3]" || v.Seq != 3 || v.Prev != ledger.Sum(two) {
 		t.Errorf("asked %v, wrote %+v", asked, v)
+	}
+}
+
+// TestChainAppendWaitEndsWithContext: while one Append is held up (here
+// in its encode, as by a store that does not answer), another Append of
+// the same Chain gives up when its context ends, writing nothing, and the
+// first then lands as link 1.
+func TestChainAppendWaitEndsWithContext(t *testing.T) {
+	store, _ := ledgertest.Backends(t)[0].New(t)
+	c := ledger.NewChain(store, "chain/", "测试链", 1<<10)
+	held, release := make(chan struct{}), make(chan struct{})
+	first := make(chan error, 1)
+	go func() {
+		_, _, err := c.Append(context.Background(), func(seq int64, prev string) ([]byte, error) {
+			close(held)
+			<-release
+			return json.Marshal(link{Seq: seq, Prev: prev, Writer: "first"})
+		})
+		first <- err
+	}()
+	<-held
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	second := make(chan error, 1)
+	go func() {
+		_, _, err := c.Append(ctx, func(seq int64, prev string) ([]byte, error) {
+			return json.Marshal(link{Seq: seq, Prev: prev, Writer: "second"})
+		})
+		second <- err
+	}()
+	select {
+	case err := <-second:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("second append: %v, want its context's deadline", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the second append still waits for the first after its context ended")
+	}
+	close(release)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+	links, breaks, err := c.Walk(context.Background(), checkLink)
+	if err != nil || len(breaks) > 0 || len(links) != 1 {
+		t.Fatalf("walk: %d links, breaks %v, err %v; want the first alone", len(links), breaks, err)
+	}
+	var l link
+	if err := json.Unmarshal(links[0].Data, &l); err != nil || l.Writer != "first" {
+		t.Fatalf("link 1: %s (%v)", links[0].Data, err)
 	}
 }

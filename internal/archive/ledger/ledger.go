@@ -101,6 +101,13 @@ func Sum(data []byte) string {
 	return hex.EncodeToString(h[:])
 }
 
+// AppendTimeout is how long a writer waits for one entry (its turn and
+// the store's answers) before it leaves the entry to Recover: far longer
+// than an append takes with the store well (milliseconds, or a few
+// seconds under load), far shorter than MinIO keeps a key locked for a
+// node that died while writing it.
+const AppendTimeout = 10 * time.Second
+
 // maxEntryBytes bounds how much of an entry is read.
 const maxEntryBytes = 64 << 10
 

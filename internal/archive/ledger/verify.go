@@ -571,7 +571,11 @@ func hashObject(ctx context.Context, store storage.Store, key string) (int64, st
 // an object whose commit stopped between its write and its entry is
 // recorded, and one being committed right now is not recorded twice. It
 // returns the entries appended; an object it cannot read or verify is left
-// for Verify to report.
+// for Verify to report. Each append may take AppendTimeout: one the store
+// holds up longer (a MinIO node that died while writing an entry leaves
+// that key locked until MinIO expires the lock, up to two minutes) ends
+// Recover with an error, so that its caller (the janitor) goes on with
+// its other work and tries again at its next round.
 func (l *Ledger) Recover(ctx context.Context, st *State, cutoff time.Time) ([]Entry, error) {
 	recs, err := l.records(ctx)
 	if err != nil {
@@ -605,7 +609,9 @@ func (l *Ledger) Recover(ctx context.Context, st *State, cutoff time.Time) ([]En
 		if !valid {
 			continue
 		}
-		e, err := l.Append(ctx, Entry{Kind: kind, Reference: r.ref, Key: key, SHA256: Sum(data), Recovered: true})
+		actx, cancel := context.WithTimeout(ctx, AppendTimeout)
+		e, err := l.Append(actx, Entry{Kind: kind, Reference: r.ref, Key: key, SHA256: Sum(data), Recovered: true})
+		cancel()
 		if err != nil {
 			return out, err
 		}
