@@ -34,6 +34,15 @@ func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 		return false, err
 	}
 	f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if errors.Is(err, fs.ErrNotExist) {
+		// A folder known to exist was removed since (public/ deleted
+		// while award serve runs): forget what is known and make it again.
+		d.dirs.Clear()
+		if err = d.ensureDir(filepath.Dir(target)); err != nil {
+			return false, err
+		}
+		f, err = os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	}
 	if errors.Is(err, fs.ErrExist) {
 		return d.update(target, name, data)
 	}

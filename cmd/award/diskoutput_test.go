@@ -9,7 +9,8 @@ import (
 
 // TestDiskOutput covers the contract of site.Output on disk: new files and
 // folders are made, equal bytes are left alone, changed bytes replaced, and
-// a folder or file in the way is an error naming the file.
+// a folder or file in the way is an error naming the file, and folders
+// removed between builds are made again.
 func TestDiskOutput(t *testing.T) {
 	root := filepath.Join(t.TempDir(), "public")
 	d := newDiskOutput(root)
@@ -55,5 +56,13 @@ func TestDiskOutput(t *testing.T) {
 	removed, err := d.RemoveExcept(map[string]bool{"a/b/c/index.html": true})
 	if err != nil || len(removed) != 3 {
 		t.Errorf("RemoveExcept removed %v (%v), want the other 3 files", removed, err)
+	}
+	// The output folder removed behind the output's back (award serve
+	// running): the next writes make its folders again.
+	if err := os.RemoveAll(root); err != nil {
+		t.Fatal(err)
+	}
+	if !write("a/b/c/index.html", "again") || !write("a/b/d/index.html", "again") {
+		t.Error("files written again after the folder's removal not reported written")
 	}
 }
