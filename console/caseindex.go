@@ -126,16 +126,16 @@ func (x *caseIndex) list(ctx context.Context) (keys []string, statusKeys map[str
 	return keys, statusKeys, nil
 }
 
-// readers is how many manifests (or cases' status records) warm reads at
+// warmReaders is how many manifests (or cases' status records) warm reads at
 // once: after a restart every manifest is read, and one at a time that is
 // one round trip to the store per submission.
-const readers = 32
+const warmReaders = 32
 
-// warm reads, readers at a time, the manifests not read yet and the stages
+// warm reads, warmReaders at a time, the manifests not read yet and the stages
 // whose status records changed, so that all's loop finds them in memory.
 // It reports nothing: what fails here is read again, and reported, there.
 func (x *caseIndex) warm(ctx context.Context, keys []string, statusKeys map[string]string) {
-	sem := make(chan struct{}, readers)
+	sem := make(chan struct{}, warmReaders)
 	var wg sync.WaitGroup
 	for _, key := range keys {
 		if !x.stale(key, statusKeys) {
