@@ -30,7 +30,9 @@ func (a *Archive) janitorLease(interval time.Duration) *Lease {
 // that lost its lease (cut off from the store, stalled) stops before
 // another may take over. It reports whether it swept.
 func (a *Archive) janitorRound(ctx context.Context, l *Lease, olderThan time.Duration) bool {
-	held, err := l.Acquire(ctx)
+	actx, acancel := context.WithTimeout(ctx, l.TTL)
+	held, err := l.Acquire(actx)
+	acancel()
 	if err != nil {
 		a.log.Warn("janitor: lease not taken", "err", err)
 	}

@@ -50,8 +50,9 @@ type Lease struct {
 	mu    sync.Mutex
 	term  uint64    // the latest term this lease wrote, 0 for none
 	until time.Time // when the hold ends, zero when not held
-	// burnt are terms this lease could neither create nor read, with
-	// when it first found so.
+	// burnt are terms this lease could neither create nor read (or whose
+	// creation the store held up past the caller's deadline), with when it
+	// first found so.
 	burnt map[uint64]time.Time
 }
 
@@ -170,7 +171,8 @@ func (l *Lease) read(ctx context.Context, term uint64) (leaseRecord, bool) {
 // Acquire takes the lease, or renews it if this lease holds it, and
 // reports whether it holds it now. A replica that gets false (another
 // holds) tries again later. On an error the lease holds no longer than it
-// did (Held).
+// did (Held). Callers bound ctx (a term at most): a term whose creation
+// the store holds up past it is skipped a term and Skew later.
 func (l *Lease) Acquire(ctx context.Context) (bool, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -190,30 +192,36 @@ func (l *Lease) Acquire(ctx context.Context) (bool, error) {
 	}
 	var start time.Time
 	for {
+		// A term found burnt: whoever wrote it held it for a term at most;
+		// once that is surely over, go past it.
+		if first, seen := l.burnt[next]; seen {
+			if l.now().Before(first.Add(l.TTL + l.Skew)) {
+				l.until = time.Time{}
+				return false, nil
+			}
+			next++
+			continue
+		}
 		start = l.now()
 		won, err := l.write(ctx, leaseRecord{Holder: l.holder, Term: next, Expires: start.Add(l.TTL)})
 		if err != nil {
+			if ctx.Err() != nil {
+				// The store held the write up past the caller's deadline:
+				// the term's key may stay locked (a MinIO node that died
+				// while another writer wrote it keeps it so for up to two
+				// minutes). Burnt, so that the next tries go past it.
+				l.burn(next)
+			}
 			return false, err
 		}
 		if won {
 			break
 		}
 		// The term exists, but neither the List nor a Get gave it: a
-		// write left unreadable (a node died during it). Whoever wrote it
-		// held it for a term at most: once that is surely over, go past it.
+		// write left unreadable (a node died during it). Burnt.
 		l.until = time.Time{}
-		first, seen := l.burnt[next]
-		if !seen {
-			if l.burnt == nil {
-				l.burnt = map[uint64]time.Time{}
-			}
-			l.burnt[next] = l.now()
-			return false, nil
-		}
-		if l.now().Before(first.Add(l.TTL + l.Skew)) {
-			return false, nil
-		}
-		next++
+		l.burn(next)
+		return false, nil
 	}
 	for t := range l.burnt {
 		if t < next {
@@ -234,6 +242,18 @@ func (l *Lease) Acquire(ctx context.Context) (bool, error) {
 		_ = l.store.Delete(ctx, k) // best effort: the next holder deletes what is left
 	}
 	return l.now().Before(l.until), nil
+}
+
+// burn notes that term could neither be created nor read, from now,
+// unless it was noted before.
+func (l *Lease) burn(term uint64) {
+	if _, seen := l.burnt[term]; seen {
+		return
+	}
+	if l.burnt == nil {
+		l.burnt = map[uint64]time.Time{}
+	}
+	l.burnt[term] = l.now()
 }
 
 // write creates the term's object only if absent: false when another

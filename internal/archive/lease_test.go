@@ -34,6 +34,64 @@ func runLease(t *testing.T, newStore func(*testing.T) storage.Store) {
 	t.Run("holder-dies", func(t *testing.T) { janitorTakeover(t, newStore(t), true) })
 	t.Run("holder-stops", func(t *testing.T) { janitorTakeover(t, newStore(t), false) })
 	t.Run("stale-lease", func(t *testing.T) { janitorStale(t, newStore(t)) })
+	t.Run("stuck-term", func(t *testing.T) { leaseStuckTerm(t, newStore(t)) })
+}
+
+// stuckStore holds every Put of one key until its context ends, as MinIO
+// holds writes to a key that a node which died while writing it left
+// locked.
+type stuckStore struct {
+	storage.Store
+	key string
+}
+
+func (s *stuckStore) Put(ctx context.Context, key string, r io.Reader, o storage.PutOptions) (storage.Info, error) {
+	if key == s.key {
+		<-ctx.Done()
+		return storage.Info{}, ctx.Err()
+	}
+	return s.Store.Put(ctx, key, r, o)
+}
+
+// leaseStuckTerm: the next term's key cannot be written (the store holds
+// the write until the caller's deadline). The first try fails with the
+// deadline; the next tries, for a term and the skew (on the lease's
+// clock), report the lease not held without writing; then the lease goes
+// past the stuck term and holds the next.
+func leaseStuckTerm(t *testing.T, store storage.Store) {
+	const name = "stuck"
+	stuck := &stuckStore{Store: store, key: fmt.Sprintf("%s%016d.json", archive.LeasePrefix(name), 1)}
+	var clock atomic.Int64
+	clock.Store(time.Now().UnixNano())
+	now := func() time.Time { return time.Unix(0, clock.Load()) }
+	ttl := time.Minute
+	l := archive.NewLease(stuck, name, archive.NewHolderID(), ttl, now)
+	try := func() (bool, error) {
+		ctx, cancel := context.WithTimeout(t.Context(), 200*time.Millisecond)
+		defer cancel()
+		return l.Acquire(ctx)
+	}
+	if ok, err := try(); ok || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("first acquire with the term's key stuck: held %v, err %v; want the deadline", ok, err)
+	}
+	if ok, err := try(); ok || err != nil {
+		t.Fatalf("acquire within a term of the stuck write: held %v, err %v; want not held, no error", ok, err)
+	}
+	clock.Add(int64(ttl + l.Skew + time.Millisecond))
+	if ok, err := try(); !ok || err != nil {
+		t.Fatalf("acquire a term and the skew after the stuck write: held %v, err %v; want held", ok, err)
+	}
+	infos, err := store.List(t.Context(), archive.LeasePrefix(name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(infos) != 1 || !strings.HasSuffix(infos[0].Key, fmt.Sprintf("%016d.json", 2)) {
+		t.Fatalf("terms stored: %v, want term 2 alone", infos)
+	}
+	// Renewals go on past it.
+	if ok, err := try(); !ok || err != nil {
+		t.Fatalf("renewal: held %v, err %v", ok, err)
+	}
 }
 
 // leaseRace: of replicas racing for a fresh lease, and then for an expired
