@@ -86,7 +86,7 @@ var markdownPageKey = parser.NewContextKey()
 
 // markdownResult is the rendered body and what was learnt from it.
 type markdownResult struct {
-	html     []byte
+	html     string
 	headings []Heading
 	summary  string // plain text before <!--more-->, or the first text
 	moreSet  bool   // the body has a <!--more--> marker
@@ -116,7 +116,7 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 	if err := md.Renderer().Render(&buf, body, doc); err != nil {
 		return res, err
 	}
-	res.html = buf.Bytes()
+	res.html = buf.String()
 	res.links, res.probs, res.headings = mp.links, mp.probs, mp.headings
 
 	limit := summaryChars * 2
