@@ -23,9 +23,20 @@ type affected struct {
 	roots    map[pageRead]bool
 	memo     map[reachKey]bool
 	fields   map[pageField]bool
-	same     map[*Page]bool // a page equal to its old one in every field
-	added    bool           // a page appeared or went away
+	// differing are this build's pages that differ from the last build's
+	// page at their path in some field, or have none.
+	differing []*Page
+	added     bool // a page appeared or went away
 }
+
+// pageCmp is how a page compares with the last build's page at its path.
+type pageCmp uint8
+
+const (
+	cmpUnknown pageCmp = iota // not compared yet (a page outside the graph: 404)
+	cmpSame                   // equal in every field
+	cmpDiffers                // differs in some field, or has no old page
+)
 
 type pageField struct {
 	p     *Page
@@ -97,14 +108,23 @@ func newAffected(old, cur *builder) *affected {
 		roots:   map[pageRead]bool{},
 		memo:    map[reachKey]bool{},
 		fields:  map[pageField]bool{},
-		same:    make(map[*Page]bool, len(cur.pages)+8),
 	}
 	for i := range old.jobs {
 		a.oldJobs[old.jobs[i].name] = &old.jobs[i]
 	}
 	for _, p := range cur.pages {
-		if o := old.site.byPath[p.Path]; o != nil {
-			a.oldOf[p] = o
+		o := old.site.byPath[p.Path]
+		if o == nil {
+			p.cmp = cmpDiffers
+			a.differing = append(a.differing, p)
+			continue
+		}
+		a.oldOf[p] = o
+		if fieldDiffers(p, o, "*") {
+			p.cmp = cmpDiffers
+			a.differing = append(a.differing, p)
+		} else {
+			p.cmp = cmpSame
 		}
 	}
 	a.added = len(old.site.byPath) != len(cur.site.byPath)
@@ -128,8 +148,12 @@ func (a *affected) dirty(j *job) bool {
 	if j.page == nil || o.page == nil || j.kind == jobSearch {
 		return true // not a page template's output
 	}
-	if _, ok := a.oldOf[j.page]; !ok {
-		a.oldOf[j.page] = o.page // the 404 page, outside the graph
+	if j.page.cmp == cmpUnknown { // the 404 page, outside the graph
+		a.oldOf[j.page] = o.page
+		j.page.cmp = cmpSame
+		if fieldDiffers(j.page, o.page, "*") {
+			j.page.cmp = cmpDiffers
+		}
 	}
 	for _, f := range [...]string{"Kind", "Type", "Layout", "Section"} { // the template's choice
 		if a.changed(j.page, f) {
@@ -217,7 +241,11 @@ func (a *affected) rootReach(root, steps, field string) bool {
 		if a.added {
 			return true
 		}
-		set = append(set, a.cur.pages...)
+		if steps == "" { // only a page that differs can have a field changed
+			set = a.differing
+		} else {
+			set = a.cur.pages
+		}
 	}
 	for _, p := range set {
 		if a.reach(p, steps, field) {
@@ -275,17 +303,15 @@ func (a *affected) changed(p *Page, field string) bool {
 	if field == "" {
 		return false
 	}
+	switch p.cmp {
+	case cmpSame:
+		return false
+	case cmpUnknown:
+		return true // not a page of this build's graph
+	}
 	o := a.oldOf[p]
 	if o == nil {
 		return true
-	}
-	same, known := a.same[p]
-	if !known {
-		same = !fieldDiffers(p, o, "*")
-		a.same[p] = same
-	}
-	if same {
-		return false
 	}
 	k := pageField{p, field}
 	if v, ok := a.fields[k]; ok {

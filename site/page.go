@@ -75,6 +75,9 @@ type Page struct {
 	anchors  map[string]bool
 	links    []pageLink // the form links of a window, then the body's links
 	ownLinks int        // how many of links are not the body's
+	// cmp is how the page compares with the last build's page at its
+	// path in a session's partial build (affected.go); set per build.
+	cmp pageCmp
 }
 
 // Heading is a heading of a page's body.
