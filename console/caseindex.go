@@ -45,12 +45,14 @@ type caseSummary struct {
 
 // caseIndex lists the submissions for the inbox. Manifests never change
 // once written, so each is read once per process and kept; a case's stage
-// is read again only when its status records change (one listing of
-// status/ per inbox view tells). Nothing here is shared state: every
-// replica builds its own from the store.
+// is read again only when its status records change. Which manifests and
+// status records there are, feed knows (casefeed.go: listed once, then
+// followed in the ledger). Nothing here is shared state: every replica
+// builds its own from the store.
 type caseIndex struct {
 	archive *archive.Archive
 	log     *slog.Logger
+	feed    *caseFeed
 
 	mu        sync.Mutex
 	manifests map[string]*caseSummary // by manifest key
@@ -64,12 +66,14 @@ type stageSeen struct {
 }
 
 func newCaseIndex(a *archive.Archive, log *slog.Logger) *caseIndex {
-	return &caseIndex{archive: a, log: log, manifests: map[string]*caseSummary{}, stages: map[string]stageSeen{}}
+	x := &caseIndex{archive: a, log: log, manifests: map[string]*caseSummary{}, stages: map[string]stageSeen{}}
+	x.feed = &caseFeed{archive: a, list: x.list, warn: log.Warn, relistEvery: relistEvery, now: time.Now}
+	return x
 }
 
 // all returns every committed submission, newest first.
 func (x *caseIndex) all(ctx context.Context) ([]caseSummary, error) {
-	keys, statusKeys, err := x.list(ctx)
+	keys, statusKeys, err := x.feed.current(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -122,6 +122,10 @@ type Ledger struct {
 	signer *submission.Signer
 	now    func() time.Time
 	chain  *Chain // the entries
+	// reader is the same chain with its own head hint and turn, for Head:
+	// so that a reader finding the head never waits on, or holds up, an
+	// append.
+	reader *Chain
 
 	mu     sync.Mutex
 	chains map[string]*Chain // other chains in the store, by prefix (Chain)
@@ -133,7 +137,8 @@ func New(store storage.Store, signer *submission.Signer, now func() time.Time) *
 	if now == nil {
 		now = time.Now
 	}
-	return &Ledger{store: store, signer: signer, now: now, chain: NewChain(store, Prefix, "账本", maxEntryBytes)}
+	return &Ledger{store: store, signer: signer, now: now,
+		chain: NewChain(store, Prefix, "账本", maxEntryBytes), reader: NewChain(store, Prefix, "账本", maxEntryBytes)}
 }
 
 // Signer is the record key the ledger signs with, for the records it

@@ -1,0 +1,120 @@
+package console
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/zhongmou/award/internal/archive/ledger"
+	"github.com/zhongmou/award/storage"
+	"github.com/zhongmou/award/submission"
+)
+
+// listCounter counts the store's listings of whole kinds of record
+// (objections/, applications/, status/, …): those every inbox view made
+// before the feed. One case's own records (status/<ref>/) do not count.
+type listCounter struct {
+	storage.Store
+	mu    sync.Mutex
+	lists int
+}
+
+func (l *listCounter) List(ctx context.Context, prefix string) ([]storage.Info, error) {
+	if strings.Count(prefix, "/") == 1 && strings.HasSuffix(prefix, "/") {
+		l.mu.Lock()
+		l.lists++
+		l.mu.Unlock()
+	}
+	return l.Store.List(ctx, prefix)
+}
+
+func (l *listCounter) count() int { l.mu.Lock(); defer l.mu.Unlock(); return l.lists }
+
+// refsAndStages is what the inbox shows of each case, in its order.
+func refsAndStages(t *testing.T, x *caseIndex) []string {
+	t.Helper()
+	all, err := x.all(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]string, 0, len(all))
+	for _, c := range all {
+		out = append(out, c.Reference+" "+c.Stage.Code)
+	}
+	return out
+}
+
+// TestCaseFeed: after the first view lists the store, the next views list
+// nothing and still show every new submission and stage change (they
+// follow the ledger); a manifest the ledger does not record shows after
+// the listing in the background a relistEvery later; and at every step
+// the inbox equals the one of a new index, which lists the store.
+func TestCaseFeed(t *testing.T) {
+	store := &listCounter{Store: dirStore(t)}
+	e := newEnv(t, store, nil)
+	x := e.srv.cases
+	var feedNow time.Time
+	var clockMu sync.Mutex
+	feedNow = time.Now()
+	x.feed.now = func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return feedNow }
+	listed := func() []string { return refsAndStages(t, newCaseIndex(e.arch, e.srv.log)) }
+
+	a := e.addObjection()
+	e.addApplication("中牟县甲食品有限公司", "91410122MA00000001", "韩寺镇")
+	if got, want := refsAndStages(t, x), listed(); len(got) != 2 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("first view %v, listing %v", got, want)
+	}
+	e.addApplication("中牟县乙食品有限公司", "91410122MA00000002", "官渡镇")
+	if _, err := e.arch.AppendEvent(context.Background(), submission.Status{Reference: a.Reference, Stage: submission.StageAccepted, Operator: "王科员"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	before := store.count()
+	got := refsAndStages(t, x)
+	if n := store.count() - before; n != 0 {
+		t.Errorf("a view after the first listed the store %d times, want none", n)
+	}
+	if want := listed(); len(got) != 3 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("after a new submission and a stage change: %v, listing %v", got, want)
+	}
+
+	// A manifest committed while the ledger could not record it (its
+	// entry removed here, as if the append had failed).
+	c := e.addObjection()
+	head, _, err := e.arch.Ledger().Head(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	entry, err := e.arch.Ledger().Entry(context.Background(), head)
+	if err != nil || entry.Reference != c.Reference {
+		t.Fatalf("last entry %+v (%v), want %s's commit", entry, err, c.Reference)
+	}
+	if err := store.Delete(context.Background(), ledger.Key(head)); err != nil {
+		t.Fatal(err)
+	}
+	if got := refsAndStages(t, x); len(got) != 3 {
+		t.Fatalf("a manifest the ledger does not record shows before the next listing: %v", got)
+	}
+	clockMu.Lock()
+	feedNow = feedNow.Add(relistEvery)
+	clockMu.Unlock()
+	_ = refsAndStages(t, x) // starts the listing in the background
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		x.feed.mu.Lock()
+		done := !x.feed.relisting
+		x.feed.mu.Unlock()
+		if done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the listing in the background did not end")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got, want := refsAndStages(t, x), listed(); len(got) != 4 || !reflect.DeepEqual(got, want) {
+		t.Fatalf("after the listing in the background: %v, listing %v", got, want)
+	}
+}
