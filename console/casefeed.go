@@ -41,14 +41,19 @@ const (
 // What it keeps is a copy of what the store holds, never state of its
 // own: each replica follows the same ledger.
 type caseFeed struct {
-	archive     *archive.Archive
-	list        func(context.Context) ([]string, map[string]string, error)
+	archive *archive.Archive
+	list    func(context.Context) ([]string, map[string]string, error)
+	// restore, when set, gives what a snapshot knew (its ledger entry,
+	// manifest keys, status records' keys by reference); ok false for none.
+	restore     func(context.Context) (head int64, keys []string, statusKeys map[string]string, ok bool)
+	bg          *sync.WaitGroup // the listings in the background
 	warn        func(msg string, args ...any)
 	relistEvery time.Duration
 	now         func() time.Time
 
 	mu         sync.Mutex // held while a view catches up; not while listing in the background
 	listed     bool
+	restored   bool              // restore was tried (once, at the first view)
 	keys       map[string]bool   // manifest keys
 	statusKeys map[string]string // the status records' keys by reference (lower case), one per line
 	head       int64             // the last ledger entry applied
@@ -57,13 +62,24 @@ type caseFeed struct {
 }
 
 // current returns the manifest keys (sorted) and the status records' keys
-// by reference as the store holds them now.
-func (f *caseFeed) current(ctx context.Context) ([]string, map[string]string, error) {
+// by reference as the store holds them now, and the last ledger entry they
+// reflect (0 without a ledger).
+func (f *caseFeed) current(ctx context.Context) ([]string, map[string]string, int64, error) {
 	if f.archive.Signer() == nil {
-		return f.list(ctx)
+		keys, statusKeys, err := f.list(ctx)
+		return keys, statusKeys, 0, err
 	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if !f.listed && !f.restored && f.restore != nil {
+		// A console starting: a snapshot, followed in the ledger from its
+		// entry and checked by a listing in the background at once.
+		f.restored = true
+		if head, keys, statusKeys, ok := f.restore(ctx); ok {
+			f.take(head, keys, statusKeys)
+			f.listedAt = f.now().Add(-f.relistEvery)
+		}
+	}
 	if f.listed {
 		behind, err := f.follow(ctx)
 		switch {
@@ -76,13 +92,13 @@ func (f *caseFeed) current(ctx context.Context) ([]string, map[string]string, er
 	}
 	if !f.listed {
 		if err := f.relist(ctx); err != nil {
-			return nil, nil, err
+			return nil, nil, 0, err
 		}
 	} else if f.now().Sub(f.listedAt) >= f.relistEvery && !f.relisting {
 		f.relisting = true
-		go f.relistInBackground()
+		f.bg.Go(f.relistInBackground)
 	}
-	return slices.Sorted(maps.Keys(f.keys)), maps.Clone(f.statusKeys), nil
+	return slices.Sorted(maps.Keys(f.keys)), maps.Clone(f.statusKeys), f.head, nil
 }
 
 // relist lists the store (f.mu held) from the ledger's head read first,

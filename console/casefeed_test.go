@@ -1,7 +1,12 @@
 package console
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"reflect"
 	"strings"
 	"sync"
@@ -13,13 +18,22 @@ import (
 	"github.com/zhongmou/award/submission"
 )
 
+// listingIndex is a new index that lists the store (no snapshot).
+func listingIndex(e *env) *caseIndex {
+	x := newCaseIndex(e.arch, e.srv.log)
+	x.feed.restore = nil
+	e.t.Cleanup(x.wait)
+	return x
+}
+
 // listCounter counts the store's listings of whole kinds of record
 // (objections/, applications/, status/, …): those every inbox view made
 // before the feed. One case's own records (status/<ref>/) do not count.
 type listCounter struct {
 	storage.Store
-	mu    sync.Mutex
-	lists int
+	mu        sync.Mutex
+	lists     int
+	manifests int
 }
 
 func (l *listCounter) List(ctx context.Context, prefix string) ([]storage.Info, error) {
@@ -32,6 +46,18 @@ func (l *listCounter) List(ctx context.Context, prefix string) ([]storage.Info, 
 }
 
 func (l *listCounter) count() int { l.mu.Lock(); defer l.mu.Unlock(); return l.lists }
+
+// Get counts the manifests read.
+func (l *listCounter) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
+	if strings.HasSuffix(key, "/manifest.json") {
+		l.mu.Lock()
+		l.manifests++
+		l.mu.Unlock()
+	}
+	return l.Store.Get(ctx, key)
+}
+
+func (l *listCounter) manifestReads() int { l.mu.Lock(); defer l.mu.Unlock(); return l.manifests }
 
 // refsAndStages is what the inbox shows of each case, in its order.
 func refsAndStages(t *testing.T, x *caseIndex) []string {
@@ -60,7 +86,7 @@ func TestCaseFeed(t *testing.T) {
 	var clockMu sync.Mutex
 	feedNow = time.Now()
 	x.feed.now = func() time.Time { clockMu.Lock(); defer clockMu.Unlock(); return feedNow }
-	listed := func() []string { return refsAndStages(t, newCaseIndex(e.arch, e.srv.log)) }
+	listed := func() []string { return refsAndStages(t, listingIndex(e)) }
 
 	a := e.addObjection()
 	e.addApplication("中牟县甲食品有限公司", "91410122MA00000001", "韩寺镇")
@@ -116,5 +142,73 @@ func TestCaseFeed(t *testing.T) {
 	}
 	if got, want := refsAndStages(t, x), listed(); len(got) != 4 || !reflect.DeepEqual(got, want) {
 		t.Fatalf("after the listing in the background: %v, listing %v", got, want)
+	}
+}
+
+// TestCaseSnapshot: a view writes the inbox's snapshot; a console starting
+// on the store (a new index) shows the same inbox without reading a
+// manifest, and a snapshot changed behind the software's back (its MAC no
+// longer verifies) is not used: the store is listed instead.
+func TestCaseSnapshot(t *testing.T) {
+	store := &listCounter{Store: dirStore(t)}
+	e := newEnv(t, store, nil)
+	a := e.addObjection()
+	for i := range 4 {
+		e.addApplication(fmt.Sprintf("中牟县第%d食品有限公司", i), fmt.Sprintf("91410122MA%08d", i), "韩寺镇")
+	}
+	if _, err := e.arch.AppendEvent(context.Background(), submission.Status{Reference: a.Reference, Stage: submission.StageAccepted, Operator: "王科员"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	want := refsAndStages(t, e.srv.cases)
+	e.srv.cases.wait()
+	infos, err := store.List(context.Background(), snapshotPrefix)
+	if err != nil || len(infos) != 1 {
+		t.Fatalf("snapshots after a view: %v (%v), want one", infos, err)
+	}
+
+	restarted := newCaseIndex(e.arch, e.srv.log)
+	t.Cleanup(restarted.wait)
+	reads := store.manifestReads()
+	got := refsAndStages(t, restarted)
+	if n := store.manifestReads() - reads; n != 0 {
+		t.Errorf("the first view of a console starting read %d manifests, want none (the snapshot)", n)
+	}
+	if !reflect.DeepEqual(got, want) || len(got) != 5 {
+		t.Fatalf("after a restart %v, before %v", got, want)
+	}
+	restarted.wait()
+
+	// The snapshot changed: an organisation renamed, its MAC kept.
+	snap, err := readSnapshot(context.Background(), store, infos[0].Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range snap.Cases {
+		if snap.Cases[i].Summary.Kind == kindApplication {
+			snap.Cases[i].Summary.Org = "伪造的名称"
+		}
+	}
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	if err := json.NewEncoder(zw).Encode(snap); err != nil {
+		t.Fatal(err)
+	}
+	zw.Close()
+	if _, err := store.Put(context.Background(), infos[0].Key, &buf, storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	tampered := newCaseIndex(e.arch, e.srv.log)
+	t.Cleanup(tampered.wait)
+	all, err := tampered.all(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range all {
+		if c.Org == "伪造的名称" {
+			t.Fatalf("a snapshot failing its MAC was used: %+v", c)
+		}
+	}
+	if len(all) != 5 || !strings.Contains(e.logs.String(), "inbox snapshot not used") {
+		t.Errorf("%d cases; log:\n%s", len(all), e.logs.String())
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,7 +58,16 @@ type caseIndex struct {
 	mu        sync.Mutex
 	manifests map[string]*caseSummary // by manifest key
 	stages    map[string]stageSeen    // by reference
+	// The last snapshot this console wrote (casesnapshot.go).
+	snapHead int64
+	snapAt   time.Time
+	snapping bool
+
+	bg sync.WaitGroup // the snapshots and listings running in the background
 }
+
+// wait waits for the work running in the background (tests).
+func (x *caseIndex) wait() { x.bg.Wait() }
 
 type stageSeen struct {
 	keys  string // the status records' keys when read
@@ -67,18 +77,23 @@ type stageSeen struct {
 
 func newCaseIndex(a *archive.Archive, log *slog.Logger) *caseIndex {
 	x := &caseIndex{archive: a, log: log, manifests: map[string]*caseSummary{}, stages: map[string]stageSeen{}}
-	x.feed = &caseFeed{archive: a, list: x.list, warn: log.Warn, relistEvery: relistEvery, now: time.Now}
+	x.feed = &caseFeed{archive: a, list: x.list, restore: x.restore, bg: &x.bg, warn: log.Warn, relistEvery: relistEvery, now: time.Now}
 	return x
 }
 
 // all returns every committed submission, newest first.
 func (x *caseIndex) all(ctx context.Context) ([]caseSummary, error) {
-	keys, statusKeys, err := x.feed.current(ctx)
+	keys, statusKeys, head, err := x.feed.current(ctx)
 	if err != nil {
 		return nil, err
 	}
 	x.warm(ctx, keys, statusKeys)
 	out := make([]caseSummary, 0, len(keys))
+	var keyOf map[string]string // for a snapshot
+	due := x.snapshotDue(head)
+	if due {
+		keyOf = make(map[string]string, len(keys))
+	}
 	for _, key := range keys {
 		c, err := x.summary(ctx, key)
 		if err != nil {
@@ -87,11 +102,20 @@ func (x *caseIndex) all(ctx context.Context) ([]caseSummary, error) {
 		}
 		cs := *c
 		if err := x.stage(ctx, &cs, statusKeys[strings.ToLower(cs.Reference)]); err != nil {
+			if due {
+				x.snapshotSkipped()
+			}
 			return nil, err
 		}
 		out = append(out, cs)
+		if due {
+			keyOf[cs.Reference] = key
+		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ReceivedAt.After(out[j].ReceivedAt) })
+	if due {
+		x.snapshot(head, slices.Clone(out), keyOf, statusKeys)
+	}
 	return out, nil
 }
 

@@ -98,6 +98,7 @@ func newEnvAt(t testing.TB, store storage.Store, sender notify.Notifier, clk *cl
 		t.Fatal(err)
 	}
 	e.ts = httptest.NewServer(e.srv)
+	t.Cleanup(e.srv.cases.wait) // after the server's close, before the store's removal
 	t.Cleanup(e.ts.Close)
 	return e
 }
