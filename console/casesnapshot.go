@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
@@ -26,12 +27,14 @@ import (
 // identity.
 const (
 	// snapshotPrefix is where snapshots are kept: <head, 12 digits>.json.gz.
-	snapshotPrefix = "index/inbox/"
+	// The janitor deletes them when it purges a submission.
+	snapshotPrefix = archive.InboxSnapshotPrefix
 	// snapshotEvery is how often, at most, a console writes one, and only
 	// when the ledger has grown since.
 	snapshotEvery = time.Minute
-	// snapshotsKept are the newest snapshots kept; older ones are removed.
-	snapshotsKept = 2
+	// snapshotsKept are the newest snapshots kept; older ones are removed
+	// (so that a purged submission's summary does not outlive it).
+	snapshotsKept = 1
 	// maxSnapshotBytes bounds a snapshot as read (decompressed).
 	maxSnapshotBytes = 256 << 20
 	snapshotVersion  = 1

@@ -171,7 +171,10 @@ func (a *Archive) Sweep(ctx context.Context, olderThan time.Duration) (SweepRepo
 // manifest that is as committed (ledger.Ledger.Authentic) is purged: one
 // whose date was changed in storage stays, for award audit verify to
 // report. Each purge is logged (reference, kind, date and rule; nothing
-// personal). RetentionDays 0 keeps everything.
+// personal). RetentionDays 0 keeps everything. The consoles' inbox
+// snapshots (InboxSnapshotPrefix), which hold what the inbox shows of each
+// submission, are deleted before the first submission is and again at
+// the end: the consoles write new ones without the purged.
 func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, error) {
 	if a.cfg.RetentionDays <= 0 {
 		return 0, nil
@@ -179,6 +182,14 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 	now := a.now()
 	cutoff := now.AddDate(0, 0, -a.cfg.RetentionDays)
 	n := 0
+	snapshotsGone := false
+	defer func() {
+		if n > 0 {
+			if err := a.deleteUnder(context.WithoutCancel(ctx), InboxSnapshotPrefix); err != nil {
+				a.log.Warn("purge: inbox snapshots not removed; the next purge removes them", "err", err)
+			}
+		}
+	}()
 	for _, kind := range submission.Kinds {
 		objs, err := a.store.List(ctx, kind+"s/")
 		if err != nil {
@@ -219,6 +230,12 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 					return n, fmt.Errorf("purge: %w", err)
 				}
 			}
+			if !snapshotsGone {
+				if err := a.deleteUnder(ctx, InboxSnapshotPrefix); err != nil {
+					return n, fmt.Errorf("purge: inbox snapshots: %w", err)
+				}
+				snapshotsGone = true
+			}
 			// Its supplements and attachments first: while the manifest is there, an
 			// interrupted purge is taken up again by the next sweep.
 			if err := a.deleteUnder(ctx, submission.SupplementsPrefix(m.Reference)); err != nil {
@@ -242,6 +259,11 @@ func (a *Archive) purgeExpired(ctx context.Context, st *ledger.State) (int, erro
 	}
 	return n, nil
 }
+
+// InboxSnapshotPrefix is where the consoles keep their inbox snapshots:
+// copies of what the inbox shows of every submission, which the janitor
+// deletes when it purges one.
+const InboxSnapshotPrefix = "index/inbox/"
 
 // deleteUnder deletes every object under prefix, records before files.
 func (a *Archive) deleteUnder(ctx context.Context, prefix string) error {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/zhongmou/award/internal/archive"
 	"github.com/zhongmou/award/internal/archive/ledger/ledgertest"
+	"github.com/zhongmou/award/storage"
 	"github.com/zhongmou/award/submission"
 )
 
@@ -132,7 +133,13 @@ func TestRetentionPurgesWinnersLater(t *testing.T) {
 				_, err := a.Find(ctx, m.Reference)
 				return err == nil
 			}
-			for _, c := range []struct {
+			// A console's inbox snapshot, which holds both: gone with the
+			// first purge.
+			snapshot := archive.InboxSnapshotPrefix + "000000000016.json.gz"
+			if _, err := store.Put(ctx, snapshot, strings.NewReader("snapshot"), storage.PutOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			for i, c := range []struct {
 				at        time.Time
 				won, lost bool
 			}{
@@ -147,6 +154,10 @@ func TestRetentionPurgesWinnersLater(t *testing.T) {
 				}
 				if present(won) != c.won || present(lost) != c.lost {
 					t.Errorf("at %s: won kept %v (want %v), not awarded kept %v (want %v)", c.at, present(won), c.won, present(lost), c.lost)
+				}
+				_, _, err := store.Get(ctx, snapshot)
+				if kept := err == nil; kept != (i == 0) {
+					t.Errorf("at %s: the inbox snapshot kept %v (%v), want %v", c.at, kept, err, i == 0)
 				}
 			}
 			verifyClean(t, a, 16) // the handling records stay
