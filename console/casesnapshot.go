@@ -24,7 +24,9 @@ import (
 // follows the ledger from its entry and lists the store in the background
 // at once (casefeed.go), so that a snapshot can make the first page fast
 // but never wrong for long. It holds what the inbox shows, never an
-// identity.
+// identity. It is written without a condition: two replicas writing the
+// snapshot of the same entry write equivalent ones, and a reader that
+// finds the newest gone meanwhile lists the store.
 const (
 	// snapshotPrefix is where snapshots are kept: <head, 12 digits>.json.gz.
 	// The janitor deletes them when it purges a submission.

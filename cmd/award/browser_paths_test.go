@@ -171,16 +171,18 @@ func citizenObjects(t *testing.T, js bool) {
 	axeCheck(t, ctx, "异议表单（有错误）")
 }
 
-// waitText waits until the page (whichever, across navigations) shows want,
-// and returns its text.
+// waitText waits until the page (whichever, across navigations) has loaded
+// and shows want, and returns its text.
 func waitText(t *testing.T, ctx context.Context, want string) string {
 	t.Helper()
 	var text string
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
-		if err == nil {
-			text = got
-			if strings.Contains(text, want) {
+		// Only a page loaded to its end counts: read while it streams in
+		// (a loaded machine), its text stops halfway.
+		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[document.readyState, document.body ? document.body.innerText : ""]`))
+		if err == nil && len(got) == 2 {
+			text = got[1]
+			if got[0] == "complete" && strings.Contains(text, want) {
 				return text
 			}
 		}
