@@ -119,12 +119,8 @@ func newAffected(old, cur *builder) *affected {
 			a.differing = append(a.differing, p)
 			continue
 		}
-		a.oldOf[p] = o
-		if fieldDiffers(p, o, "*") {
-			p.cmp = cmpDiffers
+		if a.compare(p, o) == cmpDiffers {
 			a.differing = append(a.differing, p)
-		} else {
-			p.cmp = cmpSame
 		}
 	}
 	a.added = len(old.site.byPath) != len(cur.site.byPath)
@@ -139,6 +135,17 @@ func newAffected(old, cur *builder) *affected {
 	return a
 }
 
+// compare notes o as p's page in the last build and whether the two are
+// equal in every field (p.cmp), which it returns.
+func (a *affected) compare(p, o *Page) pageCmp {
+	a.oldOf[p] = o
+	p.cmp = cmpSame
+	if fieldDiffers(p, o, "*") {
+		p.cmp = cmpDiffers
+	}
+	return p.cmp
+}
+
 // dirty reports whether j must be rendered.
 func (a *affected) dirty(j *job) bool {
 	o := a.oldJobs[j.name]
@@ -149,11 +156,7 @@ func (a *affected) dirty(j *job) bool {
 		return true // not a page template's output
 	}
 	if j.page.cmp == cmpUnknown { // the 404 page, outside the graph
-		a.oldOf[j.page] = o.page
-		j.page.cmp = cmpSame
-		if fieldDiffers(j.page, o.page, "*") {
-			j.page.cmp = cmpDiffers
-		}
+		a.compare(j.page, o.page)
 	}
 	for _, f := range [...]string{"Kind", "Type", "Layout", "Section"} { // the template's choice
 		if a.changed(j.page, f) {

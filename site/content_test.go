@@ -42,18 +42,7 @@ func TestRealContent(t *testing.T) {
 }
 
 // repoConfig is the repository's site.yaml.
-func repoConfig(t testing.TB) Config {
-	t.Helper()
-	b, err := os.ReadFile("../site.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := ParseConfig(b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cfg
-}
+func repoConfig(t testing.TB) Config { return configFile(t, "../site.yaml") }
 
 // buildRepo builds the repository's content with cfg and theme, as the site
 // stands on 2026-11-25 at noon.

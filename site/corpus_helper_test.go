@@ -41,9 +41,12 @@ func treeCopy(t testing.TB, dir string) fstest.MapFS {
 }
 
 // benchConfig is the benchmark site's configuration (bench/site.yaml).
-func benchConfig(t testing.TB) Config {
+func benchConfig(t testing.TB) Config { return configFile(t, "../bench/site.yaml") }
+
+// configFile parses the site configuration at path.
+func configFile(t testing.TB, path string) Config {
 	t.Helper()
-	text, err := os.ReadFile("../bench/site.yaml")
+	text, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
