@@ -3,6 +3,7 @@ package console
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -47,7 +48,7 @@ type caseFeed struct {
 	// manifest keys, status records' keys by reference); ok false for none.
 	restore     func(context.Context) (head int64, keys []string, statusKeys map[string]string, ok bool)
 	bg          *sync.WaitGroup // the listings in the background
-	warn        func(msg string, args ...any)
+	log         *slog.Logger
 	relistEvery time.Duration
 	now         func() time.Time
 
@@ -84,7 +85,7 @@ func (f *caseFeed) current(ctx context.Context) ([]string, map[string]string, in
 		behind, err := f.follow(ctx)
 		switch {
 		case err != nil:
-			f.warn("ledger unreadable: the inbox lists the store", "err", err)
+			f.log.Warn("ledger unreadable: the inbox lists the store", "err", err)
 			f.listed = false
 		case behind:
 			f.listed = false
@@ -141,7 +142,7 @@ func (f *caseFeed) relistInBackground() {
 	defer f.mu.Unlock()
 	f.relisting = false
 	if err != nil {
-		f.warn("inbox: listing the store failed; the ledger is followed meanwhile", "err", err)
+		f.log.Warn("inbox: listing the store failed; the ledger is followed meanwhile", "err", err)
 		f.listedAt = f.now() // try again a relistEvery later
 		return
 	}
@@ -158,7 +159,7 @@ func (f *caseFeed) follow(ctx context.Context) (behind bool, err error) {
 		case errors.Is(err, storage.ErrNotFound):
 			return false, nil
 		case errors.Is(err, ledger.ErrNotAuthentic):
-			f.warn("ledger entry not authentic: the inbox lists the store (run award audit verify)", "err", err)
+			f.log.Warn("ledger entry not authentic: the inbox lists the store (run award audit verify)", "err", err)
 			return true, nil
 		case err != nil:
 			return false, err

@@ -6,7 +6,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"reflect"
 	"strings"
 	"sync"
@@ -26,38 +25,15 @@ func listingIndex(e *env) *caseIndex {
 	return x
 }
 
-// listCounter counts the store's listings of whole kinds of record
-// (objections/, applications/, status/, …): those every inbox view made
-// before the feed. One case's own records (status/<ref>/) do not count.
-type listCounter struct {
-	storage.Store
-	mu        sync.Mutex
-	lists     int
-	manifests int
+// wholeKind is a listing of a whole kind of record (objections/,
+// applications/, status/, …), which every inbox view made before the
+// feed; one case's own records (status/<ref>/) are not.
+func wholeKind(prefix string) bool {
+	return strings.Count(prefix, "/") == 1 && strings.HasSuffix(prefix, "/")
 }
 
-func (l *listCounter) List(ctx context.Context, prefix string) ([]storage.Info, error) {
-	if strings.Count(prefix, "/") == 1 && strings.HasSuffix(prefix, "/") {
-		l.mu.Lock()
-		l.lists++
-		l.mu.Unlock()
-	}
-	return l.Store.List(ctx, prefix)
-}
-
-func (l *listCounter) count() int { l.mu.Lock(); defer l.mu.Unlock(); return l.lists }
-
-// Get counts the manifests read.
-func (l *listCounter) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
-	if strings.HasSuffix(key, "/manifest.json") {
-		l.mu.Lock()
-		l.manifests++
-		l.mu.Unlock()
-	}
-	return l.Store.Get(ctx, key)
-}
-
-func (l *listCounter) manifestReads() int { l.mu.Lock(); defer l.mu.Unlock(); return l.manifests }
+// manifest is the read of a manifest.
+func manifest(key string) bool { return strings.HasSuffix(key, "/manifest.json") }
 
 // refsAndStages is what the inbox shows of each case, in its order.
 func refsAndStages(t *testing.T, x *caseIndex) []string {
@@ -79,7 +55,7 @@ func refsAndStages(t *testing.T, x *caseIndex) []string {
 // the listing in the background a relistEvery later; and at every step
 // the inbox equals the one of a new index, which lists the store.
 func TestCaseFeed(t *testing.T) {
-	store := &listCounter{Store: dirStore(t)}
+	store := &countingStore{Store: dirStore(t)}
 	e := newEnv(t, store, nil)
 	x := e.srv.cases
 	var feedNow time.Time
@@ -97,9 +73,9 @@ func TestCaseFeed(t *testing.T) {
 	if _, err := e.arch.AppendEvent(context.Background(), submission.Status{Reference: a.Reference, Stage: submission.StageAccepted, Operator: "王科员"}, 0); err != nil {
 		t.Fatal(err)
 	}
-	before := store.count()
+	before := store.lists(wholeKind)
 	got := refsAndStages(t, x)
-	if n := store.count() - before; n != 0 {
+	if n := store.lists(wholeKind) - before; n != 0 {
 		t.Errorf("a view after the first listed the store %d times, want none", n)
 	}
 	if want := listed(); len(got) != 3 || !reflect.DeepEqual(got, want) {
@@ -150,7 +126,7 @@ func TestCaseFeed(t *testing.T) {
 // manifest, and a snapshot changed behind the software's back (its MAC no
 // longer verifies) is not used: the store is listed instead.
 func TestCaseSnapshot(t *testing.T) {
-	store := &listCounter{Store: dirStore(t)}
+	store := &countingStore{Store: dirStore(t)}
 	e := newEnv(t, store, nil)
 	a := e.addObjection()
 	for i := range 4 {
@@ -168,9 +144,9 @@ func TestCaseSnapshot(t *testing.T) {
 
 	restarted := newCaseIndex(e.arch, e.srv.log)
 	t.Cleanup(restarted.wait)
-	reads := store.manifestReads()
+	reads := store.gets(manifest)
 	got := refsAndStages(t, restarted)
-	if n := store.manifestReads() - reads; n != 0 {
+	if n := store.gets(manifest) - reads; n != 0 {
 		t.Errorf("the first view of a console starting read %d manifests, want none (the snapshot)", n)
 	}
 	if !reflect.DeepEqual(got, want) || len(got) != 5 {

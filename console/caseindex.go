@@ -77,7 +77,7 @@ type stageSeen struct {
 
 func newCaseIndex(a *archive.Archive, log *slog.Logger) *caseIndex {
 	x := &caseIndex{archive: a, log: log, manifests: map[string]*caseSummary{}, stages: map[string]stageSeen{}}
-	x.feed = &caseFeed{archive: a, list: x.list, restore: x.restore, bg: &x.bg, warn: log.Warn, relistEvery: relistEvery, now: time.Now}
+	x.feed = &caseFeed{archive: a, list: x.list, restore: x.restore, bg: &x.bg, log: log, relistEvery: relistEvery, now: time.Now}
 	return x
 }
 

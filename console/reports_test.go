@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -201,55 +200,36 @@ func TestReportReminders(t *testing.T) {
 	}
 }
 
-// getCounter is a store that counts the reads of one key.
-type getCounter struct {
-	storage.Store
-	mu   sync.Mutex
-	key  string
-	gets int
-}
-
-func (g *getCounter) Get(ctx context.Context, key string) (io.ReadCloser, storage.Info, error) {
-	g.mu.Lock()
-	if key == g.key {
-		g.gets++
-	}
-	g.mu.Unlock()
-	return g.Store.Get(ctx, key)
-}
-
-func (g *getCounter) count() int { g.mu.Lock(); defer g.mu.Unlock(); return g.gets }
-
 // TestReportRemindersNotReopened: once 甲 is reminded, the next hourly run
 // of the same day queues nothing and reads 甲's application fewer times
 // than the run that reminded it (the reminders recorded are listed, not
 // each winner's application opened again to learn it).
 func TestReportRemindersNotReopened(t *testing.T) {
-	store := &getCounter{Store: dirStore(t)}
+	store := &countingStore{Store: dirStore(t)}
 	e, _ := reportEnvOn(t, store, nil)
 	all, err := e.srv.register().Winners(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
+	var key string // 甲's application
 	for _, w := range all {
 		if w.CreditCode == "91410122MA00J8NW0M" {
-			store.mu.Lock()
-			store.key = submission.ManifestKey(submission.KindApplication, w.Application)
-			store.mu.Unlock()
+			key = submission.ManifestKey(submission.KindApplication, w.Application)
 		}
 	}
-	if store.key == "" {
+	if key == "" {
 		t.Fatal("甲 is not in the register")
 	}
+	readsOfKey := func() int { return store.gets(func(k string) bool { return k == key }) }
 	run := func(at time.Time) (queued, reads int) {
 		t.Helper()
 		e.clock.set(at)
-		before := store.count()
+		before := readsOfKey()
 		n, err := e.srv.remindReports(context.Background())
 		if err != nil {
 			t.Fatalf("%s: %v", at, err)
 		}
-		return n, store.count() - before
+		return n, readsOfKey() - before
 	}
 	first, firstReads := run(time.Date(2026, 12, 24, 9, 0, 0, 0, cst))
 	again, againReads := run(time.Date(2026, 12, 24, 10, 0, 0, 0, cst))
