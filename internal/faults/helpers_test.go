@@ -658,12 +658,24 @@ func checkLedger(t *testing.T, v objectStore, refs map[string]bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for ref := range refs {
-		if _, ok := st.Recorded[submission.ManifestKey(submission.KindObjection, ref)]; !ok && !unrecorded[ref] {
+	for _, ref := range notRecorded(st, refs) {
+		if !unrecorded[ref] {
 			t.Errorf("acknowledged %s is not in the ledger", ref)
 		}
 	}
 	t.Logf("ledger: %d entries, head %d, %d findings", rep.Entries, rep.Head.Seq, len(rep.Findings))
+}
+
+// notRecorded are the references of refs whose manifests st does not
+// record.
+func notRecorded(st *ledger.State, refs map[string]bool) []string {
+	var out []string
+	for ref := range refs {
+		if _, ok := st.Recorded[submission.ManifestKey(submission.KindObjection, ref)]; !ok {
+			out = append(out, ref)
+		}
+	}
+	return out
 }
 
 // waitRecorded waits until the ledger records every acknowledged
@@ -677,12 +689,7 @@ func waitRecorded(t *testing.T, l *ledger.Ledger, refs map[string]bool, within t
 		if err != nil {
 			t.Fatalf("ledger state: %v", err)
 		}
-		var missing []string
-		for ref := range refs {
-			if _, ok := st.Recorded[submission.ManifestKey(submission.KindObjection, ref)]; !ok {
-				missing = append(missing, ref)
-			}
-		}
+		missing := notRecorded(st, refs)
 		waited := time.Since(start)
 		if len(missing) == 0 {
 			if waited > time.Second {
