@@ -614,7 +614,8 @@ func reconcile(t *testing.T, v objectStore, outs []outcome, extraKeys []string, 
 }
 
 // ledgerCatchUp bounds the wait for the janitor to record acknowledged
-// submissions whose entries the commits could not write: MinIO keeps a key
+// submissions whose entries the commits could not write, and to sweep what
+// interrupted uploads left (a cluster test): MinIO keeps a key
 // locked for a node that died while writing it until its lock maintenance
 // (every minute, for locks not refreshed for a minute: cmd/lock-rest-server.go)
 // drops the lock, so up to two minutes after the death; then the
