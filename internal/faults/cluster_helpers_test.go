@@ -385,8 +385,10 @@ func readFileIfAny(path string) ([]byte, error) { return os.ReadFile(path) }
 // commit was killed after its claim (inflight/<ref>.claim beside its
 // in-flight record, not acknowledged): by design the janitor leaves them
 // until the claim is 10 minutes old (archive's staleClaim), longer than a
-// scenario. reconcile logs what lies under them instead of failing; only
-// the cluster test sets it, and only after checking each one.
+// scenario (or a commit that failed after its claim when MinIO died, and
+// could not clear up while it was down). reconcile logs what lies under
+// them instead of failing; only waitSwept sets it, after checking each one
+// (in-flight record and claim there, the reference not acknowledged).
 var staleClaimRefs = map[string]bool{}
 
 // awaitingStaleClaim reports whether key belongs to one of staleClaimRefs.
