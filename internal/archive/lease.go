@@ -54,6 +54,11 @@ type Lease struct {
 	// creation the store held up past the caller's deadline), with when it
 	// first found so.
 	burnt map[uint64]time.Time
+	// tried is the latest term this lease tried to create, and its expiry:
+	// a write that failed, or whose confirming List failed, may still have
+	// stored it, and Release hands it back too.
+	tried      uint64
+	triedUntil time.Time
 }
 
 // leaseRecord is a term as stored.
@@ -203,6 +208,7 @@ func (l *Lease) Acquire(ctx context.Context) (bool, error) {
 			continue
 		}
 		start = l.now()
+		l.tried, l.triedUntil = next, start.Add(l.TTL)
 		won, err := l.write(ctx, leaseRecord{Holder: l.holder, Term: next, Expires: start.Add(l.TTL)})
 		if err != nil {
 			if ctx.Err() != nil {
@@ -273,13 +279,17 @@ func (l *Lease) write(ctx context.Context, rec leaseRecord) (bool, error) {
 	return true, nil
 }
 
-// Release gives up the lease if this lease holds it, writing a released
-// term that another replica may take at once (instead of after the
-// expiry). Not holding, it does nothing.
+// Release gives up the lease if this lease holds it, or may hold it (a
+// term whose creation reported an error, or could not be confirmed, yet
+// was stored), writing a released term that another replica may take at
+// once (instead of after the expiry). Otherwise it does nothing.
 func (l *Lease) Release(ctx context.Context) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.until.IsZero() || !l.now().Before(l.until) {
+	now := l.now()
+	holds := !l.until.IsZero() && now.Before(l.until)
+	mayHold := l.tried != 0 && now.Before(l.triedUntil)
+	if !holds && !mayHold {
 		l.until = time.Time{}
 		return nil
 	}
@@ -288,7 +298,7 @@ func (l *Lease) Release(ctx context.Context) error {
 		return fmt.Errorf("lease %s: %w", l.prefix, err)
 	}
 	l.until = time.Time{}
-	if !ok || rec.Holder != l.holder || rec.Term != l.term {
+	if !ok || rec.Holder != l.holder || rec.Released || (rec.Term != l.term && rec.Term != l.tried) {
 		return nil
 	}
 	_, err = l.write(ctx, leaseRecord{Holder: l.holder, Term: rec.Term + 1, Expires: l.now(), Released: true})

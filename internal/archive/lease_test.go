@@ -35,6 +35,7 @@ func runLease(t *testing.T, newStore func(*testing.T) storage.Store) {
 	t.Run("holder-stops", func(t *testing.T) { janitorTakeover(t, newStore(t), false) })
 	t.Run("stale-lease", func(t *testing.T) { janitorStale(t, newStore(t)) })
 	t.Run("stuck-term", func(t *testing.T) { leaseStuckTerm(t, newStore(t)) })
+	t.Run("release-unconfirmed", func(t *testing.T) { leaseReleaseUnconfirmed(t, newStore(t)) })
 }
 
 // stuckStore holds every Put of one key until its context ends, as MinIO
@@ -91,6 +92,53 @@ func leaseStuckTerm(t *testing.T, store storage.Store) {
 	// Renewals go on past it.
 	if ok, err := try(); !ok || err != nil {
 		t.Fatalf("renewal: held %v, err %v", ok, err)
+	}
+}
+
+// listFailsAfterPut fails the first List after a Put, once armed, as a
+// renewal cut short by its context between its write and its confirming
+// List.
+type listFailsAfterPut struct {
+	storage.Store
+	armed, put atomic.Bool
+}
+
+func (s *listFailsAfterPut) Put(ctx context.Context, key string, r io.Reader, o storage.PutOptions) (storage.Info, error) {
+	in, err := s.Store.Put(ctx, key, r, o)
+	if s.armed.Load() {
+		s.put.Store(true)
+	}
+	return in, err
+}
+
+func (s *listFailsAfterPut) List(ctx context.Context, prefix string) ([]storage.Info, error) {
+	if s.put.Load() && s.armed.CompareAndSwap(true, false) {
+		return nil, context.Canceled
+	}
+	return s.Store.List(ctx, prefix)
+}
+
+// leaseReleaseUnconfirmed: a renewal stores its term but fails before it
+// confirms it (its context cancelled at shutdown); Release still hands the
+// stored term back, and another replica takes the lease at once instead of
+// after the term's expiry.
+func leaseReleaseUnconfirmed(t *testing.T, store storage.Store) {
+	const name = "unconfirmed"
+	s := &listFailsAfterPut{Store: store}
+	a := archive.NewLease(s, name, archive.NewHolderID(), time.Minute, nil)
+	b := archive.NewLease(store, name, archive.NewHolderID(), time.Minute, nil)
+	if ok, err := a.Acquire(t.Context()); !ok || err != nil {
+		t.Fatalf("first acquire: held %v, err %v", ok, err)
+	}
+	s.armed.Store(true)
+	if ok, err := a.Acquire(t.Context()); ok || err == nil {
+		t.Fatalf("renewal whose confirming List fails: held %v, err %v; want an error", ok, err)
+	}
+	if err := a.Release(t.Context()); err != nil {
+		t.Fatalf("release: %v", err)
+	}
+	if ok, err := b.Acquire(t.Context()); !ok || err != nil {
+		t.Fatalf("the other lease after the release: held %v, err %v; want held at once", ok, err)
 	}
 }
 
