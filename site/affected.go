@@ -12,9 +12,10 @@ import (
 // again: it compares this build's page graph with the last build's, page
 // by page (matched by path) and field by field, and keeps a job when one
 // of its template's reads (depend.go) reaches a page whose field changed,
-// when its pager changed, or when it is new. Outputs not made by a page
-// template (feeds, sitemap, manifests, static files, the search index) are
-// always rendered; writing skips those whose bytes are unchanged.
+// when its pager changed, or when it is new. The sitemap is rendered when
+// a page's kind, address, latest change or list changed; other outputs not
+// made by a page template (feeds, manifests, static files, the search
+// index) always; writing skips those whose bytes are unchanged.
 type affected struct {
 	old, cur *builder
 	oldJobs  map[string]*job
@@ -23,6 +24,7 @@ type affected struct {
 	roots    map[pageRead]bool
 	memo     map[reachKey]bool
 	fields   map[pageField]bool
+	plans    map[*template.Template]*readPlan
 	// differing are this build's pages that differ from the last build's
 	// page at their path in some field, or have none.
 	differing []*Page
@@ -108,6 +110,7 @@ func newAffected(old, cur *builder) *affected {
 		roots:   map[pageRead]bool{},
 		memo:    map[reachKey]bool{},
 		fields:  map[pageField]bool{},
+		plans:   map[*template.Template]*readPlan{},
 	}
 	for i := range old.jobs {
 		a.oldJobs[old.jobs[i].name] = &old.jobs[i]
@@ -152,6 +155,9 @@ func (a *affected) dirty(j *job) bool {
 	if o == nil {
 		return true
 	}
+	if j.kind == jobSitemap {
+		return a.sitemapChanged()
+	}
 	if j.page == nil || o.page == nil || j.kind == jobSearch {
 		return true // not a page template's output
 	}
@@ -167,9 +173,90 @@ func (a *affected) dirty(j *job) bool {
 	if tmpl == nil {
 		return true
 	}
-	for _, r := range a.cur.sess.templateReads(a.cur.theme, tmpl, a.cur.site) {
+	plan := a.plan(tmpl)
+	if a.sharedChanged(plan) {
+		return true
+	}
+	if j.page.cmp != cmpSame {
+		for _, f := range plan.own {
+			if a.changed(j.page, f) {
+				return true
+			}
+		}
+	}
+	for _, r := range plan.through {
 		if a.reaches(j, o, r) {
 			return true
+		}
+	}
+	return false
+}
+
+// readPlan is an entry template's reads (depend.go) sorted by where they
+// start, so that dirty looks at a job's own page only when it differs, and
+// decides the reads every job of the template shares once.
+type readPlan struct {
+	own     []string   // fields read of the job's page itself
+	through []pageRead // reads through the job's page's links, or its pager
+	shared  []pageRead // reads from a root the same for every job
+	// sharedDone and sharedDirty: whether any shared read meets a change,
+	// once known (this build's).
+	sharedDone, sharedDirty bool
+}
+
+// plan returns tmpl's readPlan for this build.
+func (a *affected) plan(tmpl *template.Template) *readPlan {
+	if p, ok := a.plans[tmpl]; ok {
+		return p
+	}
+	p := &readPlan{}
+	for _, r := range a.cur.sess.templateReads(a.cur.theme, tmpl, a.cur.site) {
+		switch root, steps := r.root(); {
+		case root == "self" && steps == "":
+			p.own = append(p.own, r.field)
+		case root == "self", root == "pager", root == "pagerinfo":
+			p.through = append(p.through, r)
+		default:
+			p.shared = append(p.shared, r)
+		}
+	}
+	a.plans[tmpl] = p
+	return p
+}
+
+// sharedChanged reports whether a read of plan that every job shares meets
+// a change.
+func (a *affected) sharedChanged(p *readPlan) bool {
+	if !p.sharedDone {
+		p.sharedDone = true
+		for _, r := range p.shared {
+			root, steps := r.root()
+			v, ok := a.roots[r]
+			if !ok {
+				v = a.rootReach(root, steps, r.field)
+				a.roots[r] = v
+			}
+			if v {
+				p.sharedDirty = true
+				break
+			}
+		}
+	}
+	return p.sharedDirty
+}
+
+// sitemapChanged reports whether the sitemap (sitemap.go: every page's
+// kind, address and latest change, through its lists) may differ from the
+// last build's.
+func (a *affected) sitemapChanged() bool {
+	if a.added {
+		return true
+	}
+	for _, p := range a.differing {
+		for _, f := range [...]string{"Kind", "Permalink", "Lastmod", "Pages"} {
+			if a.changed(p, f) {
+				return true
+			}
 		}
 	}
 	return false
@@ -327,49 +414,56 @@ func (a *affected) changed(p *Page, field string) bool {
 
 // pageFieldComparisons are the Page fields compared one by one, in the
 // order "*" compares them; any other name read by a template compares them
-// all.
+// all. parsed fields come from the content file alone (parseSource) and
+// no build changes them: two instances of one cache entry have them
+// equal.
 var pageFieldComparisons = []struct {
 	name    string
+	parsed  bool
 	differs func(p, o *Page) bool
 }{
-	{"Kind", func(p, o *Page) bool { return p.Kind != o.Kind }},
-	{"File", func(p, o *Page) bool { return p.File != o.File }},
-	{"Section", func(p, o *Page) bool { return p.Section != o.Section }},
-	{"Path", func(p, o *Page) bool { return p.Path != o.Path }},
-	{"Title", func(p, o *Page) bool { return p.Title != o.Title }},
-	{"Date", func(p, o *Page) bool { return !sameTime(p.Date, o.Date) }},
-	{"PublishDate", func(p, o *Page) bool { return !sameTime(p.PublishDate, o.PublishDate) }},
-	{"ExpiryDate", func(p, o *Page) bool { return !sameTime(p.ExpiryDate, o.ExpiryDate) }},
-	{"Lastmod", func(p, o *Page) bool { return !sameTime(p.Lastmod, o.Lastmod) }},
-	{"Draft", func(p, o *Page) bool { return p.Draft != o.Draft }},
-	{"Weight", func(p, o *Page) bool { return p.Weight != o.Weight }},
-	{"Slug", func(p, o *Page) bool { return p.Slug != o.Slug }},
-	{"Aliases", func(p, o *Page) bool { return !sameSlice(p.Aliases, o.Aliases) }},
-	{"Tags", func(p, o *Page) bool { return !sameSlice(p.Tags, o.Tags) }},
-	{"TagPages", func(p, o *Page) bool { return !samePaths(p.TagPages, o.TagPages) }},
-	{"Type", func(p, o *Page) bool { return p.Type != o.Type }},
-	{"Layout", func(p, o *Page) bool { return p.Layout != o.Layout }},
-	{"Params", func(p, o *Page) bool { return !sameMap(p.Params, o.Params) }},
-	{"Publicity", func(p, o *Page) bool { return !reflect.DeepEqual(p.Publicity, o.Publicity) }},
-	{"Call", func(p, o *Page) bool { return !reflect.DeepEqual(p.Call, o.Call) }},
-	{"ReportCall", func(p, o *Page) bool { return !reflect.DeepEqual(p.ReportCall, o.ReportCall) }},
-	{"Summary", func(p, o *Page) bool { return p.Summary != o.Summary }},
-	{"Content", func(p, o *Page) bool { return p.Content != o.Content }},
-	{"Headings", func(p, o *Page) bool { return !sameSlice(p.Headings, o.Headings) }},
-	{"Pages", func(p, o *Page) bool { return !samePaths(p.Pages, o.Pages) }},
-	{"Prev", func(p, o *Page) bool { return pathOf(p.Prev) != pathOf(o.Prev) }},
-	{"Next", func(p, o *Page) bool { return pathOf(p.Next) != pathOf(o.Next) }},
-	{"Parent", func(p, o *Page) bool { return pathOf(p.Parent) != pathOf(o.Parent) }},
-	{"RelPermalink", func(p, o *Page) bool { return p.RelPermalink != o.RelPermalink }},
-	{"Permalink", func(p, o *Page) bool { return p.Permalink != o.Permalink }},
-	{"anchors", func(p, o *Page) bool { return !sameMap(p.anchors, o.anchors) }},
+	{"Kind", true, func(p, o *Page) bool { return p.Kind != o.Kind }},
+	{"File", true, func(p, o *Page) bool { return p.File != o.File }},
+	{"Section", true, func(p, o *Page) bool { return p.Section != o.Section }},
+	{"Path", true, func(p, o *Page) bool { return p.Path != o.Path }},
+	{"Title", true, func(p, o *Page) bool { return p.Title != o.Title }},
+	{"Date", true, func(p, o *Page) bool { return !sameTime(p.Date, o.Date) }},
+	{"PublishDate", true, func(p, o *Page) bool { return !sameTime(p.PublishDate, o.PublishDate) }},
+	{"ExpiryDate", true, func(p, o *Page) bool { return !sameTime(p.ExpiryDate, o.ExpiryDate) }},
+	{"Lastmod", true, func(p, o *Page) bool { return !sameTime(p.Lastmod, o.Lastmod) }},
+	{"Draft", true, func(p, o *Page) bool { return p.Draft != o.Draft }},
+	{"Weight", true, func(p, o *Page) bool { return p.Weight != o.Weight }},
+	{"Slug", true, func(p, o *Page) bool { return p.Slug != o.Slug }},
+	{"Aliases", true, func(p, o *Page) bool { return !sameSlice(p.Aliases, o.Aliases) }},
+	{"Tags", true, func(p, o *Page) bool { return !sameSlice(p.Tags, o.Tags) }},
+	{"TagPages", false, func(p, o *Page) bool { return !samePaths(p.TagPages, o.TagPages) }},
+	{"Type", true, func(p, o *Page) bool { return p.Type != o.Type }},
+	{"Layout", true, func(p, o *Page) bool { return p.Layout != o.Layout }},
+	{"Params", true, func(p, o *Page) bool { return !sameMap(p.Params, o.Params) }},
+	{"Publicity", false, func(p, o *Page) bool {
+		return p.Publicity != o.Publicity && !reflect.DeepEqual(p.Publicity, o.Publicity)
+	}},
+	{"Call", false, func(p, o *Page) bool { return p.Call != o.Call && !reflect.DeepEqual(p.Call, o.Call) }},
+	{"ReportCall", false, func(p, o *Page) bool {
+		return p.ReportCall != o.ReportCall && !reflect.DeepEqual(p.ReportCall, o.ReportCall)
+	}},
+	{"Summary", false, func(p, o *Page) bool { return p.Summary != o.Summary }},
+	{"Content", false, func(p, o *Page) bool { return p.Content != o.Content }},
+	{"Headings", false, func(p, o *Page) bool { return !sameSlice(p.Headings, o.Headings) }},
+	{"Pages", false, func(p, o *Page) bool { return !samePaths(p.Pages, o.Pages) }},
+	{"Prev", false, func(p, o *Page) bool { return pathOf(p.Prev) != pathOf(o.Prev) }},
+	{"Next", false, func(p, o *Page) bool { return pathOf(p.Next) != pathOf(o.Next) }},
+	{"Parent", false, func(p, o *Page) bool { return pathOf(p.Parent) != pathOf(o.Parent) }},
+	{"RelPermalink", false, func(p, o *Page) bool { return p.RelPermalink != o.RelPermalink }},
+	{"Permalink", false, func(p, o *Page) bool { return p.Permalink != o.Permalink }},
+	{"anchors", false, func(p, o *Page) bool { return !sameMap(p.anchors, o.anchors) }},
 }
 
 // pageFieldIndex finds a name's comparison in pageFieldComparisons.
-var pageFieldIndex = func() map[string]func(p, o *Page) bool {
-	m := make(map[string]func(p, o *Page) bool, len(pageFieldComparisons))
-	for _, c := range pageFieldComparisons {
-		m[c.name] = c.differs
+var pageFieldIndex = func() map[string]int {
+	m := make(map[string]int, len(pageFieldComparisons))
+	for i, c := range pageFieldComparisons {
+		m[c.name] = i
 	}
 	return m
 }()
@@ -377,11 +471,14 @@ var pageFieldIndex = func() map[string]func(p, o *Page) bool {
 // fieldDiffers reports whether field of p differs from o's: one field when
 // it is a name of pageFieldComparisons, every field otherwise ("*").
 func fieldDiffers(p, o *Page, field string) bool {
-	if differs, ok := pageFieldIndex[field]; ok {
-		return differs(p, o)
+	sameOrigin := p.entry != nil && p.entry == o.entry
+	if i, ok := pageFieldIndex[field]; ok {
+		c := &pageFieldComparisons[i]
+		return !(sameOrigin && c.parsed) && c.differs(p, o)
 	}
-	for _, c := range pageFieldComparisons {
-		if c.differs(p, o) {
+	for i := range pageFieldComparisons {
+		c := &pageFieldComparisons[i]
+		if !(sameOrigin && c.parsed) && c.differs(p, o) {
 			return true
 		}
 	}
@@ -425,9 +522,20 @@ func siteList(s *Site, name string) []*Page {
 	return nil
 }
 
-// lookupPrefix returns the pages GetPage finds for refs starting with prefix.
+// lookupPrefix returns the pages GetPage finds for refs starting with
+// prefix, found once per site (the last build's serves the next build's
+// comparison again); the map is read-only.
 func lookupPrefix(s *Site, prefix string) map[string]*Page {
+	if m, ok := s.prefixed[prefix]; ok {
+		return m
+	}
 	out := map[string]*Page{}
+	defer func() {
+		if s.prefixed == nil {
+			s.prefixed = map[string]map[string]*Page{}
+		}
+		s.prefixed[prefix] = out
+	}()
 	for k, p := range s.byPath {
 		if strings.HasPrefix(k, prefix) {
 			out[k] = p

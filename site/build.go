@@ -117,7 +117,10 @@ type builder struct {
 
 	writtenMu sync.Mutex // guards report.WrittenNames
 	jobs      []job      // every output of the build
-	search    *searchIndex
+	// byName indexes jobs whose first element is byNameFirst (jobIndex).
+	byName      map[string]*job
+	byNameFirst *job
+	search      *searchIndex
 }
 
 // loadTheme compiles the theme, or in a session reuses it unless it changed.
@@ -173,7 +176,7 @@ func (b *builder) build(ctx context.Context) error {
 	jobs := b.plan()
 	jobs = append(jobs, b.attachmentJobs(jobs)...)
 	b.jobs = jobs
-	b.checkLinks(jobs)
+	b.checkLinks(jobs, nil)
 	b.checkGovMark(jobs)
 	if err := b.probs.err(); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"path"
 	"strings"
+	"unicode/utf8"
 )
 
 // sourceFile is a file of the content tree.
@@ -99,8 +100,23 @@ func outputName(urlPath string) string {
 }
 
 // termSlug turns a tag into its URL element: ASCII lowercased, spaces to "-".
+// ownSlug reports whether termSlug leaves tag (trimmed) as it is: valid
+// UTF-8 without an upper-case ASCII letter, space, slash, backslash, ? or #.
+func ownSlug(tag string) bool {
+	for i := 0; i < len(tag); i++ {
+		switch c := tag[i]; {
+		case c >= 'A' && c <= 'Z', c == ' ', c == '/', c == '\\', c == '?', c == '#':
+			return false
+		}
+	}
+	return utf8.ValidString(tag)
+}
+
 func termSlug(tag string) string {
 	tag = strings.TrimSpace(tag)
+	if ownSlug(tag) {
+		return tag // most tags: Chinese words
+	}
 	var b strings.Builder
 	for _, r := range tag {
 		switch {

@@ -49,34 +49,34 @@ type atomEntry struct {
 // content tree (search, the forms, 关于本站, 联系我们, the sitemap) are the
 // site's own furniture, not news a subscriber wants.
 func (b *builder) feedJobs() []job {
-	jobs := []job{{name: "atom.xml", kind: jobFeed, source: "site feed", render: func() ([]byte, error) {
-		var pages []*Page
-		for _, p := range b.site.RegularPages { // newest first
-			if p.Section != "" {
-				pages = append(pages, p)
-			}
+	var sitePages []*Page
+	bySection := map[string][]*Page{}
+	for _, p := range b.site.RegularPages { // newest first
+		if p.Section == "" {
+			continue
 		}
-		return b.feed(b.site.Home, "/atom.xml", pages)
+		if len(sitePages) < b.cfg.FeedLimit {
+			sitePages = append(sitePages, p)
+		}
+		if len(bySection[p.Section]) < b.cfg.FeedLimit {
+			bySection[p.Section] = append(bySection[p.Section], p)
+		}
+	}
+	jobs := []job{{name: "atom.xml", kind: jobFeed, source: "site feed", shows: sitePages, render: func() ([]byte, error) {
+		return b.feed(b.site.Home, "/atom.xml", sitePages)
 	}}}
 	for _, s := range b.site.Sections {
-		s := s
-		jobs = append(jobs, job{name: outputName(s.Path + "atom.xml"), kind: jobFeed, source: "feed of " + s.Path, render: func() ([]byte, error) {
-			var pages []*Page
-			for _, p := range b.site.RegularPages { // newest first
-				if p.Section == s.Section {
-					pages = append(pages, p)
-				}
-			}
+		pages := bySection[s.Section]
+		jobs = append(jobs, job{name: outputName(s.Path + "atom.xml"), kind: jobFeed, source: "feed of " + s.Path, shows: pages, render: func() ([]byte, error) {
 			return b.feed(s, s.Path+"atom.xml", pages)
 		}})
 	}
 	return jobs
 }
 
+// feed renders the Atom feed of list, its entries pages (newest first, at
+// most FeedLimit).
 func (b *builder) feed(list *Page, self string, pages []*Page) ([]byte, error) {
-	if len(pages) > b.cfg.FeedLimit {
-		pages = pages[:b.cfg.FeedLimit]
-	}
 	title := b.cfg.Title
 	if list != b.site.Home {
 		title = list.Title + " - " + b.cfg.Title

@@ -16,13 +16,14 @@ const intakePrefix = "/api/"
 // checkLinks fails the build for every internal link whose target file or
 // anchor the build does not produce. When the target is a page left out of
 // this build (a draft, a page whose publish time is still to come, an
-// expired page), the message names that file and the cause.
-func (b *builder) checkLinks(jobs []job) {
-	byName := make(map[string]*job, len(jobs))
-	for i := range jobs {
-		byName[jobs[i].name] = &jobs[i]
+// expired page), the message names that file and the cause. It checks the
+// links of pages, or of every page when pages is nil.
+func (b *builder) checkLinks(jobs []job, pages []*Page) {
+	byName := b.jobIndex(jobs)
+	if pages == nil {
+		pages = b.pages
 	}
-	for _, p := range b.pages {
+	for _, p := range pages {
 		for _, l := range p.links {
 			if strings.HasPrefix(l.target, intakePrefix) {
 				continue // the intake's, served beside the site
@@ -45,6 +46,22 @@ func (b *builder) checkLinks(jobs []job) {
 			}
 		}
 	}
+}
+
+// jobIndex maps the names of jobs to them, kept for the builder's jobs
+// while they stay the same slice (a session's body edits reuse it).
+func (b *builder) jobIndex(jobs []job) map[string]*job {
+	if len(jobs) > 0 && b.byName != nil && len(b.byName) == len(jobs) && b.byNameFirst == &jobs[0] {
+		return b.byName
+	}
+	byName := make(map[string]*job, len(jobs))
+	for i := range jobs {
+		byName[jobs[i].name] = &jobs[i]
+	}
+	if len(jobs) > 0 && len(byName) == len(jobs) {
+		b.byName, b.byNameFirst = byName, &jobs[0]
+	}
+	return byName
 }
 
 // unpublishedCause says why the page at a site path is not in this build,

@@ -78,6 +78,11 @@ type Page struct {
 	// cmp is how the page compares with the last build's page at its
 	// path in a session's partial build (affected.go); set per build.
 	cmp pageCmp
+	// entry is the cache entry this page is an instance of
+	// (cacheEntry.instance), nil for pages the build made (implied
+	// sections, tags) and for the entry's parsed page itself. Two pages of
+	// one entry have the same parsed fields (pageFieldComparisons).
+	entry *cacheEntry
 }
 
 // Heading is a heading of a page's body.

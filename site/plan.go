@@ -16,7 +16,7 @@ type job struct {
 	name   string                 // output file name
 	kind   jobKind                // what sort of output
 	page   *Page                  // the page it shows, for anchors; nil for other files
-	shows  []*Page                // list pages: the pages listed on this one
+	shows  []*Page                // list pages and feeds: the pages listed on this one
 	pager  *Pager                 // list pages: the Paginator
 	render func() ([]byte, error) // its bytes
 	source string                 // for messages: where its bytes come from
@@ -26,12 +26,13 @@ type job struct {
 type jobKind int
 
 const (
-	jobOther  jobKind = iota // sitemap, robots, manifest, aliases, static files, 404
-	jobPage                  // a content page
-	jobList                  // one page of a section, tag or tags list
-	jobHome                  // the home page
-	jobFeed                  // an Atom feed
-	jobSearch                // a file of the search index
+	jobOther   jobKind = iota // robots, manifest, aliases, static files, 404
+	jobPage                   // a content page
+	jobList                   // one page of a section, tag or tags list
+	jobHome                   // the home page
+	jobFeed                   // an Atom feed
+	jobSearch                 // a file of the search index
+	jobSitemap                // sitemap.xml
 )
 
 // plan lists every output file of the build.
@@ -71,7 +72,7 @@ func (b *builder) plan() []job {
 	for _, j := range b.feedJobs() {
 		add(j)
 	}
-	add(job{name: "sitemap.xml", source: "sitemap", render: b.sitemap})
+	add(job{name: "sitemap.xml", kind: jobSitemap, source: "sitemap", render: b.sitemap})
 	add(b.manifestJob())
 	if b.opts.Calendar != nil {
 		// The working-day calendar for the forms' scripts (workday.Published).

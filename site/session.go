@@ -107,15 +107,20 @@ type cacheEntry struct {
 // was rendered against.
 type renderedBody struct {
 	res     markdownResult
-	deps    map[string]string // content file → the page path it resolved to ("" if none)
+	deps    []bodyDep         // the .md links' files, each once
 	summary string            // the automatic summary
 	anchors map[string]bool   // shared, read-only
 }
+
+// bodyDep is a content file a body links to and the page path it
+// resolved to ("" if none).
+type bodyDep struct{ file, path string }
 
 // instance returns a fresh page for one build: the parsed fields, with
 // everything the build derives left empty.
 func (e *cacheEntry) instance() *Page {
 	p := *e.page
+	p.entry = e
 	if p.Publicity != nil {
 		pub := *p.Publicity
 		pub.Candidates = append(pub.Candidates[:0:0], pub.Candidates...)
@@ -210,16 +215,16 @@ func (b *builder) cachedBody(p *Page) *renderedBody {
 	if b.sess == nil {
 		return nil
 	}
-	e := b.sess.cache[p.File]
+	e := p.entry
 	if e == nil || e.md == nil {
 		return nil
 	}
-	for file, path := range e.md.deps {
+	for _, d := range e.md.deps {
 		cur := ""
-		if t, ok := b.site.byFile[file]; ok {
+		if t, ok := b.site.byFile[d.file]; ok {
 			cur = t.Path
 		}
-		if cur != path {
+		if cur != d.path {
 			return nil
 		}
 	}
@@ -238,16 +243,16 @@ func (b *builder) storeBody(p *Page, rb *renderedBody) {
 }
 
 // selectJobs keeps the jobs a body-only edit of files affects: those pages,
-// the list pages showing them, the home page and the feeds.
+// the list pages and feeds showing them, and the home page.
 func selectJobs(jobs []job, files map[string]bool) []job {
 	var out []job
 	for _, j := range jobs {
 		switch {
-		case j.kind == jobFeed, j.kind == jobHome:
+		case j.kind == jobHome:
 			out = append(out, j)
 		case j.kind == jobPage && j.page != nil && files[j.page.File]:
 			out = append(out, j)
-		case j.kind == jobList:
+		case j.kind == jobList, j.kind == jobFeed:
 			for _, p := range j.shows {
 				if files[p.File] {
 					out = append(out, j)
@@ -307,18 +312,30 @@ func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (r
 	for _, ed := range edits {
 		p := ed.page
 		p.body, p.bodyLine, p.Summary = ed.entry.page.body, ed.entry.page.bodyLine, ed.entry.page.Summary
+		p.entry = ed.entry // its front matter, so its parsed fields, unchanged
 		edited[p.File] = true
 	}
 	var pages []*Page
 	oldText := map[*Page]string{}
+	oldAnchors := map[*Page]map[string]bool{}
 	for _, ed := range edits {
 		pages = append(pages, ed.page)
+		oldAnchors[ed.page] = ed.page.anchors
 		if b.search != nil {
 			oldText[ed.page] = pageText(ed.page.Title, string(ed.page.Content))
 		}
 	}
 	if err := b.renderPages(ctx, pages); err != nil {
 		return nil, true, err
+	}
+	// The last build's links were all good (a failed build ends the
+	// session's reuse): unless an edited page's anchors changed, which links
+	// elsewhere may name, only the edited pages' links need checking.
+	checked := pages
+	for _, p := range pages {
+		if !sameMap(oldAnchors[p], p.anchors) {
+			checked = nil
+		}
 	}
 	extra := map[string]bool{}
 	if b.search != nil {
@@ -333,7 +350,7 @@ func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (r
 	}
 	attached := b.attachmentJobs(b.jobs) // files newly linked from beside an edited page
 	b.jobs = append(b.jobs, attached...)
-	b.checkLinks(b.jobs)
+	b.checkLinks(b.jobs, checked)
 	if err := b.probs.err(); err != nil {
 		return nil, true, err
 	}

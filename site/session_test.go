@@ -168,6 +168,8 @@ func compareOutputs(inc, clean *MemOutput) string {
 var (
 	titleLine = regexp.MustCompile(`(?m)^title: .*$`)
 	dateLine  = regexp.MustCompile(`(?m)^date: .*$`)
+	// extraHeading is a heading with an anchor that mutate adds and removes.
+	extraHeading = regexp.MustCompile(`\n## 补充\d \{#(extra-\d)\}\n`)
 )
 
 // windowPages are a publicity and a call page added to the equivalence
@@ -207,8 +209,53 @@ func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 	edit := func(name string, f func(string) string) {
 		content[name] = &fstest.MapFile{Data: []byte(f(string(content[name].Data)))}
 	}
-	n := rng.IntN(110)
+	var anchored []string // pages with an extraHeading
+	for _, name := range pages {
+		if extraHeading.Match(content[name].Data) {
+			anchored = append(anchored, name)
+		}
+	}
+	n := rng.IntN(124)
 	switch {
+	case n >= 110 && n < 114: // a heading with an anchor, in the body
+		name, k := pick(pages), rng.IntN(3)
+		edit(name, func(s string) string { return s + fmt.Sprintf("\n## 补充%d {#extra-%d}\n\n补充内容。\n", k, k) })
+		return Change{Content: []string{name}}, "heading " + name
+	case n >= 114 && n < 118: // a link to an anchor: one that exists, when any does
+		from, to, frag := pick(pages), pick(pages), "extra-9"
+		if len(anchored) > 0 {
+			to = pick(anchored)
+			frag = extraHeading.FindStringSubmatch(string(content[to].Data))[1]
+		}
+		edit(from, func(s string) string {
+			return s + fmt.Sprintf("\n见[补充](/%s/#%s)。\n", strings.TrimSuffix(to, ".md"), frag)
+		})
+		return Change{Content: []string{from}}, "anchor link " + from + " → " + to + "#" + frag
+	case n >= 118 && n < 121: // the anchored headings taken out of a body: links to them break
+		list := anchored
+		var linked []string // anchored pages some page links to by anchor
+		for _, name := range anchored {
+			needle := "(/" + strings.TrimSuffix(name, ".md") + "/#extra-"
+			for _, f := range content {
+				if strings.Contains(string(f.Data), needle) {
+					linked = append(linked, name)
+					break
+				}
+			}
+		}
+		if len(linked) > 0 {
+			list = linked
+		}
+		if len(list) == 0 {
+			list = pages
+		}
+		name := pick(list)
+		edit(name, func(s string) string { return extraHeading.ReplaceAllString(s, "\n") })
+		return Change{Content: []string{name}}, "headings out " + name
+	case n >= 121: // a link to no page, in the body
+		name := pick(pages)
+		edit(name, func(s string) string { return s + "\n见[旧页面](/notices/nowhere/)。\n" })
+		return Change{Content: []string{name}}, "broken link " + name
 	case n < 30: // body edit
 		name := pick(pages)
 		edit(name, func(s string) string { return s + fmt.Sprintf("\n补充说明第%d条。\n", rng.IntN(1000)) })
@@ -271,6 +318,72 @@ func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 		name, date := pick(windows), pick(windowDates)
 		edit(name, func(s string) string { return dateLine.ReplaceAllString(s, "date: "+date) })
 		return Change{Content: []string{name}}, "window date " + date + " " + name
+	}
+}
+
+// TestSessionBodyEditLinks: a body edit checks the edited page's links,
+// and every page's when the edit changed the page's anchors: a link
+// elsewhere to a heading the edit took away fails the build, as in a clean
+// build.
+func TestSessionBodyEditLinks(t *testing.T) {
+	content := corpusFS(80, 3)
+	cfg, _ := ParseConfig(nil)
+	opts := Options{Content: content, Theme: defaultTheme(t), Config: cfg, Calendar: repoCalendar(t)}
+	so := opts
+	so.Output = NewMemOutput()
+	sess, err := NewSession(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	var published []string
+	for _, name := range slices.Sorted(maps.Keys(content)) {
+		if strings.HasPrefix(name, "notices/p") && !corpus.IsDraft(content[name].Data) {
+			published = append(published, name)
+		}
+	}
+	from, to := published[0], published[1]
+	steps := []struct {
+		what, file, add string
+		drop            bool
+		wantErr         string
+	}{
+		{what: "a heading with an anchor", file: to, add: "\n## 补充1 {#extra-1}\n\n补充内容。\n"},
+		{what: "a link to it", file: from, add: fmt.Sprintf("\n见[补充](/%s/#extra-1)。\n", strings.TrimSuffix(to, ".md"))},
+		{what: "the heading taken out", file: to, drop: true, wantErr: "#extra-1"},
+		{what: "a link to no page", file: from, add: "\n见[旧页面](/notices/nowhere/)。\n", wantErr: "/notices/nowhere/"},
+	}
+	if _, err := sess.Build(context.Background(), Change{Full: true}, now); err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range steps {
+		saved := content[st.file].Data
+		data := string(saved) + st.add
+		if st.drop {
+			data = extraHeading.ReplaceAllString(string(saved), "\n")
+		}
+		content[st.file] = &fstest.MapFile{Data: []byte(data)}
+		rep, err := sess.Build(context.Background(), Change{Content: []string{st.file}}, now)
+		_, cleanErr := Build(context.Background(), func() Options { o := opts; o.Output, o.Now = NewMemOutput(), now; return o }())
+		if st.wantErr == "" {
+			if err != nil || cleanErr != nil {
+				t.Fatalf("%s: session %v, clean %v", st.what, err, cleanErr)
+			}
+			if !rep.Partial {
+				t.Fatalf("%s: not a partial build", st.what)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), st.wantErr) {
+			t.Fatalf("%s: session build error %v, want one naming %s (clean: %v, partial %v)", st.what, err, st.wantErr, cleanErr, rep != nil && rep.Partial)
+		}
+		if cleanErr == nil || cleanErr.Error() != err.Error() {
+			t.Fatalf("%s: session error %v, clean error %v", st.what, err, cleanErr)
+		}
+		content[st.file] = &fstest.MapFile{Data: saved}
+		if _, err := sess.Build(context.Background(), Change{Content: []string{st.file}}, now); err != nil {
+			t.Fatalf("%s undone: %v", st.what, err)
+		}
 	}
 }
 

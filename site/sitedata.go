@@ -38,6 +38,8 @@ type Site struct {
 
 	byPath map[string]*Page
 	byFile map[string]*Page
+	// prefixed memoizes lookupPrefix (affected.go), by prefix.
+	prefixed map[string]map[string]*Page
 }
 
 // GetSection returns a top-level section's list page by folder name, or nil.

@@ -3,24 +3,21 @@ package site
 import (
 	"bytes"
 	"encoding/xml"
-	"sort"
+	"slices"
+	"strings"
 	"time"
 )
 
-type sitemapURLSet struct {
-	XMLName xml.Name     `xml:"http://www.sitemaps.org/schemas/sitemap/0.9 urlset"`
-	URLs    []sitemapURL `xml:"url"`
-}
-
+// sitemapURL is one <url> of the sitemap.
 type sitemapURL struct {
-	Loc     string `xml:"loc"`
-	Lastmod string `xml:"lastmod,omitempty"`
+	Loc     string
+	Lastmod string // YYYY-MM-DD, or "" for none
 }
 
 // sitemap lists every page and the first page of every list, with the date
-// each was last changed.
+// each was last changed, in the sitemaps.org 0.9 format, sorted by address.
 func (b *builder) sitemap() ([]byte, error) {
-	var set sitemapURLSet
+	urls := make([]sitemapURL, 0, len(b.pages))
 	for _, p := range b.pages {
 		if p.Kind == Kind404 {
 			continue
@@ -30,17 +27,25 @@ func (b *builder) sitemap() ([]byte, error) {
 		if !lm.IsZero() {
 			u.Lastmod = lm.In(b.cfg.Location()).Format("2006-01-02")
 		}
-		set.URLs = append(set.URLs, u)
+		urls = append(urls, u)
 	}
-	sortURLs(set.URLs)
+	sortURLs(urls)
 	var buf bytes.Buffer
+	buf.Grow(len(urls) * 96)
 	buf.WriteString(xml.Header)
-	enc := xml.NewEncoder(&buf)
-	enc.Indent("", "  ")
-	if err := enc.Encode(set); err != nil {
-		return nil, err
+	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, u := range urls {
+		buf.WriteString("  <url>\n    <loc>")
+		if err := xml.EscapeText(&buf, []byte(u.Loc)); err != nil {
+			return nil, err
+		}
+		buf.WriteString("</loc>\n")
+		if u.Lastmod != "" {
+			buf.WriteString("    <lastmod>" + u.Lastmod + "</lastmod>\n")
+		}
+		buf.WriteString("  </url>\n")
 	}
-	buf.WriteByte('\n')
+	buf.WriteString("</urlset>\n")
 	return buf.Bytes(), nil
 }
 
@@ -56,5 +61,5 @@ func latestChange(p *Page) time.Time {
 }
 
 func sortURLs(u []sitemapURL) {
-	sort.Slice(u, func(i, j int) bool { return u[i].Loc < u[j].Loc })
+	slices.SortFunc(u, func(a, b sitemapURL) int { return strings.Compare(a.Loc, b.Loc) })
 }

@@ -17,7 +17,7 @@ func (b *builder) structure() {
 		Title: b.cfg.Title, Description: b.cfg.Description, Language: b.cfg.Language,
 		BaseURL: b.cfg.BaseURL, BasePath: b.cfg.BasePath(), Footer: b.cfg.Footer,
 		Menus: b.cfg.Menus, Params: b.cfg.Params, BuildTime: b.opts.Now, FixedClock: b.opts.FixedClock,
-		byPath: map[string]*Page{}, byFile: map[string]*Page{},
+		byPath: make(map[string]*Page, len(b.pages)+64), byFile: make(map[string]*Page, len(b.pages)),
 	}
 	lists := map[string]*Page{} // content folder → its list page
 	for _, p := range b.pages {
@@ -66,8 +66,9 @@ func (b *builder) structure() {
 	}
 	tags := map[string]*Page{}
 	for _, p := range b.pages {
-		p.RelPermalink = b.cfg.RelURL(p.Path)
-		p.Permalink = b.cfg.AbsURL(p.Path)
+		if p.Permalink == "" { // a page the build made (parsed pages have theirs)
+			p.RelPermalink, p.Permalink = b.cfg.RelURL(p.Path), b.cfg.AbsURL(p.Path)
+		}
 		site.byPath[p.Path] = p
 		if p.File != "" {
 			site.byFile[p.File] = p
@@ -198,12 +199,15 @@ func (b *builder) renderPages(ctx context.Context, withBody []*Page) error {
 			return
 		}
 		body, bodyLine := p.body, p.bodyLine
-		deps := map[string]string{}
+		var deps []bodyDep
 		tracked := func(file string) (*Page, bool) {
 			t, ok := resolve(file)
-			deps[file] = ""
+			d := bodyDep{file: file}
 			if ok {
-				deps[file] = t.Path
+				d.path = t.Path
+			}
+			if !slices.Contains(deps, d) {
+				deps = append(deps, d)
 			}
 			return t, ok
 		}

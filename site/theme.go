@@ -18,6 +18,18 @@ type theme struct {
 	base    bool                          // the theme has _default/baseof.html
 	shared  *template.Template            // partials and base layout
 	cache   sync.Map                      // partialCached results, by partialKey
+	chosen  sync.Map                      // templateFor's answers, by templateChoice
+}
+
+// templateChoice is what of a page picks its template.
+type templateChoice struct {
+	kind, typ, layout, section string
+}
+
+// templateChosen is templateFor's answer for one templateChoice.
+type templateChosen struct {
+	tmpl  *template.Template
+	tried []string
 }
 
 // partialKey identifies one cached partial rendering.
@@ -124,8 +136,21 @@ func (t *theme) lookup(names ...string) (*template.Template, string) {
 	return nil, ""
 }
 
-// templateFor picks a page's template by the documented lookup order.
+// templateFor picks a page's template by the documented lookup order,
+// and returns the names it tried.
 func (t *theme) templateFor(p *Page) (*template.Template, []string) {
+	key := templateChoice{p.Kind, p.Type, p.Layout, p.Section}
+	if c, ok := t.chosen.Load(key); ok {
+		c := c.(templateChosen)
+		return c.tmpl, c.tried
+	}
+	tmpl, names := t.pickTemplate(p)
+	t.chosen.Store(key, templateChosen{tmpl, names})
+	return tmpl, names
+}
+
+// pickTemplate is templateFor without its cache.
+func (t *theme) pickTemplate(p *Page) (*template.Template, []string) {
 	var names []string
 	add := func(dir, name string) {
 		if dir != "" && name != "" {

@@ -26,6 +26,22 @@ func TestSlugify(t *testing.T) {
 	}
 }
 
+func TestTermSlug(t *testing.T) {
+	cases := map[string]string{
+		"质量管理":        "质量管理",
+		"  质量管理 ":     "质量管理",
+		"GB/T 19580":  "gb-t-19580",
+		"ISO 9001?#1": "iso-9001--1",
+		"a\\b":        "a-b",
+		"品质\xff":      "品质\ufffd",
+	}
+	for in, want := range cases {
+		if got := termSlug(in); got != want {
+			t.Errorf("termSlug(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
 func TestSummarize(t *testing.T) {
 	cases := []struct {
 		in    string

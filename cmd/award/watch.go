@@ -21,9 +21,11 @@ type batch struct {
 
 // watcher turns file-system events under the content and theme folders and
 // on the configuration files into batches: events are gathered until the
-// files have been quiet for a moment, so that an editor's atomic save
-// (write a temporary file, rename it over) or a git checkout of many files
-// gives one rebuild.
+// files have been quiet for a moment (3 ms: an editor's atomic save, write
+// a temporary file and rename it over, comes in one burst well inside it),
+// so that such a save or a git checkout of many files gives one rebuild. A
+// burst that outlasts the pause only costs another rebuild: each builds
+// the files as they are then.
 type watcher struct {
 	w       *fsnotify.Watcher
 	content string
@@ -38,7 +40,7 @@ func newWatcher(content, theme string, config ...string) (*watcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &watcher{w: fw, config: map[string]bool{}, quiet: 10 * time.Millisecond, longest: 250 * time.Millisecond}
+	w := &watcher{w: fw, config: map[string]bool{}, quiet: 3 * time.Millisecond, longest: 250 * time.Millisecond}
 	if w.content, err = filepath.Abs(content); err != nil {
 		return nil, err
 	}
