@@ -107,9 +107,9 @@ type cacheEntry struct {
 // was rendered against.
 type renderedBody struct {
 	res     markdownResult
-	deps    []bodyDep         // the .md links' files, each once
-	summary string            // the automatic summary
-	anchors map[string]bool   // shared, read-only
+	deps    []bodyDep       // the .md links' files, each once
+	summary string          // the automatic summary
+	anchors map[string]bool // shared, read-only
 }
 
 // bodyDep is a content file a body links to and the page path it

@@ -44,7 +44,10 @@ type partialKey struct {
 // that are the same wherever they appear, such as a page's entry in lists.
 // Dot should be a pointer (a *Page, the *Site) or a plain value.
 func (t *theme) partialCached(name string, dot any, variants ...any) (template.HTML, error) {
-	key := partialKey{name: name, ctx: dot, variant: fmt.Sprint(variants...)}
+	key := partialKey{name: name, ctx: dot}
+	if len(variants) > 0 {
+		key.variant = fmt.Sprint(variants...)
+	}
 	if v, ok := t.cache.Load(key); ok {
 		return v.(template.HTML), nil
 	}

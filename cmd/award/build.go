@@ -20,6 +20,9 @@ import (
 type buildFlags struct {
 	content, out, theme, static, config, holidays string
 	drafts, future, expired                       bool
+	// rebuilds: the output is written again and again (award serve), and
+	// remembers what it wrote (diskOutput).
+	rebuilds bool
 }
 
 func (f *buildFlags) register(fs *flag.FlagSet) {
@@ -57,7 +60,7 @@ func (f *buildFlags) options() (site.Options, error) {
 	o := site.Options{
 		Calendar: cal,
 		Content:  dirs[0], Theme: dirs[1], Config: cfg,
-		Output: newDiskOutput(f.out), Drafts: f.drafts, Future: f.future, Expired: f.expired,
+		Output: newDiskOutput(f.out, f.rebuilds), Drafts: f.drafts, Future: f.future, Expired: f.expired,
 		ContentLabel: filepath.ToSlash(filepath.Clean(f.content)), ThemeLabel: filepath.ToSlash(filepath.Clean(f.theme)),
 		ConfigLabel: filepath.ToSlash(filepath.Clean(f.config)),
 	}

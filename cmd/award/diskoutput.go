@@ -2,34 +2,66 @@ package main
 
 import (
 	"bytes"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // diskOutput writes a built site under a directory. A file is written only
 // when its bytes change. A changed file is replaced through a temporary file
 // and a rename, so that a server reading the directory sees the old or the
 // new file, never half of one; a file that did not exist is written in place.
+//
+// With remember (award serve, which writes the site again at every edit)
+// it keeps a hash of what it last wrote or found in each file: bytes
+// hashing otherwise have surely changed, and replace the file without
+// reading it back; bytes hashing the same are compared with the file, so a
+// file changed behind its back is still put right.
 type diskOutput struct {
-	root string
-	dirs sync.Map // directories known to exist
+	root     string
+	dirs     sync.Map // directories known to exist
+	remember bool
+	known    sync.Map // file name → maphash of its bytes as last written or found
+	seed     maphash.Seed
+	tmps     atomic.Uint64 // temporary files made, for their names
 }
 
-func newDiskOutput(root string) *diskOutput { return &diskOutput{root: root} }
+func newDiskOutput(root string, remember bool) *diskOutput {
+	return &diskOutput{root: root, remember: remember, seed: maphash.MakeSeed()}
+}
 
 // WriteFile implements site.Output. It first tries to create the file, so
 // that a clean build costs one open, write and close per file; only when
 // the file exists does it compare the stored bytes.
 func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 	target := filepath.Join(d.root, filepath.FromSlash(name))
+	if !d.remember {
+		return d.write(target, name, data)
+	}
+	sum := maphash.Bytes(d.seed, data)
+	if prev, ok := d.known.Load(name); ok && prev.(uint64) != sum {
+		if d.replace(target, name, data) == nil {
+			d.known.Store(name, sum)
+			return true, nil
+		}
+		// Its folder gone, say: the careful way below finds out.
+	}
+	written, err := d.write(target, name, data)
+	if err == nil {
+		d.known.Store(name, sum)
+	}
+	return written, err
+}
+
+// write is WriteFile without what it remembers.
+func (d *diskOutput) write(target, name string, data []byte) (bool, error) {
 	if err := d.ensureDir(filepath.Dir(target)); err != nil {
 		return false, err
 	}
@@ -74,16 +106,14 @@ func (d *diskOutput) update(target, name string, data []byte) (bool, error) {
 	case err == nil:
 		return false, fmt.Errorf("无法写入 %s：该位置已有同名的文件夹或特殊文件，请移走后重新生成", name)
 	case errors.Is(err, fs.ErrNotExist):
-		return d.WriteFile(name, data) // removed meanwhile
+		return d.write(target, name, data) // removed meanwhile
 	}
 	return false, fmt.Errorf("写入 %s 出错：%w", name, err)
 }
 
 // replace swaps in new bytes for an existing file atomically.
 func (d *diskOutput) replace(target, name string, data []byte) error {
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	tmp := filepath.Join(filepath.Dir(target), ".tmp-"+hex.EncodeToString(rnd[:]))
+	tmp := filepath.Join(filepath.Dir(target), fmt.Sprintf(".tmp-%d-%d", os.Getpid(), d.tmps.Add(1)))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		return fmt.Errorf("写入 %s 出错：%w", name, err)
@@ -93,7 +123,7 @@ func (d *diskOutput) replace(target, name string, data []byte) error {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Rename(tmp, target)
+		werr = swapIn(tmp, target)
 	}
 	if werr != nil {
 		os.Remove(tmp)
@@ -150,6 +180,7 @@ func (d *diskOutput) RemoveExcept(keep map[string]bool) ([]string, error) {
 		if err := os.Remove(p); err != nil {
 			return fmt.Errorf("删除不再需要的 %s 出错：%w", name, err)
 		}
+		d.known.Delete(name)
 		removed = append(removed, name)
 		return nil
 	})

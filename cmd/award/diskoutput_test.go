@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,14 @@ import (
 // a folder or file in the way is an error naming the file, and folders
 // removed between builds are made again.
 func TestDiskOutput(t *testing.T) {
+	for _, remember := range []bool{false, true} {
+		t.Run(fmt.Sprintf("remember=%v", remember), func(t *testing.T) { testDiskOutput(t, remember) })
+	}
+}
+
+func testDiskOutput(t *testing.T, remember bool) {
 	root := filepath.Join(t.TempDir(), "public")
-	d := newDiskOutput(root)
+	d := newDiskOutput(root, remember)
 	write := func(name, data string) bool {
 		t.Helper()
 		w, err := d.WriteFile(name, []byte(data))
@@ -36,7 +43,7 @@ func TestDiskOutput(t *testing.T) {
 		t.Error("changed bytes not reported written")
 	}
 	// A second output on the same folder (the next build) sees the files.
-	d = newDiskOutput(root)
+	d = newDiskOutput(root, remember)
 	if write("a/b/c/index.html", "three") || !write("a/b/d/index.html", "new") {
 		t.Error("a second build misreports")
 	}
@@ -52,6 +59,16 @@ func TestDiskOutput(t *testing.T) {
 	}
 	if _, err := d.WriteFile("index.html/x.html", []byte("x")); err == nil {
 		t.Error("a file in the way of a folder: no error")
+	}
+	// A file changed behind the output's back is put right, whether the
+	// new bytes are what the output last wrote there or not.
+	for _, data := range []string{"three", "four"} {
+		if err := os.WriteFile(filepath.Join(root, "a/b/c/index.html"), []byte("edited by hand"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if !write("a/b/c/index.html", data) {
+			t.Errorf("bytes %q over a file changed by hand not reported written", data)
+		}
 	}
 	removed, err := d.RemoveExcept(map[string]bool{"a/b/c/index.html": true})
 	if err != nil || len(removed) != 3 {

@@ -49,6 +49,7 @@ func runServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	f.rebuilds = true
 	o, err := f.options()
 	if err != nil {
 		return err
