@@ -60,6 +60,9 @@ func (b *builder) load(ctx context.Context) error {
 			continue
 		}
 		p := e.instance()
+		if b.sess == nil {
+			p.entry = nil // nothing compares builds: let the source go once rendered
+		}
 		if other, ok := seen[p.Path]; ok {
 			b.probs.add(b.contentName(p.File), 0, "页面地址 %s 已被 %s 使用。请给其中一个换用其他 slug 或文件名", p.Path, b.contentName(other.File))
 			continue
