@@ -42,43 +42,69 @@ const (
 
 // searchTerms cuts text into the index's terms: bigrams of CJK runs (a lone
 // CJK character is kept as a unigram so that one-character runs are not
-// lost), and lower-cased words of letters and digits.
+// lost), and lower-cased words of letters and digits. A term is a
+// substring of text unless lower-casing changed it: whoever keeps one
+// beyond text's use clones it (strings.Clone), so as not to hold text.
 func searchTerms(text string, add func(term string)) {
-	var run []rune
-	var word strings.Builder
+	var offs []int // where the runes of the CJK run start
+	runEnd := 0
+	wordStart, wordEnd := -1, 0
+	var lowered strings.Builder // the word lower-cased, once lower-casing changed a rune of it
+	changed := false
 	flushRun := func() {
-		switch len(run) {
+		switch len(offs) {
 		case 0:
 		case 1:
-			add(string(run))
+			add(text[offs[0]:runEnd])
 		default:
-			for i := 0; i+1 < len(run); i++ {
-				add(string(run[i : i+2]))
+			for i := 0; i+1 < len(offs); i++ {
+				end := runEnd
+				if i+2 < len(offs) {
+					end = offs[i+2]
+				}
+				add(text[offs[i]:end])
 			}
 		}
-		run = run[:0]
+		offs = offs[:0]
 	}
 	flushWord := func() {
-		if word.Len() > 0 {
-			add(word.String())
-			word.Reset()
+		if wordStart < 0 {
+			return
 		}
+		if changed {
+			add(lowered.String())
+			lowered.Reset()
+		} else {
+			add(text[wordStart:wordEnd])
+		}
+		wordStart, changed = -1, false
 	}
-	for _, r := range text {
+	for i := 0; i < len(text); {
+		r, size := utf8.DecodeRuneInString(text[i:])
 		switch {
 		case isWide(r) && unicode.IsLetter(r) || unicode.Is(unicode.Han, r):
 			flushWord()
-			run = append(run, r)
-		case r < utf8.RuneSelf && (unicode.IsLetter(r) || unicode.IsDigit(r)):
+			offs = append(offs, i)
+			runEnd = i + size
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
 			flushRun()
-			word.WriteRune(unicode.ToLower(r))
-		case unicode.IsDigit(r) || unicode.IsLetter(r):
-			flushRun()
-			word.WriteRune(unicode.ToLower(r))
+			if wordStart < 0 {
+				wordStart = i
+			}
+			lr := unicode.ToLower(r)
+			if lr != r && !changed {
+				changed = true
+				lowered.WriteString(text[wordStart:i])
+			}
+			if changed {
+				lowered.WriteRune(lr)
+			}
+			wordEnd = i + size
 		default:
 			flushRun()
 			flushWord()
 		}
+		i += size
 	}
 	flushRun()
 	flushWord()
@@ -112,10 +138,29 @@ func plainOf(h string) string {
 // searchIndex is the index of a build, kept by a session so that a body
 // edit updates only the shards its terms touch.
 type searchIndex struct {
-	docs   []*Page                          // doc id → page (RegularPages, newest first)
-	ids    map[*Page]int                    // page → doc id
-	shards [searchShards]map[string][]int32 // term → ascending doc ids
+	docs   []*Page       // doc id → page (RegularPages, newest first)
+	ids    map[*Page]int // page → doc id
+	shards [searchShards]postings
 	cfg    *Config
+}
+
+// postings are one shard's terms and, for each, the ascending doc ids of
+// the pages holding it. Adding a doc id to a term already there assigns
+// nothing in the map (which would keep the new key: a substring of a
+// page's text).
+type postings struct {
+	at    map[string]int32 // term (its own copy) → its list in lists
+	lists [][]int32
+}
+
+// add appends id to term's list, a new term's key cloned.
+func (ps *postings) add(term string, id int32) {
+	if i, ok := ps.at[term]; ok {
+		ps.lists[i] = append(ps.lists[i], id)
+		return
+	}
+	ps.at[strings.Clone(term)] = int32(len(ps.lists))
+	ps.lists = append(ps.lists, []int32{id})
 }
 
 // pageText is what of a page is indexed.
@@ -127,9 +172,10 @@ func pageText(title string, content string) string {
 	return text
 }
 
-// termSet returns the distinct terms of a text.
+// termSet returns the distinct terms of a text (substrings of it, but for
+// lower-cased words).
 func termSet(text string) map[string]bool {
-	set := map[string]bool{}
+	set := make(map[string]bool, len(text)/8)
 	searchTerms(text, func(t string) { set[t] = true })
 	return set
 }
@@ -141,7 +187,7 @@ func termSet(text string) map[string]bool {
 func newSearchIndex(pages []*Page, cfg *Config) *searchIndex {
 	x := &searchIndex{docs: pages, ids: make(map[*Page]int, len(pages)), cfg: cfg}
 	for i := range x.shards {
-		x.shards[i] = map[string][]int32{}
+		x.shards[i].at = map[string]int32{}
 	}
 	for id, p := range pages {
 		x.ids[p] = id
@@ -168,7 +214,7 @@ func newSearchIndex(pages []*Page, cfg *Config) *searchIndex {
 			for i, pt := range per[:n] {
 				for j, t := range pt.terms {
 					if s := int(pt.shards[j]); s%workers == w {
-						x.shards[s][t] = append(x.shards[s][t], int32(start+i))
+						x.shards[s].add(t, int32(start+i))
 					}
 				}
 			}
@@ -191,14 +237,18 @@ func (x *searchIndex) update(p *Page, oldText, newText string) map[int]bool {
 		}
 		s := searchShard(t)
 		dirty[s] = true
-		list := x.shards[s][t]
+		ps := &x.shards[s]
+		at, ok := ps.at[t]
+		if !ok {
+			continue
+		}
+		list := ps.lists[at]
 		if i, found := slices.BinarySearch(list, int32(id)); found {
 			list = slices.Delete(list, i, i+1)
 		}
+		ps.lists[at] = list
 		if len(list) == 0 {
-			delete(x.shards[s], t)
-		} else {
-			x.shards[s][t] = list
+			delete(ps.at, t) // its list stays behind, empty, until the next full build
 		}
 	}
 	for t := range cur {
@@ -207,9 +257,14 @@ func (x *searchIndex) update(p *Page, oldText, newText string) map[int]bool {
 		}
 		s := searchShard(t)
 		dirty[s] = true
-		list := x.shards[s][t]
-		if i, found := slices.BinarySearch(list, int32(id)); !found {
-			x.shards[s][t] = slices.Insert(list, i, int32(id))
+		ps := &x.shards[s]
+		at, ok := ps.at[t]
+		if !ok {
+			ps.add(t, int32(id))
+			continue
+		}
+		if i, found := slices.BinarySearch(ps.lists[at], int32(id)); !found {
+			ps.lists[at] = slices.Insert(ps.lists[at], i, int32(id))
 		}
 	}
 	return dirty
@@ -227,7 +282,7 @@ func (x *searchIndex) jobs() []job {
 	}}}
 	for s := range x.shards {
 		jobs = append(jobs, job{name: shardName(s), kind: jobSearch, source: "search index", render: func() ([]byte, error) {
-			return encodePostings(x.shards[s]), nil
+			return encodePostings(&x.shards[s]), nil
 		}})
 	}
 	for start := 0; start < len(x.docs); start += searchDocShard {
@@ -253,9 +308,9 @@ func (x *searchIndex) docShard(d int) ([]byte, error) {
 }
 
 // encodePostings writes a shard: terms sorted, doc ids delta-encoded.
-func encodePostings(shard map[string][]int32) []byte {
-	terms := make([]string, 0, len(shard))
-	for t := range shard {
+func encodePostings(shard *postings) []byte {
+	terms := make([]string, 0, len(shard.at))
+	for t := range shard.at {
 		terms = append(terms, t)
 	}
 	sort.Strings(terms)
@@ -270,7 +325,7 @@ func encodePostings(shard map[string][]int32) []byte {
 		buf.WriteString(":[")
 		prev := int32(0)
 		var num []byte
-		for j, id := range shard[t] {
+		for j, id := range shard.lists[shard.at[t]] {
 			if j > 0 {
 				buf.WriteByte(',')
 			}
