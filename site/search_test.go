@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -141,6 +142,17 @@ func TestSearchFindsSubstrings(t *testing.T) {
 	}
 	if urls, _ := lookup(t, out, "火星殖民计划"); len(urls) != 0 {
 		t.Errorf("a phrase in no page found %d pages", len(urls))
+	}
+}
+
+// TestSearchTerms: bigrams of CJK runs, a lone character as itself, and
+// words of letters and digits lower-cased (by the byte or by the rune).
+func TestSearchTerms(t *testing.T) {
+	var got []string
+	searchTerms("卓越绩效 GB/T 19580，质 Ärger-und2 ok", func(term string) { got = append(got, term) })
+	want := []string{"卓越", "越绩", "绩效", "gb", "t", "19580", "质", "ärger", "und2", "ok"}
+	if !slices.Equal(got, want) {
+		t.Errorf("terms %q, want %q", got, want)
 	}
 }
 
