@@ -39,6 +39,10 @@ type S3Config struct {
 // without taking a part buffer.
 const smallSize = 1 << 20
 
+// keptPartBuffers is how many part buffers a store keeps while no Put
+// holds them: one Put's two, so that the next Put makes none.
+const keptPartBuffers = 2
+
 // Part sizes for S3Config.PartSize.
 const (
 	DefaultPartSize = 8 << 20
@@ -61,7 +65,7 @@ type S3Store struct {
 	bucket   string
 	partSize int64
 	sse      encrypt.ServerSide // nil without SSE
-	bufs     sync.Pool          // of *[]byte, len partSize
+	bufs     partBuffers        // len partSize
 	small    sync.Pool          // of *[]byte, len smallSize
 	// smallBudget and partBudget bound the buffers all Puts hold at once
 	// (nil: unbounded); see LimitMemory.
@@ -111,7 +115,7 @@ func NewS3Store(ctx context.Context, cfg S3Config) (*S3Store, error) {
 		return nil, &Error{Kind: Invalid, Op: "open", Err: fmt.Errorf("S3 client: %w", err)}
 	}
 	s := &S3Store{core: core, bucket: cfg.Bucket, partSize: partSize}
-	s.bufs.New = func() any { b := make([]byte, partSize); return &b }
+	s.bufs.size, s.bufs.keep = int(partSize), keptPartBuffers
 	s.small.New = func() any { b := make([]byte, smallSize); return &b }
 	if cfg.SSE {
 		s.sse = encrypt.NewSSE()

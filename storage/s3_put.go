@@ -79,7 +79,7 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 	}
 	defer s.partBudget.Release(2 * s.partSize)
 	first := s.getBuf()
-	defer s.bufs.Put(first)
+	defer s.bufs.put(first)
 	copy(*first, (*small)[:n])
 	n += copy((*first)[n:], one[:k])
 	releaseSmall()
@@ -95,7 +95,7 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 		return s.putSingle(ctx, key, (*first)[:n], opts)
 	}
 	second := s.getBuf()
-	defer s.bufs.Put(second)
+	defer s.bufs.put(second)
 	n2, end2, err := src.fill(*second)
 	if err != nil {
 		return Info{}, sourceError(key, err)
@@ -107,7 +107,7 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 	return up.run(ctx, chunk{first, n, false}, chunk{second, n2, end2}, opts)
 }
 
-func (s *S3Store) getBuf() *[]byte { return s.bufs.Get().(*[]byte) }
+func (s *S3Store) getBuf() *[]byte { return s.bufs.get() }
 
 // busyError is a Put refused because the memory budget had no room for its
 // buffers: Unavailable, matching budget.ErrBusy.
