@@ -230,13 +230,7 @@ func (a *affected) sharedChanged(p *readPlan) bool {
 	if !p.sharedDone {
 		p.sharedDone = true
 		for _, r := range p.shared {
-			root, steps := r.root()
-			v, ok := a.roots[r]
-			if !ok {
-				v = a.rootReach(root, steps, r.field)
-				a.roots[r] = v
-			}
-			if v {
+			if a.sharedRead(r) {
 				p.sharedDirty = true
 				break
 			}
@@ -282,9 +276,16 @@ func (a *affected) reaches(j, o *job, r pageRead) bool {
 		}
 		return false
 	}
+	return a.sharedRead(r)
+}
+
+// sharedRead reports whether r, a read from a root that is the same for
+// every job, meets a change: evaluated once per build.
+func (a *affected) sharedRead(r pageRead) bool {
 	if v, ok := a.roots[r]; ok {
 		return v
 	}
+	root, steps := r.root()
 	v := a.rootReach(root, steps, r.field)
 	a.roots[r] = v
 	return v
@@ -530,12 +531,6 @@ func lookupPrefix(s *Site, prefix string) map[string]*Page {
 		return m
 	}
 	out := map[string]*Page{}
-	defer func() {
-		if s.prefixed == nil {
-			s.prefixed = map[string]map[string]*Page{}
-		}
-		s.prefixed[prefix] = out
-	}()
 	for k, p := range s.byPath {
 		if strings.HasPrefix(k, prefix) {
 			out[k] = p
@@ -546,6 +541,10 @@ func lookupPrefix(s *Site, prefix string) map[string]*Page {
 			out[k] = p
 		}
 	}
+	if s.prefixed == nil {
+		s.prefixed = map[string]map[string]*Page{}
+	}
+	s.prefixed[prefix] = out
 	return out
 }
 

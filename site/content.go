@@ -99,7 +99,6 @@ func outputName(urlPath string) string {
 	return p
 }
 
-// termSlug turns a tag into its URL element: ASCII lowercased, spaces to "-".
 // ownSlug reports whether termSlug leaves tag (trimmed) as it is: valid
 // UTF-8 without an upper-case ASCII letter, space, slash, backslash, ? or #.
 func ownSlug(tag string) bool {
@@ -112,6 +111,8 @@ func ownSlug(tag string) bool {
 	return utf8.ValidString(tag)
 }
 
+// termSlug turns a tag into its URL element: trimmed, ASCII lower-cased,
+// spaces, slashes, backslashes, ? and # made "-".
 func termSlug(tag string) string {
 	tag = strings.TrimSpace(tag)
 	if ownSlug(tag) {
