@@ -219,14 +219,13 @@ type measure struct {
 	rssKiB int64
 }
 
-// build builds the corpus into a new folder, public-<run>-<config>
-// (award writes only changed files, which would make one build's time
-// depend on the last), after the file system has written out what the
-// builds before left: as sitebench does, no output is deleted before the
-// end, for deleting thousands of files slows the next build's file
-// creation on ext4 for a minute or more (its inode allocator skips the
-// freed inodes one by one), and that, not the index, had been most of
-// what this bench measured on disk.
+// build builds the corpus into a new folder, public-<run>-<config> (award
+// writes only changed files, which would make one build's time depend on
+// the last), after the file system has written out what the builds before
+// left. As in sitebench, no output is deleted before the end: deleting
+// thousands of files slows the next build's file creation on ext4 for a
+// minute or more (its inode allocator skips the freed inodes one by one),
+// which would be measured instead of the index.
 func (b *bench) build(ctx context.Context, config string, run int) (measure, error) {
 	syscall.Sync()
 	return timed(ctx, b.award, "build", "-content", filepath.Join(b.dir, "content"), "-theme", "bench/themes/award",

@@ -15,9 +15,10 @@ import (
 )
 
 // diskOutput writes a built site under a directory. A file is written only
-// when its bytes change. A changed file is replaced through a temporary file
-// and a rename, so that a server reading the directory sees the old or the
-// new file, never half of one; a file that did not exist is written in place.
+// when its bytes change. A changed file is written to a temporary file and
+// swapped in (swapIn), so that a server reading the directory sees the old
+// or the new file, never half of one; a file that did not exist is written
+// in place.
 //
 // With remember (award serve, which writes the site again at every edit)
 // it keeps a hash of what it last wrote or found in each file: bytes
@@ -37,9 +38,7 @@ func newDiskOutput(root string, remember bool) *diskOutput {
 	return &diskOutput{root: root, remember: remember, seed: maphash.MakeSeed()}
 }
 
-// WriteFile implements site.Output. It first tries to create the file, so
-// that a clean build costs one open, write and close per file; only when
-// the file exists does it compare the stored bytes.
+// WriteFile implements site.Output.
 func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 	target := filepath.Join(d.root, filepath.FromSlash(name))
 	if !d.remember {
@@ -51,7 +50,7 @@ func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 			d.known.Store(name, sum)
 			return true, nil
 		}
-		// Its folder gone, say: the careful way below finds out.
+		// Failed (its folder removed, say): write finds out and mends.
 	}
 	written, err := d.write(target, name, data)
 	if err == nil {
@@ -60,7 +59,9 @@ func (d *diskOutput) WriteFile(name string, data []byte) (bool, error) {
 	return written, err
 }
 
-// write is WriteFile without what it remembers.
+// write is WriteFile without what it remembers. It first tries to create
+// the file, so that a clean build costs one open, write and close per file;
+// only when the file exists does it compare the stored bytes.
 func (d *diskOutput) write(target, name string, data []byte) (bool, error) {
 	if err := d.ensureDir(filepath.Dir(target)); err != nil {
 		return false, err
