@@ -104,16 +104,13 @@ func (b *builder) keepsAllNames(keep map[string]bool) bool {
 func newAffected(old, cur *builder) *affected {
 	a := &affected{
 		old: old, cur: cur,
-		oldJobs: make(map[string]*job, len(old.jobs)),
+		oldJobs: old.jobIndex(old.jobs), // read only
 		oldOf:   make(map[*Page]*Page, len(cur.pages)+8),
 		site:    map[string]bool{},
 		roots:   map[pageRead]bool{},
 		memo:    map[reachKey]bool{},
 		fields:  map[pageField]bool{},
 		plans:   map[*template.Template]*readPlan{},
-	}
-	for i := range old.jobs {
-		a.oldJobs[old.jobs[i].name] = &old.jobs[i]
 	}
 	for _, p := range cur.pages {
 		o := old.site.byPath[p.Path]
