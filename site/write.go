@@ -10,9 +10,11 @@ import (
 // write renders every job and hands its bytes to the output, in parallel.
 func (b *builder) write(ctx context.Context, jobs []job) error {
 	var written, unchanged atomic.Int64
+	release := b.releaseContent(jobs)
 	err := forEach(ctx, b.opts.Workers, len(jobs), func(i int) {
 		j := jobs[i]
 		data, err := j.render()
+		release.rendered(&jobs[i])
 		if err != nil {
 			var p *Problem
 			if errors.As(err, &p) {
