@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -25,8 +26,15 @@ import (
 // hashing otherwise have surely changed, and replace the file without
 // reading it back; bytes hashing the same are compared with the file, so a
 // file changed behind its back is still put right.
+//
+// A build into a folder that was missing or empty (fresh) and that created
+// every file it keeps, and nothing else, has no stale file to remove: its
+// first RemoveExcept then skips walking the tree.
 type diskOutput struct {
 	root     string
+	fresh    bool         // root was missing or empty, and RemoveExcept not yet called
+	created  atomic.Int64 // files created where none was
+	existed  atomic.Bool  // a file to write was already there
 	dirs     sync.Map // directories known to exist
 	remember bool
 	known    sync.Map // file name → maphash of its bytes as last written or found
@@ -35,7 +43,21 @@ type diskOutput struct {
 }
 
 func newDiskOutput(root string, remember bool) *diskOutput {
-	return &diskOutput{root: root, remember: remember, seed: maphash.MakeSeed()}
+	return &diskOutput{root: root, remember: remember, seed: maphash.MakeSeed(), fresh: emptyOrMissing(root)}
+}
+
+// emptyOrMissing reports whether dir does not exist or holds nothing.
+func emptyOrMissing(dir string) bool {
+	f, err := os.Open(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return true
+	}
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	return len(names) == 0 && errors.Is(err, io.EOF)
 }
 
 // WriteFile implements site.Output.
@@ -77,6 +99,7 @@ func (d *diskOutput) write(target, name string, data []byte) (bool, error) {
 		f, err = os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	}
 	if errors.Is(err, fs.ErrExist) {
+		d.existed.Store(true)
 		return d.update(target, name, data)
 	}
 	if err != nil {
@@ -86,6 +109,7 @@ func (d *diskOutput) write(target, name string, data []byte) (bool, error) {
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
+	d.created.Add(1) // made, even if writing fails below
 	if werr != nil {
 		os.Remove(target)
 		return false, fmt.Errorf("写入 %s 出错：%w", name, werr)
@@ -114,6 +138,7 @@ func (d *diskOutput) update(target, name string, data []byte) (bool, error) {
 
 // replace swaps in new bytes for an existing file atomically.
 func (d *diskOutput) replace(target, name string, data []byte) error {
+	d.existed.Store(true)
 	tmp := filepath.Join(filepath.Dir(target), fmt.Sprintf(".tmp-%d-%d", os.Getpid(), d.tmps.Add(1)))
 	f, err := os.OpenFile(tmp, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
@@ -159,6 +184,11 @@ func (d *diskOutput) ensureDir(dir string) error {
 // RemoveExcept implements site.Output: it deletes files the build no longer
 // produces, and folders left empty. Hidden files at the top (.gitkeep) stay.
 func (d *diskOutput) RemoveExcept(keep map[string]bool) ([]string, error) {
+	fresh := d.fresh
+	d.fresh = false
+	if fresh && !d.existed.Load() && d.created.Load() == int64(len(keep)) {
+		return nil, nil // the folder holds what this build made, and it keeps all of it
+	}
 	var removed, dirs []string
 	err := filepath.WalkDir(d.root, func(p string, e fs.DirEntry, err error) error {
 		if err != nil {

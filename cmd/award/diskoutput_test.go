@@ -83,3 +83,86 @@ func testDiskOutput(t *testing.T, remember bool) {
 		t.Error("files written again after the folder's removal not reported written")
 	}
 }
+
+// TestDiskOutputFreshRemove: a build into an empty folder that keeps every
+// file it made has nothing to remove; any other file in the folder, one
+// made but not kept, and anything left for a later build are removed.
+func TestDiskOutputFreshRemove(t *testing.T) {
+	names := func(t *testing.T, root string) []string {
+		t.Helper()
+		var got []string
+		err := filepath.WalkDir(root, func(p string, e os.DirEntry, err error) error {
+			if err == nil && !e.IsDir() {
+				rel, _ := filepath.Rel(root, p)
+				got = append(got, filepath.ToSlash(rel))
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	write := func(t *testing.T, d *diskOutput, files ...string) {
+		t.Helper()
+		for _, f := range files {
+			if _, err := d.WriteFile(f, []byte(f)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	remove := func(t *testing.T, d *diskOutput, keep ...string) []string {
+		t.Helper()
+		k := map[string]bool{}
+		for _, f := range keep {
+			k[f] = true
+		}
+		removed, err := d.RemoveExcept(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return removed
+	}
+	t.Run("all kept", func(t *testing.T) {
+		root := filepath.Join(t.TempDir(), "public")
+		d := newDiskOutput(root, false)
+		write(t, d, "index.html", "a/index.html")
+		if r := remove(t, d, "index.html", "a/index.html"); len(r) != 0 {
+			t.Errorf("removed %v", r)
+		}
+		if got := names(t, root); len(got) != 2 {
+			t.Errorf("left %v, want both files", got)
+		}
+	})
+	t.Run("made, not kept", func(t *testing.T) {
+		d := newDiskOutput(t.TempDir(), false) // exists, empty
+		write(t, d, "index.html", "a/index.html", "b/index.html")
+		if r := remove(t, d, "index.html", "a/index.html"); len(r) != 1 || r[0] != "b/index.html" {
+			t.Errorf("removed %v, want b/index.html", r)
+		}
+	})
+	t.Run("not fresh", func(t *testing.T) {
+		root := t.TempDir()
+		if err := os.WriteFile(filepath.Join(root, "old.html"), []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		d := newDiskOutput(root, false)
+		write(t, d, "index.html")
+		if r := remove(t, d, "index.html"); len(r) != 1 || r[0] != "old.html" {
+			t.Errorf("removed %v, want old.html", r)
+		}
+	})
+	t.Run("later build", func(t *testing.T) {
+		root := filepath.Join(t.TempDir(), "public")
+		d := newDiskOutput(root, true) // award serve: one output for every build
+		write(t, d, "index.html", "a/index.html")
+		remove(t, d, "index.html", "a/index.html")
+		if err := os.WriteFile(filepath.Join(root, "stray.html"), []byte("x"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		write(t, d, "index.html")
+		if r := remove(t, d, "index.html"); len(r) != 2 {
+			t.Errorf("the second build removed %v, want a/index.html and stray.html", r)
+		}
+	})
+}
