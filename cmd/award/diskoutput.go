@@ -35,7 +35,7 @@ type diskOutput struct {
 	fresh    bool         // root was missing or empty, and RemoveExcept not yet called
 	created  atomic.Int64 // files created where none was
 	existed  atomic.Bool  // a file to write was already there
-	dirs     sync.Map // directories known to exist
+	dirs     sync.Map     // directories known to exist
 	remember bool
 	known    sync.Map // file name → maphash of its bytes as last written or found
 	seed     maphash.Seed
