@@ -78,6 +78,9 @@ func parseFrontMatter(data []byte) (frontMatter, map[string]any, error) {
 	if len(bytes.TrimSpace(data)) == 0 {
 		return fm, nil, nil
 	}
+	if fm, ok := plainFrontMatter(data); ok {
+		return fm, map[string]any{}, nil
+	}
 	if err := yaml.Unmarshal(data, &fm); err != nil {
 		return fm, nil, fmt.Errorf("前置信息（front matter）格式错误：%s", shiftYAMLLines(err.Error(), 1))
 	}
