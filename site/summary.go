@@ -3,6 +3,7 @@ package site
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // sentenceEnds are the marks after which a summary may be cut.
@@ -13,7 +14,9 @@ const sentenceEnds = "。！？!?"
 // cutting after the last sentence end within the limit. Text with no
 // sentence end in reach is cut at the limit and marked with "……".
 func summarize(text string, limit int) string {
-	text = foldSpace(text)
+	// Only the first limit+1 characters matter: the cut, and a closing mark
+	// just after it.
+	text = foldSpacePrefix(text, limit+1)
 	runes := []rune(text)
 	if len(runes) <= limit {
 		return text
@@ -34,21 +37,37 @@ func summarize(text string, limit int) string {
 
 // foldSpace turns runs of white space into one space, or into nothing
 // between two Chinese characters (line breaks inside Chinese text).
-func foldSpace(s string) string {
+func foldSpace(s string) string { return foldSpacePrefix(s, -1) }
+
+// foldSpacePrefix returns the first max characters of foldSpace(s), or all
+// of it when max < 0.
+func foldSpacePrefix(s string, max int) string {
 	var b strings.Builder
-	b.Grow(len(s))
+	if max >= 0 && max*utf8.UTFMax < len(s) {
+		b.Grow(max * utf8.UTFMax)
+	} else {
+		b.Grow(len(s))
+	}
 	var prev rune
 	pending := false
+	n := 0
 	for _, r := range s {
+		if n == max {
+			break
+		}
 		if unicode.IsSpace(r) {
 			pending = b.Len() > 0
 			continue
 		}
 		if pending && !(isWide(prev) && isWide(r)) {
 			b.WriteByte(' ')
+			if n++; n == max {
+				break
+			}
 		}
 		pending = false
 		b.WriteRune(r)
+		n++
 		prev = r
 	}
 	return b.String()

@@ -1,6 +1,7 @@
 package site
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +148,27 @@ func TestIsExternal(t *testing.T) {
 	} {
 		if got := isExternal(link); got != want {
 			t.Errorf("isExternal(%q) = %v, want %v", link, got, want)
+		}
+	}
+}
+
+// TestFoldSpacePrefix: foldSpacePrefix(s, n) is the first n characters of
+// foldSpace(s), on texts mixing spaces, line breaks, Chinese and Latin.
+func TestFoldSpacePrefix(t *testing.T) {
+	alphabet := []rune{' ', '\n', '\t', '中', '文', 'a', 'B', '。', '”', '１', '　'}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		rs := make([]rune, rng.IntN(30))
+		for i := range rs {
+			rs[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		s := string(rs)
+		full := []rune(foldSpace(s))
+		for n := 0; n <= len(full)+2; n++ {
+			want := string(full[:min(n, len(full))])
+			if got := foldSpacePrefix(s, n); got != want {
+				t.Fatalf("foldSpacePrefix(%q, %d) = %q, want %q", s, n, got, want)
+			}
 		}
 	}
 }
