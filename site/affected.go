@@ -52,18 +52,34 @@ type reachKey struct {
 }
 
 // selectChanged returns the jobs of a session's build that must be
-// rendered: all of them unless the last build's graph can be compared
-// (same theme and options, no Full change).
+// rendered: all of them unless the last build's graph can be compared (no
+// Full change, and a theme the same as the last build's but for the
+// sources of entry templates). Every job of an edited entry template is
+// rendered; of the others, those a change of the graph reaches (dirty).
 func (b *builder) selectChanged(jobs []job) []job {
 	s := b.sess
-	if s == nil || !s.built || s.last == nil || b.change.Full || b.change.Theme || s.last.theme != b.theme {
+	if s == nil || !s.built || s.last == nil || b.change.Full {
 		return jobs
+	}
+	var edited map[*template.Template]bool // entry templates whose source changed
+	if s.last.theme != b.theme {
+		var ok bool
+		if edited, ok = editedEntries(s.last.theme, b.theme); !ok {
+			return jobs
+		}
 	}
 	a := newAffected(s.last, b)
 	out := make([]job, 0, 64)
 	for i := range jobs {
-		if a.dirty(&jobs[i]) {
-			out = append(out, jobs[i])
+		j := &jobs[i]
+		if len(edited) > 0 && j.page != nil {
+			if tmpl, _ := b.theme.templateFor(j.page); edited[tmpl] {
+				out = append(out, *j)
+				continue
+			}
+		}
+		if a.dirty(j) {
+			out = append(out, *j)
 		}
 	}
 	b.report.Partial = len(out) < len(jobs)

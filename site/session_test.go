@@ -306,10 +306,16 @@ func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 		name := pick(lists)
 		edit(name, func(s string) string { return titleLine.ReplaceAllString(s, "title: 栏目新名") })
 		return Change{Content: []string{name}}, "list title " + name
-	case n < 95: // template edit: a page template, or the header or footer partial (every page and the intake's chrome)
-		name := pick([]string{"layouts/_default/single.html", "layouts/partials/header.html", "layouts/partials/footer.html"})
-		f := theme[name]
-		theme[name] = &fstest.MapFile{Data: append(bytes.Clone(f.Data), fmt.Sprintf("<!-- %d -->", rng.IntN(1000))...)}
+	case n < 95: // template edit: a page or list template, or the header or footer partial (every page and the intake's chrome)
+		name := pick([]string{"layouts/_default/single.html", "layouts/_default/list.html", "layouts/partials/header.html", "layouts/partials/footer.html"})
+		text := string(theme[name].Data)
+		mark := fmt.Sprintf("<i hidden>%d</i>", rng.IntN(1000))
+		if at := strings.LastIndex(text, "{{ end }}"); at >= 0 && rng.IntN(2) == 0 {
+			text = text[:at] + mark + text[at:] // inside a definition: shows
+		} else {
+			text += mark
+		}
+		theme[name] = &fstest.MapFile{Data: []byte(text)}
 		return Change{Theme: true}, "template " + name
 	case n < 100 || len(windows) == 0: // saved without change
 		name := pick(pages)
@@ -463,5 +469,68 @@ func TestSessionMixedBatchEqualsCleanBuild(t *testing.T) {
 	}
 	if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
 		t.Errorf("output differs from a clean build: %s", diff)
+	}
+}
+
+// TestSessionTemplateEditRendersItsPages: an edit to one entry template
+// renders the outputs of that template (and the few outputs no template
+// makes), not the lists; an edit to a partial, or a template added,
+// renders everything. Each time the output equals a clean build's.
+func TestSessionTemplateEditRendersItsPages(t *testing.T) {
+	content := corpusFS(200, 5)
+	theme := treeCopy(t, "../bench/themes/award")
+	cfg, _ := ParseConfig(nil)
+	opts := Options{Content: content, Theme: theme, Config: cfg}
+	out := NewMemOutput()
+	so := opts
+	so.Output = out
+	sess, err := NewSession(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	full, err := sess.Build(context.Background(), Change{Full: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edit := func(name, mark string) *Report {
+		t.Helper()
+		old := ""
+		if f := theme[name]; f != nil {
+			old = string(f.Data)
+		}
+		theme[name] = &fstest.MapFile{Data: []byte(old + mark)}
+		rep, err := sess.Build(context.Background(), Change{Theme: true}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
+			t.Fatalf("after editing %s, output differs from a clean build: %s", name, diff)
+		}
+		return rep
+	}
+	// single.html fills in the base layout: text after its definitions is
+	// ignored, so the mark goes inside one.
+	single := "layouts/_default/single.html"
+	theme[single] = &fstest.MapFile{Data: []byte(strings.Replace(string(theme[single].Data), "</article>", "<i hidden>mark</i></article>", 1))}
+	rep, err := sess.Build(context.Background(), Change{Theme: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
+		t.Fatalf("after editing %s, output differs from a clean build: %s", single, diff)
+	}
+	if !rep.Partial || rep.Rendered >= full.Rendered || rep.Written < 150 {
+		t.Errorf("single.html edited: partial=%v, rendered %d of %d outputs, wrote %d", rep.Partial, rep.Rendered, full.Rendered, rep.Written)
+	}
+	page, _ := out.File("notices/p00010/index.html")
+	list, _ := out.File("notices/index.html")
+	if !bytes.Contains(page, []byte("<i hidden>mark</i>")) || bytes.Contains(list, []byte("<i hidden>mark</i>")) {
+		t.Error("the edit is missing from a page, or shows on a list")
+	}
+	for _, name := range []string{"layouts/partials/pageitem.html", "layouts/_default/extra.html"} {
+		if rep := edit(name, "<i hidden>edited</i>"); rep.Rendered != full.Rendered {
+			t.Errorf("%s: rendered %d of %d outputs, want all", name, rep.Rendered, full.Rendered)
+		}
 	}
 }

@@ -17,6 +17,7 @@ type theme struct {
 	entries map[string]*template.Template // by name, e.g. "_default/single.html"
 	base    bool                          // the theme has _default/baseof.html
 	shared  *template.Template            // partials and base layout
+	texts   map[string]string             // every template's source, by name under layouts/
 	cache   sync.Map                      // partialCached results, by partialKey
 	chosen  sync.Map                      // templateFor's answers, by templateChoice
 }
@@ -69,7 +70,7 @@ const baseofName = "_default/baseof.html"
 // loadTheme compiles every template under layouts/ of fsys. Partials
 // (layouts/partials/*.html) and the base layout are shared by all entries.
 func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
-	t := &theme{entries: map[string]*template.Template{}}
+	t := &theme{entries: map[string]*template.Template{}, texts: map[string]string{}}
 	funcs["partialCached"] = t.partialCached
 	shared := template.New("").Funcs(funcs)
 	type entry struct{ name, text string }
@@ -87,6 +88,7 @@ func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
 			return fmt.Errorf("read theme: %w", err)
 		}
 		rel := strings.TrimPrefix(name, "layouts/")
+		t.texts[rel] = string(b)
 		switch {
 		case strings.HasPrefix(rel, "partials/") || rel == baseofName:
 			if _, err := shared.New(rel).Parse(string(b)); err != nil {
@@ -122,6 +124,32 @@ func loadTheme(fsys fs.FS, funcs template.FuncMap) (*theme, error) {
 		return nil, fmt.Errorf("theme partials: %w", err)
 	}
 	return t, nil
+}
+
+// editedEntries returns the entry templates of cur whose source differs
+// from old's, when nothing else differs between the two themes' layouts:
+// the same files, the partials and the base layout byte for byte the same.
+// Every other entry then renders as before. ok is false otherwise.
+func editedEntries(old, cur *theme) (edited map[*template.Template]bool, ok bool) {
+	if old == nil || len(old.texts) != len(cur.texts) {
+		return nil, false
+	}
+	edited = map[*template.Template]bool{}
+	for name, text := range cur.texts {
+		was, found := old.texts[name]
+		if !found {
+			return nil, false
+		}
+		if was == text {
+			continue
+		}
+		tmpl, isEntry := cur.entries[name]
+		if !isEntry {
+			return nil, false // a partial or the base layout: any page may show it
+		}
+		edited[tmpl] = true
+	}
+	return edited, true
 }
 
 // definesBlocks matches a template that fills in the base layout: one
