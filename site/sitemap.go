@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // sitemapURL is one <url> of the sitemap.
@@ -36,7 +37,9 @@ func (b *builder) sitemap() ([]byte, error) {
 	buf.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
 	for _, u := range urls {
 		buf.WriteString("  <url>\n    <loc>")
-		if err := xml.EscapeText(&buf, []byte(u.Loc)); err != nil {
+		if xmlVerbatim(u.Loc) {
+			buf.WriteString(u.Loc)
+		} else if err := xml.EscapeText(&buf, []byte(u.Loc)); err != nil {
 			return nil, err
 		}
 		buf.WriteString("</loc>\n")
@@ -47,6 +50,20 @@ func (b *builder) sitemap() ([]byte, error) {
 	}
 	buf.WriteString("</urlset>\n")
 	return buf.Bytes(), nil
+}
+
+// xmlVerbatim reports whether xml.EscapeText would write s unchanged: no
+// character it escapes, and only characters XML allows.
+func xmlVerbatim(s string) bool {
+	for _, r := range s {
+		switch {
+		case r == '"', r == '\'', r == '&', r == '<', r == '>':
+			return false
+		case r < 0x20, r == utf8.RuneError, r > 0xd7ff && r < 0xe000, r == 0xfffe, r == 0xffff:
+			return false // a control character (escaped or replaced), invalid UTF-8
+		}
+	}
+	return true
 }
 
 // latestChange is the newest Lastmod of a page and of everything it lists.

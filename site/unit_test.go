@@ -1,6 +1,8 @@
 package site
 
 import (
+	"bytes"
+	"encoding/xml"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -169,6 +171,24 @@ func TestFoldSpacePrefix(t *testing.T) {
 			if got := foldSpacePrefix(s, n); got != want {
 				t.Fatalf("foldSpacePrefix(%q, %d) = %q, want %q", s, n, got, want)
 			}
+		}
+	}
+}
+
+// TestXMLVerbatim: where xmlVerbatim is true, xml.EscapeText leaves the
+// text as it is; and it is true wherever EscapeText leaves it, but for a
+// literal U+FFFD (which it cannot tell from invalid UTF-8 cheaply).
+func TestXMLVerbatim(t *testing.T) {
+	for _, s := range []string{
+		"https://example.org/notices/中文/", "a&b", "<", ">", `"`, "'", "\t", "\n", "\r", "\x01", "\x7f",
+		"\xff", "a\u00a0b", "\ufffd", "\ufffe", "\U0001f600", "\ud7ff", "\ue000", "%E4%B8%AD", "",
+	} {
+		var buf bytes.Buffer
+		if err := xml.EscapeText(&buf, []byte(s)); err != nil {
+			t.Fatal(err)
+		}
+		if want := buf.String() == s && s != "\ufffd"; xmlVerbatim(s) != want {
+			t.Errorf("xmlVerbatim(%q) = %v, want %v", s, !want, want)
 		}
 	}
 }
