@@ -75,13 +75,15 @@ func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Rep
 	if o.Now.IsZero() {
 		o.Now = start
 	}
-	if rep, ok, err := s.bodyEdit(ctx, change, o.Now); ok {
-		if err != nil {
-			s.built, s.last = false, nil
-			return nil, err
+	for _, fast := range [...]func(context.Context, Change, time.Time) (*Report, bool, error){s.bodyEdit, s.titleEdit} {
+		if rep, ok, err := fast(ctx, change, o.Now); ok {
+			if err != nil {
+				s.built, s.last = false, nil
+				return nil, err
+			}
+			rep.Duration = time.Since(start)
+			return rep, nil
 		}
-		rep.Duration = time.Since(start)
-		return rep, nil
 	}
 	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: s, change: change}
 	if err := b.build(ctx); err != nil {

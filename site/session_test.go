@@ -534,3 +534,58 @@ func TestSessionTemplateEditRendersItsPages(t *testing.T) {
 		}
 	}
 }
+
+// TestSessionTitleEdit: a title edit renders the page and what shows its
+// title, the search index included, and equals a clean build; a title
+// edit that moves a page among pages of the same date (titles break the
+// tie) also equals a clean build, the list in its new order.
+func TestSessionTitleEdit(t *testing.T) {
+	content := corpusFS(200, 5)
+	for _, n := range []string{"tie-a", "tie-b"} {
+		content["notices/"+n+".md"] = &fstest.MapFile{Data: []byte("---\ntitle: " + map[string]string{"tie-a": "甲", "tie-b": "乙"}[n] + "\ndate: 2026-11-20T09:00:00\n---\n同一时刻发布的两页之一。\n")}
+	}
+	cfg, _ := ParseConfig(nil) // the search index on
+	opts := Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg}
+	out := NewMemOutput()
+	so := opts
+	so.Output = out
+	sess, err := NewSession(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	full, err := sess.Build(context.Background(), Change{Full: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	retitle := func(name, title string) *Report {
+		t.Helper()
+		content[name] = &fstest.MapFile{Data: titleLine.ReplaceAll(content[name].Data, []byte("title: "+title))}
+		rep, err := sess.Build(context.Background(), Change{Content: []string{name}}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
+			t.Fatalf("after retitling %s, output differs from a clean build: %s", name, diff)
+		}
+		return rep
+	}
+	rep := retitle("notices/p00010.md", "\"独一无二的新标题\"")
+	if !rep.Partial || rep.Rendered > 40 || rep.Written < 2 {
+		t.Errorf("title edit: partial=%v, rendered %d of %d outputs, wrote %d", rep.Partial, rep.Rendered, full.Rendered, rep.Written)
+	}
+	page, _ := out.File("notices/p00010/index.html")
+	if !bytes.Contains(page, []byte("独一无二的新标题")) {
+		t.Error("the retitled page does not show its new title")
+	}
+	order := func(first, second string) {
+		t.Helper()
+		list := string(snapshot(out)["notices/index.html"])
+		if a, b := strings.Index(list, ">"+first+"<"), strings.Index(list, ">"+second+"<"); a < 0 || b < 0 || a > b {
+			t.Errorf("the section list does not show %s before %s (at %d and %d)", first, second, a, b)
+		}
+	}
+	order("乙", "甲")                  // U+4E59 < U+7532
+	retitle("notices/tie-a.md", "丙") // U+4E19: now before 乙
+	order("丙", "乙")
+}

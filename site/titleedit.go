@@ -1,0 +1,196 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"io/fs"
+	"time"
+)
+
+// titleEdit is the fast path for an edit to the titles of existing
+// published pages and nothing else of theirs (the rest of the front matter
+// decodes the same, the body is byte for byte the same): a title is shown
+// by the page, its lists, its neighbours, feeds and the search index, but
+// it moves nothing in the page graph as long as every list that holds the
+// page keeps it in the same place (titles break ties in the order). Then
+// the last build's graph still holds: the new titles are put into its
+// pages, and the outputs whose templates read a changed title (affected,
+// comparing each edited page with a copy of itself from before) are
+// rendered, with the search-index files the titles are in. Pages with a
+// publicity or application window, a report call or a winner's record
+// (whose titles go into windows.json) take the full path, as does any
+// other change: ok is false, and nothing has been changed.
+func (s *Session) titleEdit(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
+	last := s.last
+	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {
+		return nil, false, nil
+	}
+	type edit struct {
+		page  *Page
+		entry *cacheEntry
+		was   *cacheEntry
+	}
+	var edits []edit
+	for _, name := range change.Content {
+		old := s.cache[name]
+		p := last.site.byFile[name]
+		if old == nil || old.page == nil || old.md == nil || p == nil || p.Kind != KindPage ||
+			p.Publicity != nil || p.Call != nil || p.ReportCall != nil || p.Type == TypeWinner {
+			return nil, false, nil
+		}
+		src, err := fs.ReadFile(s.opts.Content, name)
+		if err != nil {
+			return nil, false, nil // removed or renamed away: the full path handles it
+		}
+		if bytes.Equal(src, old.src) {
+			continue
+		}
+		e := last.parseSource(name, src)
+		if e.page == nil || len(e.problems) > 0 || len(e.warnings) > 0 || len(old.warnings) > 0 ||
+			last.skipReason(e.page) != "" || !sameButTitle(e.page, old.page) {
+			return nil, false, nil
+		}
+		edits = append(edits, edit{p, e, old})
+	}
+	// Put the new titles in, and take them out again unless every edited
+	// page keeps its place.
+	before := make(map[*Page]*Page, len(edits))
+	for _, ed := range edits {
+		if _, dup := before[ed.page]; !dup {
+			o := *ed.page
+			before[ed.page] = &o
+		}
+		ed.page.Title = ed.entry.page.Title
+	}
+	for _, ed := range edits {
+		if !keepsPlace(ed.page) {
+			for p, o := range before {
+				p.Title = o.Title
+			}
+			return nil, false, nil
+		}
+	}
+	// From here on the change is ours; the cache takes the new sources,
+	// with the rendered bodies (the bodies are the same).
+	for _, ed := range edits {
+		ed.entry.md = ed.was.md
+		s.cache[ed.page.File] = ed.entry
+		ed.page.entry = ed.entry
+	}
+	b := last
+	oldSite := *b.site // for the Site's fields as the last build had them
+	b.opts.Now, b.site.BuildTime = now, now
+	b.report = &Report{Pages: last.report.Pages, Lists: last.report.Lists, Skipped: last.report.Skipped, Warnings: last.report.Warnings}
+	b.probs = problems{}
+	b.theme.cache.Clear()
+
+	extra := map[string]bool{} // search-index files to render
+	if b.search != nil {
+		for p, o := range before {
+			for sh := range b.search.update(p, pageText(o.Title, string(p.Content)), pageText(p.Title, string(p.Content))) {
+				extra[shardName(sh)] = true
+			}
+			if id, ok := b.search.ids[p]; ok {
+				extra[docShardName(id/searchDocShard)] = true
+			}
+		}
+	}
+	a := editedAffected(b, &oldSite, before)
+	var toWrite []job
+	for i := range b.jobs {
+		j := &b.jobs[i]
+		if j.kind == jobSearch {
+			if extra[j.name] {
+				toWrite = append(toWrite, *j)
+			}
+			continue
+		}
+		if a.dirty(j) {
+			toWrite = append(toWrite, *j)
+		}
+	}
+	b.report.Rendered, b.report.Partial = len(toWrite), true
+	if err := b.write(ctx, toWrite); err != nil {
+		return nil, true, err
+	}
+	if err := b.probs.err(); err != nil {
+		return nil, true, err
+	}
+	b.report.Unchanged += len(b.jobs) - len(toWrite)
+	return b.report, true, nil
+}
+
+// sameButTitle reports whether two parsed pages (cacheEntry.page) differ
+// in nothing but their titles.
+func sameButTitle(p, o *Page) bool {
+	q := *p
+	q.Title = o.Title
+	return !fieldDiffers(&q, o, "*") && bytes.Equal(p.body, o.body) && p.bodyLine == o.bodyLine &&
+		p.ownLinks == o.ownLinks && len(p.links) == len(o.links)
+}
+
+// keepsPlace reports whether p still sorts between its neighbours in every
+// list that holds it: its section's (or home's) and its tags'.
+func keepsPlace(p *Page) bool {
+	lists := [][]*Page{nil}
+	if p.Parent != nil {
+		lists[0] = p.Parent.Pages
+	}
+	for _, tp := range p.TagPages {
+		lists = append(lists, tp.Pages)
+	}
+	for _, list := range lists {
+		i := -1
+		for k, q := range list {
+			if q == p {
+				i = k
+				break
+			}
+		}
+		if i < 0 ||
+			(i > 0 && comparePages(list[i-1], p) >= 0) ||
+			(i < len(list)-1 && comparePages(p, list[i+1]) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// editedAffected is the comparison for a build that changed the last
+// build's graph in place: the pages in before (each with its copy from
+// before the change) differ, every other page is the same, and the Site's
+// fields are compared with oldSite's.
+func editedAffected(b *builder, oldSite *Site, before map[*Page]*Page) *affected {
+	old := &builder{site: oldSite, pages: b.pages, jobs: b.jobs}
+	a := &affected{
+		old: old, cur: b,
+		oldJobs: b.jobIndex(b.jobs),
+		oldOf:   make(map[*Page]*Page, len(b.pages)+8),
+		site:    map[string]bool{},
+		roots:   map[pageRead]bool{},
+		memo:    map[reachKey]bool{},
+		fields:  map[pageField]bool{},
+		plans:   map[*template.Template]*readPlan{},
+	}
+	same := func(p *Page) {
+		if _, edited := before[p]; !edited {
+			p.cmp = cmpSame
+			a.oldOf[p] = p
+		}
+	}
+	for _, p := range b.pages {
+		same(p)
+	}
+	for i := range b.jobs {
+		if p := b.jobs[i].page; p != nil {
+			same(p) // the 404 page, outside the graph
+		}
+	}
+	for p, o := range before {
+		p.cmp = cmpDiffers
+		a.oldOf[p] = o
+		a.differing = append(a.differing, p)
+	}
+	return a
+}
