@@ -3,9 +3,12 @@ package site
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -135,22 +138,70 @@ func (e *cacheEntry) instance() *Page {
 	return &p
 }
 
-// listing returns the content files: the session's last listing when the
-// change adds and removes nothing, else a fresh walk.
+// listing returns the content files. In a session it edits the last
+// listing by the files the change names (stat each: new pages, deletions,
+// renames), and walks the content again only when a named path is a folder
+// or cannot be read, or after a Full change.
 func (b *builder) listing() ([]sourceFile, error) {
 	s := b.sess
 	if s == nil || !s.built || b.change.Full || s.files == nil {
 		return b.relist()
 	}
+	files := s.files
 	for _, name := range b.change.Content {
-		if _, known := s.cache[name]; !known {
-			return b.relist() // a new file, or a resource
-		}
-		if _, err := fs.Stat(b.opts.Content, name); err != nil {
-			return b.relist() // removed or renamed away
+		at, listed := slices.BinarySearchFunc(files, name, compareWalkOrder)
+		st, err := fs.Stat(b.opts.Content, name)
+		switch {
+		case err == nil && st.Mode().IsRegular():
+			if listed || ignoredPath(name) {
+				continue
+			}
+			files = slices.Insert(slices.Clip(files), at, sourceFile{name: name, page: strings.HasSuffix(name, ".md")})
+		case errors.Is(err, fs.ErrNotExist):
+			if !listed && at < len(files) && strings.HasPrefix(files[at].name, name+"/") {
+				return b.relist() // a folder removed or moved away, with its files
+			}
+			if !listed {
+				continue // never listed: a hidden file, or one gone again
+			}
+			files = slices.Delete(slices.Clone(files), at, at+1)
+			delete(s.cache, name)
+		default:
+			return b.relist() // a folder (its files unnamed), or unreadable
 		}
 	}
-	return s.files, nil
+	s.files = files
+	return files, nil
+}
+
+// compareWalkOrder orders a listing's entry against a name as fs.WalkDir
+// visits files: folder by folder, each folder's names in lexical order.
+func compareWalkOrder(f sourceFile, name string) int {
+	a, b := f.name, name
+	for {
+		ae, arest, amore := strings.Cut(a, "/")
+		be, brest, bmore := strings.Cut(b, "/")
+		if c := strings.Compare(ae, be); c != 0 || !amore || !bmore {
+			if c == 0 {
+				// One is a folder the other is in: cannot happen between two
+				// files; order the shorter first.
+				return strings.Compare(a, b)
+			}
+			return c
+		}
+		a, b = arest, brest
+	}
+}
+
+// ignoredPath reports whether listContent leaves out the file: it or a
+// folder it is in has an ignored name.
+func ignoredPath(name string) bool {
+	for _, el := range strings.Split(name, "/") {
+		if ignoredName(el) {
+			return true
+		}
+	}
+	return false
 }
 
 func (b *builder) relist() ([]sourceFile, error) {

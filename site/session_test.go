@@ -589,3 +589,64 @@ func TestSessionTitleEdit(t *testing.T) {
 	retitle("notices/tie-a.md", "丙") // U+4E19: now before 乙
 	order("丙", "乙")
 }
+
+// TestSessionListing: the session's listing, edited by the files a change
+// names, is the listing a fresh walk makes, in the walk's order: after new
+// files (a page in a new folder, a resource whose name a walk visits after
+// a folder although it sorts before it as a string), an editor's leftover, a deletion, a folder removed by name
+// and a folder added by name.
+func TestSessionListing(t *testing.T) {
+	content := corpusFS(40, 7)
+	cfg, _ := ParseConfig(nil)
+	sess, err := NewSession(Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg, Output: NewMemOutput()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	page := func(title string) *fstest.MapFile {
+		return &fstest.MapFile{Data: []byte("---\ntitle: " + title + "\ndate: 2026-10-01T09:00:00\n---\n正文。\n")}
+	}
+	steps := []struct {
+		what  string
+		apply func() []string // the names the change gives
+	}{
+		{"full", func() []string { return nil }},
+		{"new pages", func() []string {
+			content["notices/zz-new.md"] = page("新")
+			content["notices.txt"] = &fstest.MapFile{Data: []byte("附件")} // a walk visits it after notices/…, before which it sorts as a string
+			content["notices-x/a.md"] = page("新栏目")
+			return []string{"notices/zz-new.md", "notices.txt", "notices-x/a.md"}
+		}},
+		{"leftover", func() []string {
+			content["notices/.zz-new.md.swp"] = &fstest.MapFile{Data: []byte("x")}
+			return []string{"notices/.zz-new.md.swp"}
+		}},
+		{"deletion", func() []string {
+			delete(content, "notices/zz-new.md")
+			return []string{"notices/zz-new.md"}
+		}},
+		{"folder removed", func() []string {
+			delete(content, "notices-x/a.md")
+			return []string{"notices-x"}
+		}},
+		{"folder added", func() []string {
+			content["added/a.md"] = page("甲")
+			content["added/b.md"] = page("乙")
+			return []string{"added"}
+		}},
+	}
+	for _, st := range steps {
+		names := st.apply()
+		change := Change{Content: names, Full: names == nil}
+		if _, err := sess.Build(context.Background(), change, now); err != nil {
+			t.Fatalf("%s: %v", st.what, err)
+		}
+		want, err := listContent(content)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(sess.files, want) {
+			t.Fatalf("%s: the session lists\n%v\nwant\n%v", st.what, sess.files, want)
+		}
+	}
+}
