@@ -78,14 +78,16 @@ func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Rep
 	if o.Now.IsZero() {
 		o.Now = start
 	}
-	for _, fast := range [...]func(context.Context, Change, time.Time) (*Report, bool, error){s.bodyEdit, s.titleEdit} {
-		if rep, ok, err := fast(ctx, change, o.Now); ok {
-			if err != nil {
-				s.built, s.last = false, nil
-				return nil, err
+	if edits, ok := s.editedPages(change); ok {
+		for _, fast := range [...]func(context.Context, []pageEdit, time.Time) (*Report, bool, error){s.bodyEdit, s.titleEdit} {
+			if rep, ok, err := fast(ctx, edits, o.Now); ok {
+				if err != nil {
+					s.built, s.last = false, nil
+					return nil, err
+				}
+				rep.Duration = time.Since(start)
+				return rep, nil
 			}
-			rep.Duration = time.Since(start)
-			return rep, nil
 		}
 	}
 	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: s, change: change}
@@ -317,50 +319,74 @@ func selectJobs(jobs []job, files map[string]bool) []job {
 	return out
 }
 
+// pageEdit is a changed content file of a published page of the last
+// build.
+type pageEdit struct {
+	page  *Page       // the last build's page
+	old   *cacheEntry // the file as the last build read it
+	entry *cacheEntry // the file as it is now
+}
+
+// editedPages reads the files a content change names as edits of the last
+// build's published pages, for the fast paths (bodyEdit, titleEdit): the
+// edits, files whose bytes are unchanged left out; ok is false when a file
+// is no longer such a page's (not a page of the last build, removed or
+// renamed away, with problems, or now left out: a draft, future, expired).
+func (s *Session) editedPages(change Change) (edits []pageEdit, ok bool) {
+	last := s.last
+	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {
+		return nil, false
+	}
+	for _, name := range change.Content {
+		old := s.cache[name]
+		p := last.site.byFile[name]
+		if old == nil || old.page == nil || p == nil || p.Kind != KindPage {
+			return nil, false
+		}
+		src, err := fs.ReadFile(s.opts.Content, name)
+		if err != nil {
+			return nil, false // removed or renamed away: the full path handles it
+		}
+		if bytes.Equal(src, old.src) {
+			continue
+		}
+		e := last.parseSource(name, src)
+		if e.page == nil || len(e.problems) > 0 || last.skipReason(e.page) != "" {
+			return nil, false
+		}
+		edits = append(edits, pageEdit{p, old, e})
+	}
+	return edits, true
+}
+
+// resume readies the last build for a fast path's build at now: a fresh
+// report (the counts, skipped pages and warnings carried over), no
+// problems, no partial results kept.
+func (b *builder) resume(now time.Time) {
+	b.opts.Now, b.site.BuildTime = now, now
+	b.report = &Report{Pages: b.report.Pages, Lists: b.report.Lists, Skipped: b.report.Skipped, Warnings: b.report.Warnings}
+	b.probs = problems{}
+	b.theme.cache.Clear()
+}
+
 // bodyEdit is the fast path for the commonest change, an edit to the body
 // of existing published pages: their front matter is unchanged, so the
 // last build's page graph (lists, order, tags, URLs) still holds. It
 // renders the new bodies into the last build's pages and re-renders only
 // the outputs that show them. ok is false when the change is anything else
 // (nothing has then been changed), and Build renders every output.
-func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
-	last := s.last
-	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {
-		return nil, false, nil
-	}
-	type edit struct {
-		page  *Page
-		entry *cacheEntry
-	}
-	var edits []edit
-	for _, name := range change.Content {
-		old := s.cache[name]
-		p := last.site.byFile[name]
-		if old == nil || old.page == nil || p == nil || p.Kind != KindPage {
+func (s *Session) bodyEdit(ctx context.Context, edits []pageEdit, now time.Time) (rep *Report, ok bool, err error) {
+	for _, ed := range edits {
+		if !bytes.Equal(ed.entry.fm, ed.old.fm) {
 			return nil, false, nil
 		}
-		src, err := fs.ReadFile(s.opts.Content, name)
-		if err != nil {
-			return nil, false, nil // removed or renamed away: the full path handles it
-		}
-		if bytes.Equal(src, old.src) {
-			continue
-		}
-		e := last.parseSource(name, src)
-		if e.page == nil || len(e.problems) > 0 || !bytes.Equal(e.fm, old.fm) || last.skipReason(e.page) != "" {
-			return nil, false, nil
-		}
-		edits = append(edits, edit{p, e})
 	}
 	// From here on the change is ours; the cache takes the new sources.
 	for _, ed := range edits {
 		s.cache[ed.page.File] = ed.entry
 	}
-	b := last
-	b.opts.Now, b.site.BuildTime = now, now
-	b.report = &Report{Pages: last.report.Pages, Lists: last.report.Lists, Skipped: last.report.Skipped, Warnings: last.report.Warnings}
-	b.probs = problems{}
-	b.theme.cache.Clear()
+	b := s.last
+	b.resume(now)
 	edited := map[string]bool{}
 	for _, ed := range edits {
 		p := ed.page
@@ -413,6 +439,12 @@ func (s *Session) bodyEdit(ctx context.Context, change Change, now time.Time) (r
 			toWrite = append(toWrite, j)
 		}
 	}
+	return b.writeSome(ctx, toWrite)
+}
+
+// writeSome renders and writes a fast path's jobs, the rest of the last
+// build's outputs left as they are.
+func (b *builder) writeSome(ctx context.Context, toWrite []job) (*Report, bool, error) {
 	b.report.Rendered, b.report.Partial = len(toWrite), true
 	if err := b.write(ctx, toWrite); err != nil {
 		return nil, true, err

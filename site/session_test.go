@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -397,17 +398,7 @@ func TestSessionBodyEditLinks(t *testing.T) {
 // the page, the list pages showing it, the home page and the feeds.
 func TestSessionBodyEditRendersLittle(t *testing.T) {
 	content := corpusFS(200, 5)
-	cfg, _ := ParseConfig(nil)
-	out := NewMemOutput()
-	sess, err := NewSession(Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg, Output: out})
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
-	full, err := sess.Build(context.Background(), Change{Full: true}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, out, _, now, full := builtSession(t, content, os.DirFS("../bench/themes/award"))
 	name := "notices/p00010.md"
 	if _, ok := content[name]; !ok {
 		t.Fatal("the corpus has no " + name + ": pick another page")
@@ -434,20 +425,7 @@ func TestSessionBodyEditRendersLittle(t *testing.T) {
 // equals a clean build's.
 func TestSessionMixedBatchEqualsCleanBuild(t *testing.T) {
 	content := corpusFS(200, 5)
-	cfg, _ := ParseConfig(nil)
-	opts := Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg}
-	out := NewMemOutput()
-	so := opts
-	so.Output = out
-	sess, err := NewSession(so)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
-	full, err := sess.Build(context.Background(), Change{Full: true}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, out, opts, now, full := builtSession(t, content, os.DirFS("../bench/themes/award"))
 	var draft string
 	for _, n := range slices.Sorted(maps.Keys(content)) {
 		if corpus.IsDraft(content[n].Data) {
@@ -479,20 +457,7 @@ func TestSessionMixedBatchEqualsCleanBuild(t *testing.T) {
 func TestSessionTemplateEditRendersItsPages(t *testing.T) {
 	content := corpusFS(200, 5)
 	theme := treeCopy(t, "../bench/themes/award")
-	cfg, _ := ParseConfig(nil)
-	opts := Options{Content: content, Theme: theme, Config: cfg}
-	out := NewMemOutput()
-	so := opts
-	so.Output = out
-	sess, err := NewSession(so)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
-	full, err := sess.Build(context.Background(), Change{Full: true}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, out, opts, now, full := builtSession(t, content, theme)
 	edit := func(name, mark string) *Report {
 		t.Helper()
 		old := ""
@@ -544,20 +509,7 @@ func TestSessionTitleEdit(t *testing.T) {
 	for _, n := range []string{"tie-a", "tie-b"} {
 		content["notices/"+n+".md"] = &fstest.MapFile{Data: []byte("---\ntitle: " + map[string]string{"tie-a": "甲", "tie-b": "乙"}[n] + "\ndate: 2026-11-20T09:00:00\n---\n同一时刻发布的两页之一。\n")}
 	}
-	cfg, _ := ParseConfig(nil) // the search index on
-	opts := Options{Content: content, Theme: os.DirFS("../bench/themes/award"), Config: cfg}
-	out := NewMemOutput()
-	so := opts
-	so.Output = out
-	sess, err := NewSession(so)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
-	full, err := sess.Build(context.Background(), Change{Full: true}, now)
-	if err != nil {
-		t.Fatal(err)
-	}
+	sess, out, opts, now, full := builtSession(t, content, os.DirFS("../bench/themes/award"))
 	retitle := func(name, title string) *Report {
 		t.Helper()
 		content[name] = &fstest.MapFile{Data: titleLine.ReplaceAll(content[name].Data, []byte("title: "+title))}
@@ -649,4 +601,27 @@ func TestSessionListing(t *testing.T) {
 			t.Fatalf("%s: the session lists\n%v\nwant\n%v", st.what, sess.files, want)
 		}
 	}
+}
+
+// builtSession starts a session over content and theme with the default
+// configuration (the search index on) and makes its first build. It
+// returns the session, its output, its options (for clean0), the build
+// time and the first build's report.
+func builtSession(t *testing.T, content fs.FS, theme fs.FS) (*Session, *MemOutput, Options, time.Time, *Report) {
+	t.Helper()
+	cfg, _ := ParseConfig(nil)
+	opts := Options{Content: content, Theme: theme, Config: cfg}
+	out := NewMemOutput()
+	so := opts
+	so.Output = out
+	sess, err := NewSession(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	full, err := sess.Build(context.Background(), Change{Full: true}, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sess, out, opts, now, full
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"html/template"
-	"io/fs"
 	"time"
 )
 
@@ -21,37 +20,13 @@ import (
 // publicity or application window, a report call or a winner's record
 // (whose titles go into windows.json) take the full path, as does any
 // other change: ok is false, and nothing has been changed.
-func (s *Session) titleEdit(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
-	last := s.last
-	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {
-		return nil, false, nil
-	}
-	type edit struct {
-		page  *Page
-		entry *cacheEntry
-		was   *cacheEntry
-	}
-	var edits []edit
-	for _, name := range change.Content {
-		old := s.cache[name]
-		p := last.site.byFile[name]
-		if old == nil || old.page == nil || old.md == nil || p == nil || p.Kind != KindPage ||
-			p.Publicity != nil || p.Call != nil || p.ReportCall != nil || p.Type == TypeWinner {
+func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time) (rep *Report, ok bool, err error) {
+	for _, ed := range edits {
+		p := ed.page
+		if p.Publicity != nil || p.Call != nil || p.ReportCall != nil || p.Type == TypeWinner ||
+			ed.old.md == nil || len(ed.entry.warnings) > 0 || len(ed.old.warnings) > 0 || !sameButTitle(ed.entry.page, ed.old.page) {
 			return nil, false, nil
 		}
-		src, err := fs.ReadFile(s.opts.Content, name)
-		if err != nil {
-			return nil, false, nil // removed or renamed away: the full path handles it
-		}
-		if bytes.Equal(src, old.src) {
-			continue
-		}
-		e := last.parseSource(name, src)
-		if e.page == nil || len(e.problems) > 0 || len(e.warnings) > 0 || len(old.warnings) > 0 ||
-			last.skipReason(e.page) != "" || !sameButTitle(e.page, old.page) {
-			return nil, false, nil
-		}
-		edits = append(edits, edit{p, e, old})
 	}
 	// Put the new titles in, and take them out again unless every edited
 	// page keeps its place.
@@ -74,16 +49,13 @@ func (s *Session) titleEdit(ctx context.Context, change Change, now time.Time) (
 	// From here on the change is ours; the cache takes the new sources,
 	// with the rendered bodies (the bodies are the same).
 	for _, ed := range edits {
-		ed.entry.md = ed.was.md
+		ed.entry.md = ed.old.md
 		s.cache[ed.page.File] = ed.entry
 		ed.page.entry = ed.entry
 	}
-	b := last
+	b := s.last
 	oldSite := *b.site // for the Site's fields as the last build had them
-	b.opts.Now, b.site.BuildTime = now, now
-	b.report = &Report{Pages: last.report.Pages, Lists: last.report.Lists, Skipped: last.report.Skipped, Warnings: last.report.Warnings}
-	b.probs = problems{}
-	b.theme.cache.Clear()
+	b.resume(now)
 
 	extra := map[string]bool{} // search-index files to render
 	if b.search != nil {
@@ -110,15 +82,7 @@ func (s *Session) titleEdit(ctx context.Context, change Change, now time.Time) (
 			toWrite = append(toWrite, *j)
 		}
 	}
-	b.report.Rendered, b.report.Partial = len(toWrite), true
-	if err := b.write(ctx, toWrite); err != nil {
-		return nil, true, err
-	}
-	if err := b.probs.err(); err != nil {
-		return nil, true, err
-	}
-	b.report.Unchanged += len(b.jobs) - len(toWrite)
-	return b.report, true, nil
+	return b.writeSome(ctx, toWrite)
 }
 
 // sameButTitle reports whether two parsed pages (cacheEntry.page) differ
