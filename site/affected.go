@@ -117,17 +117,22 @@ func (b *builder) keepsAllNames(keep map[string]bool) bool {
 	return true
 }
 
-func newAffected(old, cur *builder) *affected {
-	a := &affected{
-		old: old, cur: cur,
-		oldJobs: old.jobIndex(old.jobs), // read only
-		oldOf:   make(map[*Page]*Page, len(cur.pages)+8),
-		site:    map[string]bool{},
-		roots:   map[pageRead]bool{},
-		memo:    map[reachKey]bool{},
-		fields:  map[pageField]bool{},
-		plans:   map[*template.Template]*readPlan{},
+// comparing returns an affected with nothing compared yet: cur against
+// old, whose jobs by name are oldJobs (read only).
+func comparing(old, cur *builder, oldJobs map[string]*job) *affected {
+	return &affected{
+		old: old, cur: cur, oldJobs: oldJobs,
+		oldOf:  make(map[*Page]*Page, len(cur.pages)+8),
+		site:   map[string]bool{},
+		roots:  map[pageRead]bool{},
+		memo:   map[reachKey]bool{},
+		fields: map[pageField]bool{},
+		plans:  map[*template.Template]*readPlan{},
 	}
+}
+
+func newAffected(old, cur *builder) *affected {
+	a := comparing(old, cur, old.jobIndex(old.jobs))
 	for _, p := range cur.pages {
 		o := old.site.byPath[p.Path]
 		if o == nil {

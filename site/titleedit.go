@@ -3,7 +3,6 @@ package site
 import (
 	"bytes"
 	"context"
-	"html/template"
 	"time"
 )
 
@@ -127,16 +126,7 @@ func keepsPlace(p *Page) bool {
 // fields are compared with oldSite's.
 func editedAffected(b *builder, oldSite *Site, before map[*Page]*Page) *affected {
 	old := &builder{site: oldSite, pages: b.pages, jobs: b.jobs}
-	a := &affected{
-		old: old, cur: b,
-		oldJobs: b.jobIndex(b.jobs),
-		oldOf:   make(map[*Page]*Page, len(b.pages)+8),
-		site:    map[string]bool{},
-		roots:   map[pageRead]bool{},
-		memo:    map[reachKey]bool{},
-		fields:  map[pageField]bool{},
-		plans:   map[*template.Template]*readPlan{},
-	}
+	a := comparing(old, b, b.jobIndex(b.jobs))
 	same := func(p *Page) {
 		if _, edited := before[p]; !edited {
 			p.cmp = cmpSame
