@@ -14,8 +14,10 @@ import (
 // of its template's reads (depend.go) reaches a page whose field changed,
 // when its pager changed, or when it is new. The sitemap is rendered when
 // a page's kind, address, latest change or list changed; other outputs not
-// made by a page template (feeds, manifests, static files, the search
-// index) always; writing skips those whose bytes are unchanged.
+// made by a page template (feeds, manifests, static files) always, and the
+// search index's files always unless the index was carried over from the
+// last build (reindex: then those that changed); writing skips those whose
+// bytes are unchanged.
 type affected struct {
 	old, cur *builder
 	oldJobs  map[string]*job
@@ -175,6 +177,9 @@ func (a *affected) dirty(j *job) bool {
 	}
 	if j.kind == jobSitemap {
 		return a.sitemapChanged()
+	}
+	if j.kind == jobSearch && a.cur.searchTouched != nil {
+		return a.cur.searchTouched[j.name] // the index carried over (reindex)
 	}
 	if j.page == nil || o.page == nil || j.kind == jobSearch {
 		return true // not a page template's output

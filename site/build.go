@@ -121,6 +121,10 @@ type builder struct {
 	byName      map[string]*job
 	byNameFirst *job
 	search      *searchIndex
+	// searchTouched: in a session, the index files that changed since the
+	// last build, when its index was carried over (reindex); nil when the
+	// index was built anew.
+	searchTouched map[string]bool
 }
 
 // loadTheme compiles the theme, or in a session reuses it unless it changed.

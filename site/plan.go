@@ -82,7 +82,14 @@ func (b *builder) plan() []job {
 		add(j)
 	}
 	if b.cfg.searchOn() {
-		b.search = newSearchIndex(b.site.RegularPages, b.cfg)
+		if s := b.sess; s != nil && s.built && s.last != nil && s.last.search != nil && !b.change.Full {
+			if touched, ok := s.last.search.reindex(b.site.RegularPages); ok {
+				b.search, b.searchTouched = s.last.search, touched
+			}
+		}
+		if b.search == nil {
+			b.search = newSearchIndex(b.site.RegularPages, b.cfg)
+		}
 		jobs = append(jobs, b.search.jobs()...)
 	}
 	add(job{name: "robots.txt", source: "robots", render: func() ([]byte, error) {

@@ -248,7 +248,7 @@ func (x *searchIndex) update(p *Page, oldText, newText string) map[int]bool {
 		}
 		ps.lists[at] = list
 		if len(list) == 0 {
-			delete(ps.at, t) // its list stays behind, empty, until the next full build
+			delete(ps.at, t) // its list stays behind, empty, until the index is built anew
 		}
 	}
 	for t := range cur {
@@ -268,6 +268,42 @@ func (x *searchIndex) update(p *Page, oldText, newText string) map[int]bool {
 		}
 	}
 	return dirty
+}
+
+// reindex carries the index over to pages, this build's documents, when
+// they are the last build's in the same order (by path): it takes the new
+// pages for the old, re-indexes those whose text changed, and returns the
+// index files that changed. ok is false when the documents differ (a page
+// added, removed or moved: doc ids are positions); the index is then built
+// anew. reindex changes x, which the last build no longer uses.
+func (x *searchIndex) reindex(pages []*Page) (touched map[string]bool, ok bool) {
+	if len(pages) != len(x.docs) {
+		return nil, false
+	}
+	for i, p := range pages {
+		if p.Path != x.docs[i].Path {
+			return nil, false
+		}
+	}
+	old := x.docs
+	x.docs = pages
+	x.ids = make(map[*Page]int, len(pages))
+	for i, p := range pages {
+		x.ids[p] = i
+	}
+	touched = map[string]bool{}
+	for i, p := range pages {
+		o := old[i]
+		if p.Title != o.Title || p.Content != o.Content {
+			for sh := range x.update(p, pageText(o.Title, string(o.Content)), pageText(p.Title, string(p.Content))) {
+				touched[shardName(sh)] = true
+			}
+		}
+		if p.RelPermalink != o.RelPermalink || p.Title != o.Title || !p.Date.Equal(o.Date) || p.Summary != o.Summary {
+			touched[docShardName(i/searchDocShard)] = true // its row (docShard)
+		}
+	}
+	return touched, true
 }
 
 func shardName(s int) string    { return fmt.Sprintf("search/idx/%03d.json", s) }

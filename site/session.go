@@ -367,6 +367,7 @@ func (b *builder) resume(now time.Time) {
 	b.report = &Report{Pages: b.report.Pages, Lists: b.report.Lists, Skipped: b.report.Skipped, Warnings: b.report.Warnings}
 	b.probs = problems{}
 	b.theme.cache.Clear()
+	b.searchTouched = nil
 }
 
 // bodyEdit is the fast path for the commonest change, an edit to the body

@@ -625,3 +625,46 @@ func builtSession(t *testing.T, content fs.FS, theme fs.FS) (*Session, *MemOutpu
 	}
 	return sess, out, opts, now, full
 }
+
+// TestSessionSearchReindex: a rebuild that keeps the pages and their order
+// carries the search index over, re-indexing the pages whose text changed
+// and rendering only the index files that changed; one that moves a page
+// builds it anew. Each time the output equals a clean build's.
+func TestSessionSearchReindex(t *testing.T) {
+	content := corpusFS(200, 5)
+	sess, out, opts, now, _ := builtSession(t, content, os.DirFS("../bench/themes/award"))
+	name := "notices/p00010.md"
+	orig := string(content[name].Data)
+	step := func(what, text string) {
+		t.Helper()
+		content[name] = &fstest.MapFile{Data: []byte(text)}
+		if _, err := sess.Build(context.Background(), Change{Content: []string{name}}, now); err != nil {
+			t.Fatal(err)
+		}
+		if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
+			t.Fatalf("%s: output differs from a clean build: %s", what, diff)
+		}
+	}
+	// A weight and a new first sentence (so a new summary): the full path,
+	// the same documents.
+	fm, body, _ := strings.Cut(strings.TrimPrefix(orig, "---\n"), "\n---\n")
+	step("weight and body", "---\n"+fm+"\nweight: 2\n---\n独一无二的检索用语。"+body)
+	touched := sess.last.searchTouched
+	if touched == nil {
+		t.Fatal("the index was built anew, not carried over")
+	}
+	search := 0
+	for _, j := range sess.last.jobs {
+		if j.kind == jobSearch {
+			search++
+		}
+	}
+	if len(touched) == 0 || len(touched) >= search/2 {
+		t.Errorf("%d of %d index files marked changed", len(touched), search)
+	}
+	// A new date moves the page among the newest-first documents.
+	step("date", dateLine.ReplaceAllString(orig, "date: 2026-11-24T09:00:00"))
+	if sess.last.searchTouched != nil {
+		t.Error("the index was carried over although a page moved")
+	}
+}
