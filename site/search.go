@@ -270,20 +270,39 @@ func (x *searchIndex) update(p *Page, oldText, newText string) map[int]bool {
 	return dirty
 }
 
-// reindex carries the index over to pages, this build's documents, when
-// they are the last build's in the same order (by path): it takes the new
-// pages for the old, re-indexes those whose text changed, and returns the
-// index files that changed. ok is false when the documents differ (a page
-// added, removed or moved: doc ids are positions); the index is then built
-// anew. reindex changes x, which the last build no longer uses.
+// reindex carries the index over to pages, this build's documents (doc
+// id = position, as newSearchIndex numbers them): it takes the new pages
+// for the old, renumbers the postings of the pages that stayed in the same
+// relative order, indexes from their text the pages that are new or moved
+// (and drops the postings of those removed or moved), re-indexes the pages
+// whose text changed, and returns the index files whose bytes changed.
+// ok is false when so many pages are new or moved that building the index
+// anew is as cheap. reindex changes x, which the last build no longer uses.
 func (x *searchIndex) reindex(pages []*Page) (touched map[string]bool, ok bool) {
-	if len(pages) != len(x.docs) {
-		return nil, false
+	oldAt := make(map[string]int, len(x.docs))
+	for i, p := range x.docs {
+		oldAt[p.Path] = i
 	}
+	oldToNew := make([]int32, len(x.docs)) // -1: removed or moved
+	for i := range oldToNew {
+		oldToNew[i] = -1
+	}
+	was := make([]int, len(pages)) // -1: new or moved
+	var fresh []int                // positions of the new and moved pages
+	last := -1
+	renumbered := len(pages) != len(x.docs)
 	for i, p := range pages {
-		if p.Path != x.docs[i].Path {
-			return nil, false
+		if o, ok := oldAt[p.Path]; ok && o > last {
+			oldToNew[o], was[i], last = int32(i), o, o
+			renumbered = renumbered || o != i
+			continue
 		}
+		was[i] = -1
+		fresh = append(fresh, i)
+		renumbered = true
+	}
+	if len(fresh) > len(pages)/4+1 {
+		return nil, false
 	}
 	old := x.docs
 	x.docs = pages
@@ -292,19 +311,68 @@ func (x *searchIndex) reindex(pages []*Page) (touched map[string]bool, ok bool) 
 		x.ids[p] = i
 	}
 	touched = map[string]bool{}
-	for i, p := range pages {
-		o := old[i]
-		if p.Title != o.Title || p.Content != o.Content {
-			for sh := range x.update(p, pageText(o.Title, string(o.Content)), pageText(p.Title, string(p.Content))) {
-				touched[shardName(sh)] = true
+	if renumbered {
+		for s := range x.shards {
+			if x.shards[s].renumber(oldToNew) {
+				touched[shardName(s)] = true
 			}
 		}
-		if p.RelPermalink != o.RelPermalink || p.Title != o.Title || !p.Date.Equal(o.Date) || p.Summary != o.Summary {
-			touched[docShardName(i/searchDocShard)] = true // its row (docShard)
+	}
+	if len(pages) != len(old) {
+		touched[searchMetaName] = true
+	}
+	for i := len(pages); i < len(old); i++ {
+		touched[docShardName(i/searchDocShard)] = true // rows gone from its end
+	}
+	for i, p := range pages {
+		var o *Page
+		if i < len(old) {
+			o = old[i] // the row this position had
+		}
+		if o == nil || o.Path != p.Path || p.RelPermalink != o.RelPermalink || p.Title != o.Title || !p.Date.Equal(o.Date) || p.Summary != o.Summary {
+			touched[docShardName(i/searchDocShard)] = true
+		}
+		oldText := ""
+		if was[i] >= 0 {
+			o := old[was[i]]
+			if p.Title == o.Title && p.Content == o.Content {
+				continue
+			}
+			oldText = pageText(o.Title, string(o.Content))
+		}
+		for sh := range x.update(p, oldText, pageText(p.Title, string(p.Content))) {
+			touched[shardName(sh)] = true
 		}
 	}
 	return touched, true
 }
+
+// renumber maps the doc ids of every list through oldToNew, dropping those
+// it maps to -1, and reports whether any list changed. The ids it keeps
+// must keep their order.
+func (ps *postings) renumber(oldToNew []int32) bool {
+	changed := false
+	for t, at := range ps.at {
+		list := ps.lists[at]
+		out := list[:0]
+		for _, id := range list {
+			if n := oldToNew[id]; n >= 0 {
+				out = append(out, n)
+				changed = changed || n != id
+			} else {
+				changed = true
+			}
+		}
+		ps.lists[at] = out
+		if len(out) == 0 {
+			delete(ps.at, t)
+		}
+	}
+	return changed
+}
+
+// searchMetaName is the index's description (searchIndex.jobs).
+const searchMetaName = "search/meta.json"
 
 func shardName(s int) string    { return fmt.Sprintf("search/idx/%03d.json", s) }
 func docShardName(d int) string { return fmt.Sprintf("search/docs/%03d.json", d) }
@@ -312,7 +380,7 @@ func docShardName(d int) string { return fmt.Sprintf("search/docs/%03d.json", d)
 // jobs are the index's output files.
 func (x *searchIndex) jobs() []job {
 	meta := map[string]int{"version": searchVersion, "docs": len(x.docs), "shards": searchShards, "docShard": searchDocShard}
-	jobs := []job{{name: "search/meta.json", kind: jobSearch, source: "search index", render: func() ([]byte, error) {
+	jobs := []job{{name: searchMetaName, kind: jobSearch, source: "search index", render: func() ([]byte, error) {
 		b, err := json.Marshal(meta)
 		return append(b, '\n'), err
 	}}}
