@@ -15,10 +15,11 @@ import (
 // the last build's graph still holds: the new titles are put into its
 // pages, and the outputs whose templates read a changed title (affected,
 // comparing each edited page with a copy of itself from before) are
-// rendered, with the search-index files the titles are in. Pages with a
-// publicity or application window, a report call or a winner's record
-// (whose titles go into windows.json) take the full path, as does any
-// other change: ok is false, and nothing has been changed.
+// rendered, with the search-index files the titles are in
+// (builder.searchTouched). Pages with a publicity or application window,
+// a report call or a winner's record (whose titles go into windows.json)
+// take the full path, as does any other change: ok is false, and nothing
+// has been changed.
 func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time) (rep *Report, ok bool, err error) {
 	for _, ed := range edits {
 		p := ed.page
@@ -56,29 +57,22 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 	oldSite := *b.site // for the Site's fields as the last build had them
 	b.resume(now)
 
-	extra := map[string]bool{} // search-index files to render
 	if b.search != nil {
+		b.searchTouched = map[string]bool{} // the index files dirty renders
 		for p, o := range before {
 			for sh := range b.search.update(p, pageText(o.Title, string(p.Content)), pageText(p.Title, string(p.Content))) {
-				extra[shardName(sh)] = true
+				b.searchTouched[shardName(sh)] = true
 			}
 			if id, ok := b.search.ids[p]; ok {
-				extra[docShardName(id/searchDocShard)] = true
+				b.searchTouched[docShardName(id/searchDocShard)] = true
 			}
 		}
 	}
 	a := editedAffected(b, &oldSite, before)
 	var toWrite []job
 	for i := range b.jobs {
-		j := &b.jobs[i]
-		if j.kind == jobSearch {
-			if extra[j.name] {
-				toWrite = append(toWrite, *j)
-			}
-			continue
-		}
-		if a.dirty(j) {
-			toWrite = append(toWrite, *j)
+		if a.dirty(&b.jobs[i]) {
+			toWrite = append(toWrite, b.jobs[i])
 		}
 	}
 	return b.writeSome(ctx, toWrite)
