@@ -180,7 +180,7 @@ func (b *builder) build(ctx context.Context) error {
 	jobs := b.plan()
 	jobs = append(jobs, b.attachmentJobs(jobs)...)
 	b.jobs = jobs
-	b.checkLinks(jobs, nil)
+	b.checkLinks(jobs, b.pages)
 	b.checkGovMark(jobs)
 	if err := b.probs.err(); err != nil {
 		return err

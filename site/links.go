@@ -17,12 +17,9 @@ const intakePrefix = "/api/"
 // anchor the build does not produce. When the target is a page left out of
 // this build (a draft, a page whose publish time is still to come, an
 // expired page), the message names that file and the cause. It checks the
-// links of pages, or of every page when pages is nil.
+// links of pages (b.pages: every page's).
 func (b *builder) checkLinks(jobs []job, pages []*Page) {
 	byName := b.jobIndex(jobs)
-	if pages == nil {
-		pages = b.pages
-	}
 	for _, p := range pages {
 		for _, l := range p.links {
 			if strings.HasPrefix(l.target, intakePrefix) {

@@ -414,7 +414,7 @@ func (s *Session) bodyEdit(ctx context.Context, edits []pageEdit, now time.Time)
 	checked := pages
 	for _, p := range pages {
 		if !sameMap(oldAnchors[p], p.anchors) {
-			checked = nil
+			checked = b.pages
 		}
 	}
 	extra := map[string]bool{}
