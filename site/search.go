@@ -288,7 +288,7 @@ func (x *searchIndex) reindex(pages []*Page) (touched map[string]bool, ok bool) 
 		oldToNew[i] = -1
 	}
 	was := make([]int, len(pages)) // -1: new or moved
-	var fresh []int                // positions of the new and moved pages
+	fresh := 0                     // pages new or moved
 	last := -1
 	renumbered := len(pages) != len(x.docs)
 	for i, p := range pages {
@@ -298,10 +298,10 @@ func (x *searchIndex) reindex(pages []*Page) (touched map[string]bool, ok bool) 
 			continue
 		}
 		was[i] = -1
-		fresh = append(fresh, i)
+		fresh++
 		renumbered = true
 	}
-	if len(fresh) > len(pages)/4+1 {
+	if fresh > len(pages)/4+1 {
 		return nil, false
 	}
 	old := x.docs

@@ -183,13 +183,11 @@ func compareWalkOrder(f sourceFile, name string) int {
 	for {
 		ae, arest, amore := strings.Cut(a, "/")
 		be, brest, bmore := strings.Cut(b, "/")
-		if c := strings.Compare(ae, be); c != 0 || !amore || !bmore {
-			if c == 0 {
-				// One is a folder the other is in: cannot happen between two
-				// files; order the shorter first.
-				return strings.Compare(a, b)
-			}
+		if c := strings.Compare(ae, be); c != 0 {
 			return c
+		}
+		if !amore || !bmore { // a folder and a path in it: the folder first
+			return strings.Compare(a, b)
 		}
 		a, b = arest, brest
 	}
