@@ -46,21 +46,16 @@ func (b *builder) releaseContent(jobs []job) *contentRelease {
 	if !safe(b.theme.shared.Lookup(chromeHeader)) || !safe(b.theme.shared.Lookup(chromeFooter)) {
 		return nil
 	}
-	counts := make([]atomic.Int32, 0, len(b.pages)+1) // one allocation, as a rule
 	r := &contentRelease{left: make(map[*Page]*atomic.Int32, len(b.pages)+1)}
-	count := func(p *Page) {
-		c := r.left[p]
-		if c == nil {
-			counts = append(counts, atomic.Int32{})
-			c = &counts[len(counts)-1]
-			r.left[p] = c
-		}
-		c.Add(1)
-	}
 	for i := range jobs {
 		j := &jobs[i]
 		for _, p := range contentReaders(j) {
-			count(p)
+			c := r.left[p]
+			if c == nil {
+				c = new(atomic.Int32)
+				r.left[p] = c
+			}
+			c.Add(1)
 		}
 		if j.kind != jobFeed && j.page != nil {
 			if tmpl, _ := b.theme.templateFor(j.page); !safe(tmpl) {
