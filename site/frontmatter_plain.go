@@ -68,40 +68,47 @@ func plainFrontMatter(data []byte) (fm frontMatter, ok bool) {
 			if !isBlank(value) {
 				return fm, false // a flow list or a scalar
 			}
-			var items []string
-			indent := -1
-			for len(data) > 0 {
-				next, rest, _ := cutLine(data)
-				if isBlank(next) {
-					data = rest
-					continue
-				}
-				n := len(next) - len(bytes.TrimLeft(next, " "))
-				item, isItem := bytes.CutPrefix(next[n:], []byte("- "))
-				if !isItem {
-					if n > 0 {
-						return fm, false // more indented lines, not items
-					}
-					break // the next key
-				}
-				if indent >= 0 && n != indent {
-					return fm, false
-				}
-				indent = n
-				s, ok := plainScalar(bytes.TrimLeft(item, " "))
-				if !ok {
-					return fm, false
-				}
-				items = append(items, s)
-				data = rest
+			items, rest, ok := plainList(data)
+			if !ok {
+				return fm, false
 			}
-			if items == nil {
-				return fm, false // null
-			}
-			*f = items
+			*f, data = items, rest
 		}
 	}
 	return fm, true
+}
+
+// plainList reads the block sequence that follows a list's key line: items
+// "- value" at one indentation, up to the next key. ok is false for
+// anything else, and for no items (null).
+func plainList(data []byte) (items []string, rest []byte, ok bool) {
+	indent := -1
+	for len(data) > 0 {
+		next, after, _ := cutLine(data)
+		if isBlank(next) {
+			data = after
+			continue
+		}
+		n := len(next) - len(bytes.TrimLeft(next, " "))
+		item, isItem := bytes.CutPrefix(next[n:], []byte("- "))
+		if !isItem {
+			if n > 0 {
+				return nil, nil, false // more indented lines, not items
+			}
+			break // the next key
+		}
+		if indent >= 0 && n != indent {
+			return nil, nil, false
+		}
+		indent = n
+		s, ok := plainScalar(bytes.TrimLeft(item, " "))
+		if !ok {
+			return nil, nil, false
+		}
+		items = append(items, s)
+		data = after
+	}
+	return items, data, items != nil
 }
 
 // frontMatterKey returns the bit marking key as seen and fm's field for it,
