@@ -464,13 +464,9 @@ var pageFieldComparisons = []struct {
 	{"Type", true, func(p, o *Page) bool { return p.Type != o.Type }},
 	{"Layout", true, func(p, o *Page) bool { return p.Layout != o.Layout }},
 	{"Params", true, func(p, o *Page) bool { return !sameMap(p.Params, o.Params) }},
-	{"Publicity", false, func(p, o *Page) bool {
-		return p.Publicity != o.Publicity && !reflect.DeepEqual(p.Publicity, o.Publicity)
-	}},
-	{"Call", false, func(p, o *Page) bool { return p.Call != o.Call && !reflect.DeepEqual(p.Call, o.Call) }},
-	{"ReportCall", false, func(p, o *Page) bool {
-		return p.ReportCall != o.ReportCall && !reflect.DeepEqual(p.ReportCall, o.ReportCall)
-	}},
+	{"Publicity", false, func(p, o *Page) bool { return deepDiffers(p.Publicity, o.Publicity) }},
+	{"Call", false, func(p, o *Page) bool { return deepDiffers(p.Call, o.Call) }},
+	{"ReportCall", false, func(p, o *Page) bool { return deepDiffers(p.ReportCall, o.ReportCall) }},
 	{"Summary", false, func(p, o *Page) bool { return p.Summary != o.Summary }},
 	{"Content", false, func(p, o *Page) bool { return p.Content != o.Content }},
 	{"Headings", false, func(p, o *Page) bool { return !sameSlice(p.Headings, o.Headings) }},
@@ -482,6 +478,10 @@ var pageFieldComparisons = []struct {
 	{"Permalink", false, func(p, o *Page) bool { return p.Permalink != o.Permalink }},
 	{"anchors", false, func(p, o *Page) bool { return !sameMap(p.anchors, o.anchors) }},
 }
+
+// deepDiffers reports whether two pointers differ in what they point to
+// (the same pointer is equal without a look).
+func deepDiffers[T any](a, b *T) bool { return a != b && !reflect.DeepEqual(a, b) }
 
 // pageFieldIndex finds a name's comparison in pageFieldComparisons.
 var pageFieldIndex = func() map[string]int {
