@@ -111,9 +111,9 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 	ctx.Set(markdownPageKey, mp)
 	doc := md.Parser().Parse(text.NewReader(body), parser.WithContext(ctx))
 
-	var buf bytes.Buffer
-	buf.Grow(len(body) + len(body)/2)
-	if err := md.Renderer().Render(&buf, body, doc); err != nil {
+	buf := bodyScratch.get(len(body) + len(body)/2)
+	defer func() { bodyScratch.put(buf.Bytes()) }()
+	if err := md.Renderer().Render(bodyWriter{buf}, body, doc); err != nil {
 		return res, err
 	}
 	res.html = buf.String()

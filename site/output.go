@@ -11,7 +11,8 @@ import (
 // must be safe for concurrent use.
 type Output interface {
 	// WriteFile stores data under name unless the stored file already holds
-	// exactly these bytes; it reports whether it wrote.
+	// exactly these bytes; it reports whether it wrote. It must not keep
+	// data after it returns: the build reuses the buffer.
 	WriteFile(name string, data []byte) (written bool, err error)
 	// RemoveExcept removes every file whose name is not in keep and reports
 	// the names removed.

@@ -20,6 +20,9 @@ type job struct {
 	pager  *Pager                 // list pages: the Paginator
 	render func() ([]byte, error) // its bytes
 	source string                 // for messages: where its bytes come from
+	// recycle: render's bytes come from builder.buffers and go back to it
+	// once written.
+	recycle bool
 }
 
 // jobKind sorts outputs for incremental builds.
@@ -125,13 +128,13 @@ func (b *builder) pageJob(p *Page, urlPath string, pg *Pager) job {
 		if tmpl == nil {
 			return nil, &Problem{File: src, Msg: fmt.Sprintf("主题中没有适用于此页面（%s）的模板。请在主题中添加以下之一：layouts/%s", p.Kind, strings.Join(tried, "、layouts/"))}
 		}
-		var buf bytes.Buffer
-		buf.Grow(len(p.Content) + 8<<10)
-		if err := tmpl.Execute(&buf, &View{Site: b.site, Page: p, Paginator: pg}); err != nil {
+		buf := b.buffers.get(len(p.Content) + 8<<10)
+		if err := tmpl.Execute(buf, &View{Site: b.site, Page: p, Paginator: pg}); err != nil {
+			b.buffers.put(buf.Bytes())
 			return nil, &Problem{File: src, Msg: "模板出错：" + err.Error()}
 		}
 		return buf.Bytes(), nil
-	}}
+	}, recycle: true}
 }
 
 var aliasTemplate = template.Must(template.New("alias").Parse(`<!DOCTYPE html>

@@ -25,6 +25,9 @@ func (b *builder) write(ctx context.Context, jobs []job) error {
 			return
 		}
 		changed, err := b.opts.Output.WriteFile(j.name, data)
+		if j.recycle {
+			b.buffers.put(data)
+		}
 		if err != nil {
 			b.probs.add(j.source, 0, "写入 %s 出错：%v", j.name, err)
 			return
