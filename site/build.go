@@ -186,6 +186,7 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.probs.err(); err != nil {
 		return err
 	}
+	b.releaseLinks()
 	render := b.selectChanged(jobs) // in a session, what the change affects (affected.go)
 	b.report.Rendered = len(render)
 	if err := b.write(ctx, render); err != nil {

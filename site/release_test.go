@@ -92,3 +92,66 @@ func TestReleaseContent(t *testing.T) {
 		}
 	})
 }
+
+// TestReleaseLinks: a one-off build still checks every body link (a broken
+// one fails it) and then drops the pages' links; a session keeps them.
+func TestReleaseLinks(t *testing.T) {
+	ar, err := txtar.ParseFile("testdata/theme.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theme := fstest.MapFS{}
+	for _, f := range ar.Files {
+		theme[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	cfg, err := ParseConfig(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	content := func(link string) fstest.MapFS {
+		return fstest.MapFS{
+			"_index.md":         {Data: []byte("---\ntitle: 首页\n---\n")},
+			"notices/_index.md": {Data: []byte("---\ntitle: 通知公告\n---\n")},
+			"notices/a.md":      {Data: []byte("---\ntitle: 甲\ndate: 2026-01-01\n---\n见[乙](" + link + ")。\n")},
+			"notices/b.md":      {Data: []byte("---\ntitle: 乙\ndate: 2026-03-01\n---\n乙的正文。\n")},
+		}
+	}
+	build := func(link string, sess *Session) (*builder, error) {
+		o := Options{Content: content(link), Theme: theme, Config: cfg, Output: NewMemOutput(), Workers: 1,
+			Now: time.Date(2026, 11, 25, 10, 0, 0, 0, time.UTC)}
+		b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: sess}
+		if sess != nil {
+			sess.opts = o
+			b.change = Change{Full: true}
+		}
+		return b, b.build(context.Background())
+	}
+	linksOf := func(b *builder) int {
+		n := 0
+		for _, p := range b.pages {
+			n += len(p.links)
+		}
+		return n
+	}
+
+	if _, err := build("c.md", nil); err == nil || !strings.Contains(err.Error(), "c.md") {
+		t.Fatalf("a link to a missing page: err = %v, want a problem naming c.md", err)
+	}
+	b, err := build("b.md", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := linksOf(b); n != 0 {
+		t.Errorf("a one-off build kept %d links after checking them", n)
+	}
+	sess, err := NewSession(Options{Content: content("b.md"), Theme: theme, Config: cfg, Output: NewMemOutput()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err = build("b.md", sess); err != nil {
+		t.Fatal(err)
+	}
+	if n := linksOf(b); n == 0 {
+		t.Error("a session build dropped its pages' links")
+	}
+}
