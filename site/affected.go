@@ -60,17 +60,34 @@ type reachKey struct {
 // rendered; of the others, those a change of the graph reaches (dirty).
 func (b *builder) selectChanged(jobs []job) []job {
 	s := b.sess
-	if s == nil || !s.built || s.last == nil || b.change.Full {
+	if s == nil {
+		return jobs
+	}
+	kept := b.theme.kept
+	defer kept.begin(b.site.byPath)
+	if !s.built || s.last == nil || b.change.Full {
+		kept.forgetAll()
 		return jobs
 	}
 	var edited map[*template.Template]bool // entry templates whose source changed
 	if s.last.theme != b.theme {
 		var ok bool
 		if edited, ok = editedEntries(s.last.theme, b.theme); !ok {
+			kept.forgetAll()
 			return jobs
 		}
+		kept = s.last.theme.kept // the partials are the same
+		b.theme.kept = kept
 	}
 	a := newAffected(s.last, b)
+	for _, p := range a.differing {
+		kept.forget(p.Path)
+	}
+	for path := range s.last.site.byPath {
+		if _, ok := b.site.byPath[path]; !ok {
+			kept.forget(path)
+		}
+	}
 	out := make([]job, 0, 64)
 	for i := range jobs {
 		j := &jobs[i]

@@ -149,6 +149,7 @@ func (b *builder) loadTheme() error {
 	}
 	b.theme = th
 	if b.sess != nil {
+		th.kept, th.own = newKeptParts(), ownPartials(th)
 		b.sess.theme = th
 	}
 	return nil

@@ -365,6 +365,7 @@ func (b *builder) resume(now time.Time) {
 	b.report = &Report{Pages: b.report.Pages, Lists: b.report.Lists, Skipped: b.report.Skipped, Warnings: b.report.Warnings}
 	b.probs = problems{}
 	b.theme.cache.Clear()
+	b.theme.kept.begin(b.site.byPath)
 	b.searchTouched = nil
 }
 
@@ -389,6 +390,7 @@ func (s *Session) bodyEdit(ctx context.Context, edits []pageEdit, now time.Time)
 	edited := map[string]bool{}
 	for _, ed := range edits {
 		p := ed.page
+		b.theme.kept.forget(p.Path)
 		p.body, p.bodyLine, p.Summary = ed.entry.page.body, ed.entry.page.bodyLine, ed.entry.page.Summary
 		p.entry = ed.entry // its front matter, so its parsed fields, unchanged
 		edited[p.File] = true

@@ -683,20 +683,7 @@ func TestSessionSearchReindex(t *testing.T) {
 	}
 	content["notices/zz-added.md"] = &fstest.MapFile{Data: []byte("---\ntitle: 新增检索页\ndate: 2026-09-15T09:00:00\n---\n又一句独一无二的检索用语。\n")}
 	build("new page", "notices/zz-added.md")
-	var gone string // a published page no page links to
-	for _, n := range slices.Sorted(maps.Keys(content)) {
-		if !strings.HasPrefix(n, "policy/p") || corpus.IsDraft(content[n].Data) {
-			continue
-		}
-		needle, linked := "/"+strings.TrimSuffix(n, ".md")+"/", false
-		for _, f := range content {
-			linked = linked || strings.Contains(string(f.Data), needle)
-		}
-		if !linked {
-			gone = n
-			break
-		}
-	}
+	gone := unlinkedPage(content, "policy/p") // a published page no page links to
 	if gone == "" {
 		t.Fatal("every policy page is linked to: pick another section")
 	}
@@ -708,4 +695,22 @@ func TestSessionSearchReindex(t *testing.T) {
 	build("oldest added", oldest)
 	delete(content, oldest)
 	build("oldest deleted", oldest)
+}
+
+// unlinkedPage returns the first published page whose file starts with
+// prefix and whose address no content file names, or "".
+func unlinkedPage(content fstest.MapFS, prefix string) string {
+	for _, n := range slices.Sorted(maps.Keys(content)) {
+		if !strings.HasPrefix(n, prefix) || corpus.IsDraft(content[n].Data) {
+			continue
+		}
+		needle, linked := "/"+strings.TrimSuffix(n, ".md")+"/", false
+		for _, f := range content {
+			linked = linked || strings.Contains(string(f.Data), needle)
+		}
+		if !linked {
+			return n
+		}
+	}
+	return ""
 }

@@ -19,6 +19,8 @@ type theme struct {
 	shared  *template.Template            // partials and base layout
 	texts   map[string]string             // every template's source, by name under layouts/
 	cache   sync.Map                      // partialCached results, by partialKey
+	kept    *keptParts                    // in a session: results kept across builds
+	own     map[*template.Template]bool   // in a session: ownPartials
 	chosen  sync.Map                      // templateFor's answers, by templateChoice
 }
 
@@ -56,12 +58,23 @@ func (t *theme) partialCached(name string, dot any, variants ...any) (template.H
 	if p == nil {
 		return "", fmt.Errorf("partialCached: no template %q (partials are layouts/partials/NAME.html, named \"partials/NAME.html\")", name)
 	}
+	page, keep := dot.(*Page)
+	keep = keep && page != nil && t.kept != nil && t.own[p]
+	if keep {
+		if html, ok := t.kept.load(name, key.variant, page); ok {
+			t.cache.Store(key, html)
+			return html, nil
+		}
+	}
 	var buf bytes.Buffer
 	if err := p.Execute(&buf, dot); err != nil {
 		return "", err
 	}
 	html := template.HTML(buf.String())
 	t.cache.Store(key, html)
+	if keep {
+		t.kept.store(name, key.variant, page, html)
+	}
 	return html, nil
 }
 

@@ -56,6 +56,9 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 	b := s.last
 	oldSite := *b.site // for the Site's fields as the last build had them
 	b.resume(now)
+	for p := range before {
+		b.theme.kept.forget(p.Path)
+	}
 
 	if b.search != nil {
 		b.searchTouched = map[string]bool{} // the index files dirty renders
