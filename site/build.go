@@ -182,7 +182,7 @@ func (b *builder) build(ctx context.Context) error {
 	jobs := b.plan()
 	jobs = append(jobs, b.attachmentJobs(jobs)...)
 	b.jobs = jobs
-	b.checkLinks(jobs, b.pages)
+	b.checkLinks(jobs, b.linkChecked(jobs))
 	b.checkGovMark(jobs)
 	if err := b.probs.err(); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"net/url"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -43,6 +44,46 @@ func (b *builder) checkLinks(jobs []job, pages []*Page) {
 			}
 		}
 	}
+}
+
+// linkChecked returns the pages whose links checkLinks must check: every
+// page, unless the build is a session's after a good build (all of whose
+// links held) and keeps every output of it. Then a link can only have gone
+// bad if it is new: the pages whose links differ from the last build's
+// page at their path (a new page, a new or re-rendered body, a window's
+// form link), or every page when some page's anchors changed.
+func (b *builder) linkChecked(jobs []job) []*Page {
+	s := b.sess
+	if s == nil || !s.built || s.last == nil || b.change.Full {
+		return b.pages
+	}
+	old := s.last
+	byName := b.jobIndex(jobs)
+	for i := range old.jobs {
+		if byName[old.jobs[i].name] == nil {
+			return b.pages // a link's target may be gone
+		}
+	}
+	var out []*Page
+	for _, p := range b.pages {
+		o := old.site.byPath[p.Path]
+		if o == nil || !sameLinks(p.links, o.links) {
+			out = append(out, p)
+			continue
+		}
+		if !sameMap(p.anchors, o.anchors) {
+			return b.pages
+		}
+	}
+	return out
+}
+
+// sameLinks reports whether two pages' links are the same.
+func sameLinks(a, b []pageLink) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	return len(a) == 0 || &a[0] == &b[0] || slices.Equal(a, b)
 }
 
 // jobIndex maps the names of jobs to them, kept for the builder's jobs

@@ -38,7 +38,7 @@ func (b *builder) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	seen := map[string]*Page{}
+	seen := make(map[string]*Page, len(entries))
 	for i, e := range entries {
 		if e == nil {
 			continue

@@ -69,6 +69,9 @@ func (ps *problems) addErr(file string, err error) {
 
 // addAll records problems already located.
 func (ps *problems) addAll(list []*Problem) {
+	if len(list) == 0 {
+		return // most callers have none: spare the lock
+	}
 	ps.mu.Lock()
 	defer ps.mu.Unlock()
 	ps.list = append(ps.list, list...)
