@@ -112,14 +112,33 @@ func (b *builder) structure() {
 			b.pages = append(b.pages, p)
 		}
 	}
+	// Sort every list, and link each page to its neighbours in its
+	// parent's list (not in a tag's), the lists in parallel: each page has
+	// one parent. The last task sorts the Site's regular pages.
+	var sorted []*Page
 	for _, p := range b.pages {
-		if p.Kind == KindTerms {
-			continue
+		if p.Kind != KindTerms && len(p.Pages) > 0 {
+			sorted = append(sorted, p)
 		}
+		if p.Kind == KindSection && p.Parent == site.Home {
+			site.Sections = append(site.Sections, p)
+		}
+	}
+	_ = forEach(context.Background(), b.opts.Workers, len(sorted)+1, func(i int) {
+		if i == len(sorted) {
+			slices.SortFunc(site.RegularPages, func(a, c *Page) int {
+				if d := c.Date.Compare(a.Date); d != 0 {
+					return d // newest first
+				}
+				return strings.Compare(a.Path, c.Path)
+			})
+			return
+		}
+		p := sorted[i]
 		sortPages(p.Pages)
 		var prev *Page
 		for _, c := range p.Pages {
-			if c.Kind != KindPage {
+			if c.Kind != KindPage || c.Parent != p {
 				continue
 			}
 			if prev != nil {
@@ -127,18 +146,9 @@ func (b *builder) structure() {
 			}
 			prev = c
 		}
-		if p.Kind == KindSection && p.Parent == site.Home {
-			site.Sections = append(site.Sections, p)
-		}
-	}
+	})
 	sortPages(site.Sections)
 	b.addSessions(site)
-	slices.SortFunc(site.RegularPages, func(a, c *Page) int {
-		if d := c.Date.Compare(a.Date); d != 0 {
-			return d // newest first
-		}
-		return strings.Compare(a.Path, c.Path)
-	})
 	b.site = site
 	b.report.Pages = len(site.RegularPages)
 	b.linkWindows()
