@@ -40,7 +40,7 @@ const (
 
 // plan lists every output file of the build.
 func (b *builder) plan() []job {
-	var jobs []job
+	var jobs, lists []job
 	add := func(j job) { jobs = append(jobs, j) }
 	for _, p := range b.pages {
 		switch p.Kind {
@@ -51,16 +51,17 @@ func (b *builder) plan() []job {
 		case KindHome:
 			j := b.pageJob(p, p.Path, nil)
 			j.kind = jobHome
-			add(j)
+			lists = append(lists, j)
 		case KindSection, KindTerms, KindTerm, KindSession:
 			for _, pg := range paginate(p.Path, p.Pages, b.cfg.Paginate) {
 				j := b.pageJob(p, pagerURL(p.Path, pg.Number), pg)
 				j.kind, j.shows, j.pager = jobList, pg.Pages, pg
-				add(j)
+				lists = append(lists, j)
 				b.report.Lists++
 			}
 		}
 	}
+	jobs = append(jobs, lists...)
 	b.report.Lists++ // home
 	if tmpl, _ := b.theme.templateFor(&Page{Kind: Kind404}); tmpl != nil {
 		nf := &Page{Kind: Kind404, Title: "页面未找到", Path: "/404.html", Parent: b.site.Home}
