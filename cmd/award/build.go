@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -104,6 +105,13 @@ const buildAbout = `把 content/ 中的 Markdown 用主题 themes/default/ 生�
 静态网站服务器）。只写入内容有变化的文件，删除不再需要的文件。来源有问题（页头格式、日期、
 站内链接、公示期不足等）时列出全部问题（文件:行号：问题），不写入任何文件，以非零状态结束。`
 
+// buildGCPercent is the collector's target during award build unless the
+// GOGC environment variable sets one. A build's peak memory is about twice
+// its live heap at Go's default of 100: at 80, a 10,000-page build peaks
+// about 10 % lower for about 4 % more time (bench/sitebench, measured on
+// 2 cores), memory being the scarcer of the two on a county's server.
+const buildGCPercent = 80
+
 func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("award build", "[参数]", buildAbout, stderr)
 	var f buildFlags
@@ -115,6 +123,9 @@ func runBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	o, err := f.options()
 	if err != nil {
 		return err
+	}
+	if os.Getenv("GOGC") == "" {
+		defer debug.SetGCPercent(debug.SetGCPercent(buildGCPercent))
 	}
 	rep, err := site.Build(ctx, o)
 	if err != nil {
