@@ -53,6 +53,17 @@ func BenchmarkSessionTitleEdit(b *testing.B) {
 	})
 }
 
+// BenchmarkSessionDateEdit times a page's date edited on a 10,000-page
+// site: the page moves in its lists, so the graph is built again and
+// compared with the last build's (the path a tag or weight edit takes too).
+func BenchmarkSessionDateEdit(b *testing.B) {
+	sess, content, _, name, now := liveSession(b)
+	benchContentEdits(b, sess, now, func(i int) string {
+		content[name] = &fstest.MapFile{Data: dateLine.ReplaceAll(content[name].Data, fmt.Appendf(nil, "date: 2026-%02d-%02dT09:00:00", 1+i%9, 1+i%28))}
+		return name
+	})
+}
+
 // BenchmarkSessionNewPage times a new page added to a 10,000-page site.
 func BenchmarkSessionNewPage(b *testing.B) {
 	sess, content, _, _, now := liveSession(b)
