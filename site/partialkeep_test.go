@@ -56,12 +56,7 @@ func TestSessionKeptParts(t *testing.T) {
 	}
 	build := func(what string, names ...string) {
 		t.Helper()
-		if _, err := sess.Build(context.Background(), Change{Content: names}, now); err != nil {
-			t.Fatal(err)
-		}
-		if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
-			t.Fatalf("%s: output differs from a clean build: %s", what, diff)
-		}
+		rebuildEqualsClean(t, sess, out, opts, now, what, names...)
 	}
 	edit := func(name, old, new string) {
 		t.Helper()

@@ -671,12 +671,7 @@ func TestSessionSearchReindex(t *testing.T) {
 	}
 	build := func(what string, names ...string) {
 		t.Helper()
-		if _, err := sess.Build(context.Background(), Change{Content: names}, now); err != nil {
-			t.Fatal(err)
-		}
-		if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
-			t.Fatalf("%s: output differs from a clean build: %s", what, diff)
-		}
+		rebuildEqualsClean(t, sess, out, opts, now, what, names...)
 		if sess.last.searchTouched == nil {
 			t.Errorf("%s: the index was built anew", what)
 		}
@@ -713,4 +708,16 @@ func unlinkedPage(content fstest.MapFS, prefix string) string {
 		}
 	}
 	return ""
+}
+
+// rebuildEqualsClean builds sess after the named content files changed and
+// fails t unless its output equals a clean build's.
+func rebuildEqualsClean(t *testing.T, sess *Session, out *MemOutput, opts Options, now time.Time, what string, names ...string) {
+	t.Helper()
+	if _, err := sess.Build(context.Background(), Change{Content: names}, now); err != nil {
+		t.Fatal(err)
+	}
+	if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
+		t.Fatalf("%s: output differs from a clean build: %s", what, diff)
+	}
 }
