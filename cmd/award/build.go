@@ -108,7 +108,7 @@ const buildAbout = `把 content/ 中的 Markdown 用主题 themes/default/ 生�
 // buildGCPercent is the collector's target during award build unless the
 // GOGC environment variable sets one. A build's peak memory is about twice
 // its live heap at Go's default of 100: at 80, a 10,000-page build peaks
-// about 10 % lower for about 4 % more time (bench/sitebench, measured on
+// about 8 % lower for about 4 % more time (award build, measured on
 // 2 cores), memory being the scarcer of the two on a county's server.
 const buildGCPercent = 80
 
