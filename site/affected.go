@@ -80,14 +80,7 @@ func (b *builder) selectChanged(jobs []job) []job {
 		b.theme.kept = kept
 	}
 	a := newAffected(s.last, b)
-	for _, p := range a.differing {
-		kept.forget(p.Path)
-	}
-	for path := range s.last.site.byPath {
-		if _, ok := b.site.byPath[path]; !ok {
-			kept.forget(path)
-		}
-	}
+	kept.forgetChanged(a)
 	out := make([]job, 0, 64)
 	for i := range jobs {
 		j := &jobs[i]

@@ -56,6 +56,22 @@ func (k *keptParts) forget(paths ...string) {
 	k.mu.Unlock()
 }
 
+// forgetChanged drops the entries of the pages a comparison finds
+// differing from the last build's, and of the pages gone since.
+func (k *keptParts) forgetChanged(a *affected) {
+	for _, p := range a.differing {
+		k.forget(p.Path)
+	}
+	if !a.added {
+		return // the same paths: none gone
+	}
+	for path := range a.old.site.byPath {
+		if _, ok := a.cur.site.byPath[path]; !ok {
+			k.forget(path)
+		}
+	}
+}
+
 // forgetAll drops every entry.
 func (k *keptParts) forgetAll() {
 	if k == nil {
