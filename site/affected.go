@@ -115,14 +115,15 @@ func (s *Session) templateReads(t *theme, tmpl *template.Template, site *Site) [
 }
 
 // keepsAllNames reports whether every output of the last build is still
-// an output of this one, whose names are keep (nothing to remove).
-func (b *builder) keepsAllNames(keep map[string]bool) bool {
+// an output of this one, whose jobs by name are byName (nothing to
+// remove, no link target gone).
+func (b *builder) keepsAllNames(byName map[string]*job) bool {
 	s := b.sess
-	if s == nil || !s.built || s.last == nil || b.change.Full || len(keep) < len(s.last.jobs) {
+	if s == nil || !s.built || s.last == nil || b.change.Full || len(byName) < len(s.last.jobs) {
 		return false
 	}
-	for _, j := range s.last.jobs {
-		if !keep[j.name] {
+	for i := range s.last.jobs {
+		if byName[s.last.jobs[i].name] == nil {
 			return false
 		}
 	}

@@ -197,11 +197,11 @@ func (b *builder) build(ctx context.Context) error {
 		return err
 	}
 	b.report.Unchanged += len(jobs) - len(render)
-	keep := make(map[string]bool, len(jobs))
-	for _, j := range jobs {
-		keep[j.name] = true
-	}
-	if !b.keepsAllNames(keep) {
+	if !b.keepsAllNames(b.jobIndex(jobs)) {
+		keep := make(map[string]bool, len(jobs))
+		for _, j := range jobs {
+			keep[j.name] = true
+		}
 		removed, err := b.opts.Output.RemoveExcept(keep)
 		if err != nil {
 			return fmt.Errorf("remove stale output: %w", err)

@@ -53,17 +53,10 @@ func (b *builder) checkLinks(jobs []job, pages []*Page) {
 // page at their path (a new page, a new or re-rendered body, a window's
 // form link), or every page when some page's anchors changed.
 func (b *builder) linkChecked(jobs []job) []*Page {
-	s := b.sess
-	if s == nil || !s.built || s.last == nil || b.change.Full {
-		return b.pages
+	if !b.keepsAllNames(b.jobIndex(jobs)) {
+		return b.pages // not comparable, or a link's target may be gone
 	}
-	old := s.last
-	byName := b.jobIndex(jobs)
-	for i := range old.jobs {
-		if byName[old.jobs[i].name] == nil {
-			return b.pages // a link's target may be gone
-		}
-	}
+	old := b.sess.last
 	var out []*Page
 	for _, p := range b.pages {
 		o := old.site.byPath[p.Path]
