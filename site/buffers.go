@@ -7,14 +7,15 @@ import (
 	"github.com/yuin/goldmark/util"
 )
 
-// outputBuffers recycles the buffers that pages are rendered into. A full
-// build renders every page into a buffer of tens of kilobytes that is dead
-// as soon as Output.WriteFile returns (Output must not keep data); reusing
-// them spares the collector most of a build's garbage.
-type outputBuffers struct{ pool sync.Pool }
+// bufferPool recycles byte buffers: the ones pages are rendered into
+// (builder.buffers), dead as soon as Output.WriteFile returns (Output must
+// not keep data), and goldmark's scratch (bodyScratch). A full build fills
+// one of tens of kilobytes per page; reusing them spares the collector
+// most of a build's garbage.
+type bufferPool struct{ pool sync.Pool }
 
 // get returns an empty buffer with room for at least size bytes.
-func (o *outputBuffers) get(size int) *bytes.Buffer {
+func (o *bufferPool) get(size int) *bytes.Buffer {
 	buf, ok := o.pool.Get().(*bytes.Buffer)
 	if !ok {
 		buf = new(bytes.Buffer)
@@ -25,7 +26,7 @@ func (o *outputBuffers) get(size int) *bytes.Buffer {
 }
 
 // put takes back bytes from a buffer of get once nothing reads them.
-func (o *outputBuffers) put(data []byte) {
+func (o *bufferPool) put(data []byte) {
 	if cap(data) == 0 {
 		return
 	}
@@ -45,6 +46,6 @@ func (bodyWriter) Buffered() int { return 0 }
 func (bodyWriter) Flush() error { return nil }
 
 // bodyScratch holds the buffers of bodyWriter between pages.
-var bodyScratch outputBuffers
+var bodyScratch bufferPool
 
 var _ util.BufWriter = bodyWriter{}

@@ -115,9 +115,9 @@ type builder struct {
 	sess   *Session
 	change Change
 
-	buffers   outputBuffers // what pages are rendered into
-	writtenMu sync.Mutex    // guards report.WrittenNames
-	jobs      []job         // every output of the build
+	buffers   bufferPool // what pages are rendered into
+	writtenMu sync.Mutex // guards report.WrittenNames
+	jobs      []job      // every output of the build
 	// byName indexes jobs whose first element is byNameFirst (jobIndex).
 	byName      map[string]*job
 	byNameFirst *job
