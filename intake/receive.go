@@ -98,10 +98,11 @@ func (rc *received) discard() {
 // failure it discards what it stored and returns the problem, with the
 // text fields read so far when there are any.
 func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem) {
-	mr, headers, err := partReader(r)
+	mr, headers, release, err := partReader(r)
 	if err != nil {
 		return nil, errNotMultipart
 	}
+	defer release()
 	form.guard = s.formGuard(r)
 	begin := form.begin
 	if begin == nil {
@@ -128,10 +129,11 @@ func (s *Server) receive(r *http.Request, form intakeForm) (*received, *problem)
 // has, at the end of the body or any error.
 func (s *Server) receiveText(r *http.Request, skipFiles bool) *received {
 	rc := &received{values: url.Values{}, formText: s.formText}
-	mr, headers, err := partReader(r)
+	mr, headers, release, err := partReader(r)
 	if err != nil {
 		return rc
 	}
+	defer release()
 	rc.headers = headers
 	for n := 0; n < maxParts; n++ {
 		headers.limit(maxPartHeaderBytes)
@@ -312,7 +314,7 @@ func (s *Server) storeFile(ctx context.Context, rc *received, part *multipart.Pa
 	if unsafeName(rawFileName(part)) {
 		return invalid(map[string]string{field: "文件名“" + display + "”含有不允许的字符（路径符号 / \\ 、“..” 或控制字符），请把文件改为普通的名称后重新上传。"})
 	}
-	return s.storeStream(ctx, rc, part, field, display, slot)
+	return s.storeStream(ctx, rc, wholeReads{part}, field, display, slot)
 }
 
 // storeStream streams one file, from a form's part or a staged upload,
@@ -377,6 +379,9 @@ type limitedReader struct {
 var errTooLarge = errors.New("file exceeds its size limit")
 
 func (l *limitedReader) Read(p []byte) (int, error) {
+	if rest := l.left - l.n + 1; int64(len(p)) > rest { // one byte past tells
+		p = p[:max(rest, 1)]
+	}
 	n, err := l.r.Read(p)
 	if n > 0 {
 		l.n += int64(n)
