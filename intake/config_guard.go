@@ -39,8 +39,9 @@ type Memory struct {
 	// starts with (env AWARD_MEM_SMALL_BUFFERS, bytes). Default 32 MiB.
 	SmallBuffers int64 `yaml:"smallBuffers"`
 	// PartBuffers bounds the two part buffers of each larger upload to S3
-	// storage (env AWARD_MEM_PART_BUFFERS, bytes). Default 128 MiB: eight
-	// large uploads at once with 8 MiB parts.
+	// storage, and the third it takes when there is room (env
+	// AWARD_MEM_PART_BUFFERS, bytes). Default 128 MiB: eight large uploads
+	// at once with 8 MiB parts.
 	PartBuffers int64 `yaml:"partBuffers"`
 	// FormText bounds the text fields held by all requests (env
 	// AWARD_MEM_FORM_TEXT, bytes). Default 16 MiB.

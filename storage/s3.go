@@ -31,7 +31,8 @@ type S3Config struct {
 	SSE       bool   `yaml:"sse"`      // ask the server to encrypt objects at rest (SSE-S3)
 	// PartSize is the size of the parts of multipart uploads and of the
 	// buffers Put reads into: default DefaultPartSize, at least MinPartSize.
-	// Each running Put holds at most two such buffers.
+	// Each running Put holds two such buffers, and a third while the
+	// memory budget has room for it (see Put).
 	PartSize int64 `yaml:"partSize"`
 }
 
@@ -39,9 +40,13 @@ type S3Config struct {
 // without taking a part buffer.
 const smallSize = 1 << 20
 
+// putBuffers is how many part buffers one Put holds at most: one being
+// filled from the source while the parts in the others are sent.
+const putBuffers = 3
+
 // keptPartBuffers is how many part buffers a store keeps while no Put
-// holds them: one Put's two, so that the next Put makes none.
-const keptPartBuffers = 2
+// holds them: one Put's, so that the next Put makes none.
+const keptPartBuffers = putBuffers
 
 // Part sizes for S3Config.PartSize.
 const (
@@ -74,7 +79,7 @@ type S3Store struct {
 
 // LimitMemory makes every Put take its buffers' share from small (the
 // small buffer every Put starts with) and parts (the two part buffers of a
-// larger object, taken together) before filling them; a Put that cannot
+// larger object, taken together, and a third if free) before filling them; a Put that cannot
 // get its share in time fails with an Unavailable error matching
 // budget.ErrBusy, having stored nothing. Two pools, so that a Put holding
 // a small buffer never waits on others holding small buffers. Call it

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -172,5 +173,38 @@ func TestS3MemoryBudget(t *testing.T) {
 	// Budgets free again: a large Put goes through.
 	if _, err := s.Put(ctx, "budget/after", bytes.NewReader(bytes.Repeat([]byte("y"), int(s.PartSize())*2+1)), storage.PutOptions{}); err != nil {
 		t.Fatalf("after the slow Puts: %v", err)
+	}
+}
+
+// TestS3PutThirdBuffer: a large Put sends parts while it reads the next
+// into a third buffer when the part budget has room for one at once; with
+// room for only two it neither waits for a third nor is refused. Either
+// way the object is whole and every share is given back.
+func TestS3PutThirdBuffer(t *testing.T) {
+	srv := sharedMinio(t)
+	ctx := t.Context()
+	for _, room := range []int64{3, 2} {
+		s := newS3(t, srv, false)
+		parts := budget.New("parts", room*s.PartSize(), 5*time.Second)
+		s.LimitMemory(budget.New("small", 4<<20, 5*time.Second), parts)
+		size := 6*s.PartSize() + 3
+		key := fmt.Sprintf("third/%d", room)
+		if _, err := s.Put(ctx, key, markerReader(size), storage.PutOptions{}); err != nil {
+			t.Fatalf("room for %d buffers: %v", room, err)
+		}
+		st := parts.Stats()
+		if st.Peak != room*s.PartSize() || st.InUse != 0 || st.Busy != 0 {
+			t.Errorf("room for %d buffers: budget %+v, want a peak of %d bytes, none in use, none refused", room, st, room*s.PartSize())
+		}
+		rc, info, err := s.Get(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		want, _ := io.ReadAll(markerReader(size))
+		if err != nil || info.Size != size || !bytes.Equal(got, want) {
+			t.Fatalf("room for %d buffers: read back %d of %d bytes (%v), equal %v", room, len(got), size, err, bytes.Equal(got, want))
+		}
 	}
 }

@@ -25,9 +25,13 @@ import (
 //     (checked, for a full buffer, by reading on into a second buffer and
 //     getting nothing), send it with one PutObject.
 //  3. Otherwise start a multipart upload and send the parts with known
-//     sizes, reading part n+1 from the source while part n uploads: at most
-//     two part buffers are in use, so a Put holds about 2×PartSize whatever
-//     the object's size. Buffers return to pools shared by the store's Puts.
+//     sizes, reading the next part from the source while the one or two
+//     before it upload: at most three part buffers are in use, the third
+//     only while the memory budget has room for it at once, so a Put holds
+//     at most 3×PartSize whatever the object's size. (With one part in
+//     flight, the server worked on one part at a time, on one core, while
+//     the reader waited for its buffer.) Buffers return to pools shared by
+//     the store's Puts.
 //  4. Complete the upload. On any failure (the source's, the server's, ctx
 //     cancelled) abort it, so that no object and no parts remain; if even
 //     the abort fails, AbortIncomplete can finish the job later.
@@ -73,7 +77,8 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 		return s.putSingle(ctx, key, (*small)[:n], opts)
 	}
 	// Past the small buffer: take both part buffers' share at once, so that
-	// no Put ever holds one part buffer while waiting for another.
+	// no Put ever holds one part buffer while waiting for another (a third
+	// is taken only if free, without waiting).
 	if err := s.partBudget.Acquire(ctx, 2*s.partSize); err != nil {
 		return Info{}, busyError(key, err)
 	}
@@ -103,7 +108,7 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 	if n2 == 0 {
 		return s.putSingle(ctx, key, (*first)[:n], opts)
 	}
-	up := &upload{s: s, key: key, src: src, cancel: cancel, bufs: [2]*[]byte{first, second}}
+	up := &upload{s: s, key: key, src: src, cancel: cancel, held: 2}
 	return up.run(ctx, chunk{first, n, false}, chunk{second, n2, end2}, opts)
 }
 
@@ -176,16 +181,28 @@ type chunk struct {
 	end bool
 }
 
-// upload is one multipart upload of Put, with its two buffers.
+// upload is one multipart upload of Put, with the part buffers it holds
+// beyond Put's two.
 type upload struct {
 	s      *S3Store
 	key    string
 	id     string
 	src    *source
 	cancel context.CancelFunc // stops the source when a part fails
-	bufs   [2]*[]byte
+	held   int                // part buffers in use, Put's two included
+	extra  []*[]byte          // buffers got beyond Put's two, returned by run
+	share  int64              // budget taken for extra, released by run
+	free   []*[]byte          // buffers neither being filled nor sent
+	flying []flight           // parts being sent, oldest first
 	parts  []minio.CompletePart
 	size   int64
+}
+
+// flight is a part being sent: its goroutine reports on done.
+type flight struct {
+	num  int
+	c    chunk
+	done chan partResult
 }
 
 // partResult is what the goroutine sending a part reports.
@@ -197,6 +214,12 @@ type partResult struct {
 // run sends ready (part 1) and queued (part 2, already read), then the rest
 // of the source, and completes the upload; on failure it aborts it.
 func (u *upload) run(ctx context.Context, ready, queued chunk, opts PutOptions) (Info, error) {
+	defer func() {
+		for _, b := range u.extra {
+			u.s.bufs.put(b)
+		}
+		u.s.partBudget.Release(u.share)
+	}()
 	id, err := u.s.core.NewMultipartUpload(ctx, u.s.bucket, u.key, u.s.putOptions(opts))
 	if err != nil {
 		return Info{}, s3Error("put", u.key, "start multipart upload", err)
@@ -212,54 +235,42 @@ func (u *upload) run(ctx context.Context, ready, queued chunk, opts PutOptions) 
 	return info, nil
 }
 
-// send uploads ready while reading the next chunk into the other buffer,
-// until the source ends, then completes the upload.
+// send starts sending ready, then reads the next chunk into a free buffer
+// while up to putBuffers-1 parts are in flight, until the source ends;
+// then it waits for the parts and completes the upload. It returns only
+// when no part is in flight, so that no buffer is in use after Put.
 func (u *upload) send(ctx context.Context, ready chunk, queued *chunk) (Info, *Error) {
 	for num := 1; ; num++ {
 		if num > maxParts {
-			return Info{}, &Error{Kind: Invalid, Op: "put", Key: u.key,
-				Err: fmt.Errorf("object larger than %d parts of %d bytes", maxParts, u.s.partSize)}
+			return Info{}, u.fail(nil, &Error{Kind: Invalid, Op: "put", Key: u.key,
+				Err: fmt.Errorf("object larger than %d parts of %d bytes", maxParts, u.s.partSize)})
 		}
-		done := make(chan partResult, 1)
-		go func(num int, data []byte) {
-			p, err := u.part(ctx, num, data)
-			if err != nil {
-				u.cancel() // stop reading the source: the Put has failed
-			}
-			done <- partResult{p, err}
-		}(num, (*ready.buf)[:ready.n])
-
-		var next chunk
-		var rerr error
-		switch {
-		case queued != nil:
-			next, queued = *queued, nil
-		case !ready.end:
-			free := u.bufs[0]
-			if free == ready.buf {
-				free = u.bufs[1]
-			}
-			n, end, err := u.src.fill(*free)
-			next, rerr = chunk{free, n, end}, err
-		}
-		if rerr != nil {
-			u.cancel() // the part in flight is wasted; do not wait for it
-		}
-		res := <-done
-		switch {
-		case rerr != nil && (res.err == nil || !errors.Is(rerr, context.Canceled)):
-			// The source failed (or the caller cancelled) first.
-			return Info{}, sourceError(u.key, rerr)
-		case res.err != nil:
-			// The part failed; a cancelled source was our doing.
-			return Info{}, s3Error("put", u.key, fmt.Sprintf("upload part %d", num), res.err)
-		}
-		u.parts = append(u.parts, res.part)
-		u.size += int64(ready.n)
-		if ready.end || next.n == 0 {
+		u.start(ctx, num, ready)
+		if ready.end {
 			break
 		}
-		ready = next
+		if queued != nil {
+			ready, queued = *queued, nil
+			continue
+		}
+		buf, perr := u.freeBuf()
+		if perr != nil {
+			return Info{}, u.fail(nil, perr)
+		}
+		n, end, err := u.src.fill(*buf)
+		if err != nil || n == 0 {
+			u.free = append(u.free, buf)
+			if err != nil {
+				return Info{}, u.fail(err, nil)
+			}
+			break
+		}
+		ready = chunk{buf, n, end}
+	}
+	for len(u.flying) > 0 {
+		if perr := u.land(); perr != nil {
+			return Info{}, u.fail(nil, perr)
+		}
 	}
 	if err := ctx.Err(); err != nil {
 		return Info{}, sourceError(u.key, err)
@@ -270,6 +281,72 @@ func (u *upload) send(ctx context.Context, ready chunk, queued *chunk) (Info, *E
 		return Info{}, s3Error("put", u.key, "complete multipart upload", err)
 	}
 	return Info{Key: u.key, Size: u.size, Modified: modified(ui.LastModified)}, nil
+}
+
+// start sends c as part num in a goroutine of its own.
+func (u *upload) start(ctx context.Context, num int, c chunk) {
+	f := flight{num: num, c: c, done: make(chan partResult, 1)}
+	u.flying = append(u.flying, f)
+	go func() {
+		p, err := u.part(ctx, f.num, (*f.c.buf)[:f.c.n])
+		if err != nil {
+			u.cancel() // stop reading the source: the Put has failed
+		}
+		f.done <- partResult{p, err}
+	}()
+}
+
+// freeBuf returns a buffer to read the next chunk into: a free one, else a
+// new one while the upload holds fewer than putBuffers and the budget has
+// its share free now, else the oldest part's once it has been sent.
+func (u *upload) freeBuf() (*[]byte, *Error) {
+	for len(u.free) == 0 {
+		if u.held < putBuffers && u.s.partBudget.TryAcquire(u.s.partSize) {
+			u.share += u.s.partSize
+			b := u.s.getBuf()
+			u.extra = append(u.extra, b)
+			u.held++
+			return b, nil
+		}
+		if perr := u.land(); perr != nil {
+			return nil, perr
+		}
+	}
+	b := u.free[len(u.free)-1]
+	u.free = u.free[:len(u.free)-1]
+	return b, nil
+}
+
+// land waits for the oldest part in flight, frees its buffer and records
+// it, or returns its failure.
+func (u *upload) land() *Error {
+	f := u.flying[0]
+	u.flying = u.flying[1:]
+	res := <-f.done
+	u.free = append(u.free, f.c.buf)
+	if res.err != nil {
+		return s3Error("put", u.key, fmt.Sprintf("upload part %d", f.num), res.err)
+	}
+	u.parts = append(u.parts, res.part)
+	u.size += int64(f.c.n)
+	return nil
+}
+
+// fail stops the source, waits for every part in flight and says why the
+// upload failed: the source's error rerr, or a part's failure (perr, or one
+// found while waiting). A source or a part cancelled because another part
+// failed is no cause: the failure that cancelled it is.
+func (u *upload) fail(rerr error, perr *Error) *Error {
+	u.cancel()
+	for len(u.flying) > 0 {
+		if e := u.land(); e != nil && (perr == nil || errors.Is(perr, context.Canceled) && !errors.Is(e, context.Canceled)) {
+			perr = e
+		}
+	}
+	if rerr != nil && (perr == nil || !errors.Is(rerr, context.Canceled)) {
+		return sourceError(u.key, rerr)
+	}
+	return perr
 }
 
 // part sends one part with its exact size and its CRC-32C, which the

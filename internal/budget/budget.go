@@ -60,17 +60,36 @@ func (p *Pool) Acquire(ctx context.Context, n int64) error {
 			return fmt.Errorf("%s: no %d bytes free within %s: %w", p.name, n, p.wait, ErrBusy)
 		}
 	}
+	p.noteTaken(n)
+	return nil
+}
+
+// noteTaken counts n bytes taken in the figures.
+func (p *Pool) noteTaken(n int64) {
 	now := p.inUse.Add(n)
 	for {
 		old := p.peak.Load()
 		if now <= old || p.peak.CompareAndSwap(old, now) {
-			break
+			return
 		}
 	}
-	return nil
 }
 
-// Release gives back n bytes taken with Acquire.
+// TryAcquire takes n bytes if they are free now and no Acquire is waiting,
+// and says whether it did; it never waits. It is for a share that speeds
+// a request up but that the request can do without.
+func (p *Pool) TryAcquire(n int64) bool {
+	if p == nil || n <= 0 {
+		return true
+	}
+	if n > p.size || !p.sem.TryAcquire(n) {
+		return false
+	}
+	p.noteTaken(n)
+	return true
+}
+
+// Release gives back n bytes taken with Acquire or TryAcquire.
 func (p *Pool) Release(n int64) {
 	if p == nil || n <= 0 {
 		return

@@ -68,3 +68,37 @@ func TestPoolCancelled(t *testing.T) {
 		t.Fatalf("nil pool: %v", err)
 	}
 }
+
+// TryAcquire takes a share only when it is free at once and nobody waits,
+// and what it took counts and is given back like any share.
+func TestPoolTryAcquire(t *testing.T) {
+	p := New("test", 10, time.Second)
+	if !p.TryAcquire(6) || !p.TryAcquire(4) {
+		t.Fatal("TryAcquire refused a free share")
+	}
+	if p.TryAcquire(1) {
+		t.Fatal("TryAcquire took more than the pool")
+	}
+	if st := p.Stats(); st.InUse != 10 || st.Peak != 10 || st.Busy != 0 {
+		t.Errorf("stats %+v; a refused TryAcquire is not busy", st)
+	}
+	waiting := make(chan error)
+	go func() { waiting <- p.Acquire(context.Background(), 3) }()
+	for deadline := time.Now().Add(5 * time.Second); p.sem.TryAcquire(0); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the Acquire never waited")
+		}
+	}
+	p.Release(2)
+	if p.TryAcquire(2) {
+		t.Error("TryAcquire went before a waiting Acquire")
+	}
+	p.Release(2)
+	if err := <-waiting; err != nil {
+		t.Fatal(err)
+	}
+	var unlimited *Pool
+	if !unlimited.TryAcquire(1 << 40) {
+		t.Error("a nil pool refused")
+	}
+}
