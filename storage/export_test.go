@@ -9,3 +9,7 @@ func SetWrapTemp(d *DirStore, wrap func(io.Writer) io.Writer) { d.wrapTemp = wra
 
 // TempDir returns d's directory of temporary files.
 func TempDir(d *DirStore) string { return d.tmp }
+
+// PartBuffersOffHeap returns the bytes of s's part buffers outside the Go
+// heap that hold memory.
+func PartBuffersOffHeap(s *S3Store) int64 { return s.bufs.residentOffHeap() }
