@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"hash/fnv"
 	"html"
 	"runtime"
 	"slices"
@@ -81,12 +80,13 @@ func searchTerms(text string, add func(term string)) {
 	}
 	for i := 0; i < len(text); {
 		r, size := utf8.DecodeRuneInString(text[i:])
+		cjk, word := termRune(r)
 		switch {
-		case isWide(r) && unicode.IsLetter(r) || unicode.Is(unicode.Han, r):
+		case cjk:
 			flushWord()
 			offs = append(offs, i)
 			runEnd = i + size
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
+		case word:
 			flushRun()
 			if wordStart < 0 {
 				wordStart = i
@@ -110,27 +110,62 @@ func searchTerms(text string, add func(term string)) {
 	flushWord()
 }
 
-// searchShard is the shard a term's postings live in.
-func searchShard(term string) int {
-	h := fnv.New32a()
-	h.Write([]byte(term))
-	return int(h.Sum32() % searchShards)
+// termRune says whether r belongs to a CJK run (a wide letter, or Han)
+// or to a word (another letter, or a digit); neither cuts runs and words.
+// ASCII and the CJK Unified Ideographs block, nearly every rune of a page,
+// are decided without Unicode's tables.
+func termRune(r rune) (cjk, word bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		return false, 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	case 0x4e00 <= r && r <= 0x9fff: // all Han (TestTermRune)
+		return true, false
+	case isWide(r) && unicode.IsLetter(r) || unicode.Is(unicode.Han, r):
+		return true, false
+	}
+	return false, unicode.IsLetter(r) || unicode.IsDigit(r)
 }
 
-// plainOf strips tags and entities from rendered HTML.
+// searchShard is the shard a term's postings live in: the 32-bit FNV-1a
+// hash of its UTF-8 bytes (as the browser's script computes it) mod
+// searchShards.
+func searchShard(term string) int {
+	h := uint32(2166136261)
+	for i := 0; i < len(term); i++ {
+		h ^= uint32(term[i])
+		h *= 16777619
+	}
+	return int(h % searchShards)
+}
+
+// plainOf strips tags and entities from rendered HTML: each tag becomes a
+// space (each '<', rather), a '>' outside a tag is dropped.
 func plainOf(h string) string {
+	if !utf8.ValidString(h) {
+		h = string([]rune(h)) // each invalid byte U+FFFD
+	}
 	var b strings.Builder
+	b.Grow(len(h))
 	in := false
-	for _, r := range h {
-		switch {
-		case r == '<':
+	text := 0 // where the text not yet written starts, outside a tag
+	for i := 0; i < len(h); i++ {
+		switch h[i] { // never a byte of a multi-byte rune
+		case '<':
+			if !in {
+				b.WriteString(h[text:i])
+			}
 			in = true
 			b.WriteByte(' ')
-		case r == '>':
+		case '>':
+			if !in {
+				b.WriteString(h[text:i])
+			}
 			in = false
-		case !in:
-			b.WriteRune(r)
+			text = i + 1
 		}
+	}
+	if !in {
+		b.WriteString(h[text:])
 	}
 	return html.UnescapeString(b.String())
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
+	"html"
 	"math/rand/v2"
 	"os"
 	"slices"
@@ -184,4 +186,57 @@ func BenchmarkSearchIndex(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/(1<<20), "index-MiB")
 	b.ReportMetric(float64(fetched)/1024, "query-KiB")
+}
+
+// termRune's shortcuts decide every rune as Unicode's tables do.
+func TestTermRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		cjk, word := termRune(r)
+		wantCJK := isWide(r) && unicode.IsLetter(r) || unicode.Is(unicode.Han, r)
+		wantWord := !wantCJK && (unicode.IsLetter(r) || unicode.IsDigit(r))
+		if cjk != wantCJK || word != wantWord {
+			t.Fatalf("termRune(%U) = %v, %v; want %v, %v", r, cjk, word, wantCJK, wantWord)
+		}
+	}
+}
+
+// searchShard is FNV-1a, as the browser's script computes it.
+func TestSearchShardIsFNV1a(t *testing.T) {
+	for _, term := range []string{"", "a", "质量", "gb", "19580", "ärger", "卓越绩效"} {
+		h := fnv.New32a()
+		h.Write([]byte(term))
+		if got, want := searchShard(term), int(h.Sum32()%searchShards); got != want {
+			t.Errorf("searchShard(%q) = %d, want %d", term, got, want)
+		}
+	}
+}
+
+// plainOf keeps the text of rendered HTML as a rune by rune reading would:
+// a space for each '<', nothing of a tag, no stray '>', entities decoded,
+// an invalid byte as U+FFFD.
+func TestPlainOf(t *testing.T) {
+	runeByRune := func(h string) string {
+		var b strings.Builder
+		in := false
+		for _, r := range h {
+			switch {
+			case r == '<':
+				in = true
+				b.WriteByte(' ')
+			case r == '>':
+				in = false
+			case !in:
+				b.WriteRune(r)
+			}
+		}
+		return html.UnescapeString(b.String())
+	}
+	for _, h := range []string{
+		"", "纯文本", "<p>卓越<em>绩效</em></p>\n<ul><li>一</li></ul>", "a > b", "<a<b>c", "x<unclosed",
+		"&lt;标签&gt; &amp; &#20013;", "bad\xff\xfe<b>\xe4\xb8</b>end", "<p>" + strings.Repeat("质量", 500) + "</p>",
+	} {
+		if got, want := plainOf(h), runeByRune(h); got != want {
+			t.Errorf("plainOf(%q) = %q, want %q", h, got, want)
+		}
+	}
 }
