@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -63,6 +64,21 @@ func BenchmarkSessionDateEdit(b *testing.B) {
 		return name
 	})
 }
+
+// BenchmarkSessionTagEdit times a page given a new tag on a 10,000-page
+// site, as livebench's tag edit: a new term page, and the page in the
+// tag lists (the path a tag edit to an existing tag takes too).
+func BenchmarkSessionTagEdit(b *testing.B) {
+	sess, content, _, name, now := liveSession(b)
+	benchContentEdits(b, sess, now, func(i int) string {
+		content[name] = &fstest.MapFile{Data: firstTagLine.ReplaceAll(content[name].Data, fmt.Appendf(nil, "  - 标签标记%d", i))}
+		return name
+	})
+}
+
+// firstTagLine is the first item of a front matter list, in the corpus
+// the first tag.
+var firstTagLine = regexp.MustCompile(`(?m)^  - .*$`)
 
 // BenchmarkSessionNewPage times a new page added to a 10,000-page site.
 func BenchmarkSessionNewPage(b *testing.B) {

@@ -6,6 +6,8 @@
 //
 //	(a) a body edit, (b) a title edit (lists change), (c) a new page,
 //	(d) a template edit (award only: Hugo's full re-render is the same as (b)),
+//	(e) a date edit (the page moves in its lists), (f) a tag edit (the page
+//	gets a new tag: a new term page, the tag lists change),
 //
 // each repeated -edits times, and prints p50 and p95. Run it from the
 // repository (make bench). Everything stays on loopback.
@@ -72,7 +74,7 @@ func run(ctx context.Context) error {
 		results[tool] = res
 	}
 	fmt.Printf("\ntime from a file's write to its updated HTML on disk (p50 / p95):\n")
-	for _, kind := range []string{"a body edit", "b title edit", "c new page", "d template edit"} {
+	for _, kind := range []string{"a body edit", "b title edit", "c new page", "d template edit", "e date edit", "f tag edit"} {
 		line := fmt.Sprintf("  (%s)", kind)
 		for _, tool := range []string{"award", "hugo"} {
 			d := results[tool][kind]
@@ -96,6 +98,8 @@ func run(ctx context.Context) error {
 		{"a body edit", "body edit p50, write to HTML on disk", 15 * time.Millisecond, "≤ 15 ms"},
 		{"b title edit", "title edit p50, write to HTML on disk", 30 * time.Millisecond, "≤ 30 ms"},
 		{"c new page", "new page p50, write to HTML on disk", 30 * time.Millisecond, "≤ 30 ms"},
+		{"e date edit", "date edit p50, write to HTML on disk", 30 * time.Millisecond, "≤ 30 ms"},
+		{"f tag edit", "tag edit p50, write to HTML on disk", 30 * time.Millisecond, "≤ 30 ms"},
 		{"d template edit", "template edit p50, write to HTML on disk", 500 * time.Millisecond, "≤ 0.5 s"},
 	} {
 		a := results["award"][g.kind]
@@ -222,6 +226,22 @@ func (b *bench) measure(ctx context.Context, tool string) (map[string][]time.Dur
 		}
 		res["c new page"] = append(res["c new page"], d)
 	}
+	for i, p := range targets {
+		day := fmt.Sprintf("2025-%02d-%02d", 1+i%12, 1+i%28)
+		d, err := timeEdit(func() error { return replaceLine(filepath.Join(content, p), "date: ", "date: "+day+"T09:00:00") }, outFor(p), ">"+day+"</time>")
+		if err != nil {
+			return nil, fmt.Errorf("date edit: %w", err)
+		}
+		res["e date edit"] = append(res["e date edit"], d)
+	}
+	for i, p := range targets {
+		mark := fmt.Sprintf("标签标记%d%d", i, time.Now().UnixNano()%1e6)
+		d, err := timeEdit(func() error { return replaceLine(filepath.Join(content, p), "  - ", "  - "+mark) }, outFor(p), ">"+mark+"</a>")
+		if err != nil {
+			return nil, fmt.Errorf("tag edit: %w", err)
+		}
+		res["f tag edit"] = append(res["f tag edit"], d)
+	}
 	if tool == "award" {
 		for i, p := range targets {
 			mark := fmt.Sprintf("template-mark-%d", i)
@@ -271,18 +291,24 @@ func appendFile(p, s string) error {
 }
 
 func replaceTitle(p, title string) error {
+	return replaceLine(p, "title: ", "title: \""+title+"\"")
+}
+
+// replaceLine replaces the first line of p that starts with prefix (a
+// front matter line: the body's lines come after) by line.
+func replaceLine(p, prefix, line string) error {
 	b, err := os.ReadFile(p)
 	if err != nil {
 		return err
 	}
 	lines := strings.Split(string(b), "\n")
 	for i, l := range lines {
-		if strings.HasPrefix(l, "title: ") {
-			lines[i] = "title: \"" + title + "\""
-			break
+		if strings.HasPrefix(l, prefix) {
+			lines[i] = line
+			return os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644)
 		}
 	}
-	return os.WriteFile(p, []byte(strings.Join(lines, "\n")), 0o644)
+	return fmt.Errorf("%s: no line starting %q", p, prefix)
 }
 
 func corpusDraft(p string) bool {
