@@ -38,22 +38,23 @@ func (p *partBuffers) get() *[]byte {
 		p.free = p.free[:n-1]
 		return b
 	}
-	p.resident.Add(int64(p.size))
 	if n := len(p.emptied); n > 0 {
 		b := p.emptied[n-1]
 		p.emptied[n-1] = nil
 		p.emptied = p.emptied[:n-1]
+		p.resident.Add(int64(p.size))
 		return b
 	}
-	if b, ok := mapPart(p.size); ok {
-		if p.mapped == nil {
-			p.mapped = map[*[]byte]bool{}
-		}
-		p.mapped[&b] = true
+	b, ok := mapPart(p.size)
+	if !ok {
+		b = make([]byte, p.size)
 		return &b
 	}
-	p.resident.Add(-int64(p.size))
-	b := make([]byte, p.size)
+	if p.mapped == nil {
+		p.mapped = map[*[]byte]bool{}
+	}
+	p.mapped[&b] = true
+	p.resident.Add(int64(p.size))
 	return &b
 }
 

@@ -108,7 +108,7 @@ func (s *S3Store) Put(ctx context.Context, key string, r io.Reader, opts PutOpti
 	if n2 == 0 {
 		return s.putSingle(ctx, key, (*first)[:n], opts)
 	}
-	up := &upload{s: s, key: key, src: src, cancel: cancel, held: 2}
+	up := &upload{s: s, key: key, src: src, cancel: cancel}
 	return up.run(ctx, chunk{first, n, false}, chunk{second, n2, end2}, opts)
 }
 
@@ -189,7 +189,6 @@ type upload struct {
 	id     string
 	src    *source
 	cancel context.CancelFunc // stops the source when a part fails
-	held   int                // part buffers in use, Put's two included
 	extra  []*[]byte          // buffers got beyond Put's two, returned by run
 	share  int64              // budget taken for extra, released by run
 	free   []*[]byte          // buffers neither being filled nor sent
@@ -301,11 +300,10 @@ func (u *upload) start(ctx context.Context, num int, c chunk) {
 // its share free now, else the oldest part's once it has been sent.
 func (u *upload) freeBuf() (*[]byte, *Error) {
 	for len(u.free) == 0 {
-		if u.held < putBuffers && u.s.partBudget.TryAcquire(u.s.partSize) {
+		if 2+len(u.extra) < putBuffers && u.s.partBudget.TryAcquire(u.s.partSize) {
 			u.share += u.s.partSize
 			b := u.s.getBuf()
 			u.extra = append(u.extra, b)
-			u.held++
 			return b, nil
 		}
 		if perr := u.land(); perr != nil {
