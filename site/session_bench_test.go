@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -71,14 +70,10 @@ func BenchmarkSessionDateEdit(b *testing.B) {
 func BenchmarkSessionTagEdit(b *testing.B) {
 	sess, content, _, name, now := liveSession(b)
 	benchContentEdits(b, sess, now, func(i int) string {
-		content[name] = &fstest.MapFile{Data: firstTagLine.ReplaceAll(content[name].Data, fmt.Appendf(nil, "  - 标签标记%d", i))}
+		content[name] = &fstest.MapFile{Data: []byte(replaceFirstTag(string(content[name].Data), fmt.Sprintf("  - 标签标记%d", i)))}
 		return name
 	})
 }
-
-// firstTagLine is the first item of a front matter list, in the corpus
-// the first tag.
-var firstTagLine = regexp.MustCompile(`(?m)^  - .*$`)
 
 // BenchmarkSessionNewPage times a new page added to a 10,000-page site.
 func BenchmarkSessionNewPage(b *testing.B) {

@@ -169,6 +169,9 @@ func compareOutputs(inc, clean *MemOutput) string {
 var (
 	titleLine = regexp.MustCompile(`(?m)^title: .*$`)
 	dateLine  = regexp.MustCompile(`(?m)^date: .*$`)
+	// tagLine is an item of a front matter list: in the corpus, whose
+	// pages all have tags, the first is the first tag.
+	tagLine = regexp.MustCompile(`(?m)^  - .*$`)
 	// extraHeading is a heading with an anchor that mutate adds and removes.
 	extraHeading = regexp.MustCompile(`\n## 补充\d \{#(extra-\d)\}\n`)
 )
@@ -191,6 +194,15 @@ var windowPages = map[string]string{
 var windowDates = []string{"2026-11-20T09:00:00", "2026-11-28T09:00:00", "2026-12-01T00:00:00", "2026-12-01T09:30:00"}
 
 // mutate applies one random edit and returns the change a watcher would report.
+// replaceFirstTag replaces the first tag line of a corpus page by line.
+func replaceFirstTag(page, line string) string {
+	loc := tagLine.FindStringIndex(page)
+	if loc == nil {
+		return page
+	}
+	return page[:loc[0]] + line + page[loc[1]:]
+}
+
 func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 	var pages, lists, windows []string
 	for name, f := range content {
@@ -278,7 +290,17 @@ func mutate(rng *rand.Rand, content, theme fstest.MapFS) (Change, string) {
 			return dateLine.ReplaceAllString(s, fmt.Sprintf("date: 2025-%02d-%02dT08:00:00", 1+rng.IntN(12), 1+rng.IntN(28)))
 		})
 		return Change{Content: []string{name}}, "date " + name
-	case n < 60: // tags and weight
+	case n >= 57 && n < 60: // a tag changed: to another tag, a new one (a new term page), or one dropped
+		name := pick(pages)
+		tag := pick([]string{"卓越绩效", "标准化", "新设标签", fmt.Sprintf("新设标签%d", rng.IntN(5)), ""})
+		edit(name, func(s string) string {
+			if tag == "" {
+				return replaceFirstTag(s, "")
+			}
+			return replaceFirstTag(s, "  - "+tag)
+		})
+		return Change{Content: []string{name}}, "tag " + tag + " " + name
+	case n < 60: // weight
 		name := pick(pages)
 		edit(name, func(s string) string {
 			return strings.Replace(s, "---\n", fmt.Sprintf("---\nweight: %d\n", 1+rng.IntN(3)), 1)
