@@ -294,8 +294,8 @@ func (a *affected) sitemapChanged() bool {
 func (a *affected) reaches(j, o *job, r pageRead) bool {
 	root, steps := r.root()
 	switch root {
-	case "self":
-		return a.reach(j.page, steps, r.field)
+	case "self": // a page is one job's self: nothing to share by memo at this step
+		return a.reachStep(j.page, steps, r.field)
 	case "pager", "pagerinfo":
 		if !samePager(j.pager, o.pager) {
 			return true
@@ -382,17 +382,27 @@ func (a *affected) rootReach(root, steps, field string) bool {
 
 // reach reports whether following steps from p meets a changed field.
 func (a *affected) reach(p *Page, steps, field string) bool {
+	if p == nil || steps == "" {
+		return a.reachStep(p, steps, field)
+	}
+	k := reachKey{p, steps, field}
+	if v, ok := a.memo[k]; ok {
+		return v
+	}
+	v := a.reachStep(p, steps, field)
+	a.memo[k] = v
+	return v
+}
+
+// reachStep is reach without its memo: the first of steps from p, then
+// the rest by reach. (Each call takes a step, so that it ends.)
+func (a *affected) reachStep(p *Page, steps, field string) bool {
 	if p == nil {
 		return false
 	}
 	if steps == "" {
 		return a.changed(p, field)
 	}
-	k := reachKey{p, steps, field}
-	if v, ok := a.memo[k]; ok {
-		return v
-	}
-	a.memo[k] = false // a cycle adds nothing
 	step, rest, _ := strings.Cut(steps, "/")
 	v := a.changed(p, step)
 	if !v {
@@ -418,7 +428,6 @@ func (a *affected) reach(p *Page, steps, field string) bool {
 			v = true
 		}
 	}
-	a.memo[k] = v
 	return v
 }
 
