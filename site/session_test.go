@@ -743,3 +743,50 @@ func rebuildEqualsClean(t *testing.T, sess *Session, out *MemOutput, opts Option
 		t.Fatalf("%s: output differs from a clean build: %s", what, diff)
 	}
 }
+
+// TestSessionBenchThemeEqualsClean: with the benchmark's theme (what
+// livebench and the session benchmarks measure), session builds after tag
+// edits (another tag, a new one, none), a date edit and a title edit equal
+// clean builds.
+func TestSessionBenchThemeEqualsClean(t *testing.T) {
+	content := corpusFS(1000, 1)
+	cfg := benchConfig(t)
+	opts := Options{Content: content, Theme: treeCopy(t, "../bench/themes/award"), Config: cfg}
+	out := NewMemOutput()
+	so := opts
+	so.Output = out
+	sess, err := NewSession(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
+	if _, err := sess.Build(context.Background(), Change{Full: true}, now); err != nil {
+		t.Fatal(err)
+	}
+	var names []string // a published page of two sections
+	for _, section := range []string{"notices/p", "policy/p"} {
+		for _, name := range slices.Sorted(maps.Keys(content)) {
+			if strings.HasPrefix(name, section) && !corpus.IsDraft(content[name].Data) {
+				names = append(names, name)
+				break
+			}
+		}
+	}
+	if len(names) != 2 {
+		t.Fatalf("the corpus has no published page in notices/ or policy/: %v", names)
+	}
+	for i, name := range names {
+		for _, tag := range []string{"新标签甲", "卓越绩效", "新标签乙", ""} {
+			line := ""
+			if tag != "" {
+				line = "  - " + tag
+			}
+			content[name] = &fstest.MapFile{Data: []byte(replaceFirstTag(string(content[name].Data), line))}
+			rebuildEqualsClean(t, sess, out, opts, now, fmt.Sprintf("tag %q on %s", tag, name), name)
+		}
+		content[name] = &fstest.MapFile{Data: dateLine.ReplaceAll(content[name].Data, fmt.Appendf(nil, "date: 2025-0%d-11T09:00:00", 1+i))}
+		rebuildEqualsClean(t, sess, out, opts, now, "date of "+name, name)
+		content[name] = &fstest.MapFile{Data: titleLine.ReplaceAll(content[name].Data, fmt.Appendf(nil, "title: \"新标题%d\"", i))}
+		rebuildEqualsClean(t, sess, out, opts, now, "title of "+name, name)
+	}
+}
