@@ -632,6 +632,12 @@ func TestSessionListing(t *testing.T) {
 func builtSession(t *testing.T, content fs.FS, theme fs.FS) (*Session, *MemOutput, Options, time.Time, *Report) {
 	t.Helper()
 	cfg, _ := ParseConfig(nil)
+	return builtSessionConfig(t, content, theme, cfg)
+}
+
+// builtSessionConfig is builtSession with the configuration cfg.
+func builtSessionConfig(t *testing.T, content fs.FS, theme fs.FS, cfg Config) (*Session, *MemOutput, Options, time.Time, *Report) {
+	t.Helper()
 	opts := Options{Content: content, Theme: theme, Config: cfg}
 	out := NewMemOutput()
 	so := opts
@@ -750,19 +756,7 @@ func rebuildEqualsClean(t *testing.T, sess *Session, out *MemOutput, opts Option
 // clean builds.
 func TestSessionBenchThemeEqualsClean(t *testing.T) {
 	content := corpusFS(1000, 1)
-	cfg := benchConfig(t)
-	opts := Options{Content: content, Theme: treeCopy(t, "../bench/themes/award"), Config: cfg}
-	out := NewMemOutput()
-	so := opts
-	so.Output = out
-	sess, err := NewSession(so)
-	if err != nil {
-		t.Fatal(err)
-	}
-	now := time.Date(2026, 11, 25, 10, 0, 0, 0, cfg.Location())
-	if _, err := sess.Build(context.Background(), Change{Full: true}, now); err != nil {
-		t.Fatal(err)
-	}
+	sess, out, opts, now, _ := builtSessionConfig(t, content, treeCopy(t, "../bench/themes/award"), benchConfig(t))
 	var names []string // a published page of two sections
 	for _, section := range []string{"notices/p", "policy/p"} {
 		for _, name := range slices.Sorted(maps.Keys(content)) {
