@@ -1,9 +1,6 @@
 package storage
 
-import (
-	"sync"
-	"sync/atomic"
-)
+import "sync"
 
 // partBuffers hands out the part buffers of Puts. The last few returned
 // are kept for the next Put, whichever goroutine runs it. (A sync.Pool
@@ -19,43 +16,50 @@ import (
 // back to the system and is kept, unmapped never: a buffer still read by a
 // request the server gave up on reads zeros instead of faulting.
 type partBuffers struct {
-	size     int // bytes of a buffer
-	keep     int // buffers kept when returned
-	mu       sync.Mutex
-	free     []*[]byte        // resident, ready for a Put
-	emptied  []*[]byte        // mapped, their pages given back
-	mapped   map[*[]byte]bool // the buffers outside the heap
-	resident atomic.Int64     // bytes of mapped buffers holding pages
+	size    int // bytes of a buffer
+	keep    int // buffers kept when returned
+	mu      sync.Mutex
+	free    []*[]byte        // resident, ready for a Put
+	emptied []*[]byte        // mapped, their pages given back
+	mapped  map[*[]byte]bool // the buffers outside the heap
 }
 
-// get returns a buffer of size bytes, a kept one if any.
+// get returns a buffer of size bytes, a kept one if any. A new one is made
+// outside the lock, so that Puts do not wait on each other's allocation.
 func (p *partBuffers) get() *[]byte {
 	p.mu.Lock()
-	defer p.mu.Unlock()
-	if n := len(p.free); n > 0 {
-		b := p.free[n-1]
-		p.free[n-1] = nil
-		p.free = p.free[:n-1]
+	b := pop(&p.free)
+	if b == nil {
+		b = pop(&p.emptied)
+	}
+	p.mu.Unlock()
+	if b != nil {
 		return b
 	}
-	if n := len(p.emptied); n > 0 {
-		b := p.emptied[n-1]
-		p.emptied[n-1] = nil
-		p.emptied = p.emptied[:n-1]
-		p.resident.Add(int64(p.size))
-		return b
-	}
-	b, ok := mapPart(p.size)
+	buf, ok := mapPart(p.size)
 	if !ok {
-		b = make([]byte, p.size)
-		return &b
+		buf = make([]byte, p.size)
+		return &buf
 	}
+	p.mu.Lock()
 	if p.mapped == nil {
 		p.mapped = map[*[]byte]bool{}
 	}
-	p.mapped[&b] = true
-	p.resident.Add(int64(p.size))
-	return &b
+	p.mapped[&buf] = true
+	p.mu.Unlock()
+	return &buf
+}
+
+// pop takes the last buffer of list, or returns nil.
+func pop(list *[]*[]byte) *[]byte {
+	n := len(*list)
+	if n == 0 {
+		return nil
+	}
+	b := (*list)[n-1]
+	(*list)[n-1] = nil
+	*list = (*list)[:n-1]
+	return b
 }
 
 // put returns a buffer got from get.
@@ -67,10 +71,14 @@ func (p *partBuffers) put(b *[]byte) {
 		p.free = append(p.free, b)
 	case p.mapped[b]:
 		emptyPart(*b)
-		p.resident.Add(-int64(p.size))
 		p.emptied = append(p.emptied, b)
 	}
 }
 
-// residentOffHeap is the bytes of buffers outside the heap holding memory.
-func (p *partBuffers) residentOffHeap() int64 { return p.resident.Load() }
+// residentOffHeap is the bytes of buffers outside the heap holding memory:
+// every mapped buffer but the emptied ones.
+func (p *partBuffers) residentOffHeap() int64 {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return int64(len(p.mapped)-len(p.emptied)) * int64(p.size)
+}

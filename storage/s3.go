@@ -79,11 +79,11 @@ type S3Store struct {
 
 // LimitMemory makes every Put take its buffers' share from small (the
 // small buffer every Put starts with) and parts (the two part buffers of a
-// larger object, taken together, and a third if free) before filling them; a Put that cannot
-// get its share in time fails with an Unavailable error matching
-// budget.ErrBusy, having stored nothing. Two pools, so that a Put holding
-// a small buffer never waits on others holding small buffers. Call it
-// before the store is used.
+// larger object, taken together, and a third if free) before filling
+// them; a Put that cannot get its share in time fails with an Unavailable
+// error matching budget.ErrBusy, having stored nothing. Two pools, so
+// that a Put holding a small buffer never waits on others holding small
+// buffers. Call it before the store is used.
 func (s *S3Store) LimitMemory(small, parts *budget.Pool) {
 	s.smallBudget, s.partBudget = small, parts
 }
