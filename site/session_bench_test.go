@@ -3,14 +3,10 @@ package site
 import (
 	"context"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
-
-	"github.com/zhongmou/award/bench/corpus"
 )
 
 // liveSession is a Session over a generated 10,000-page site with the
@@ -33,13 +29,11 @@ func liveSessionT(b testing.TB) (*Session, fstest.MapFS, fstest.MapFS, string, t
 	if _, err := sess.Build(context.Background(), Change{Full: true}, now); err != nil {
 		b.Fatal(err)
 	}
-	for _, name := range slices.Sorted(maps.Keys(content)) {
-		if strings.HasPrefix(name, "notices/p") && !corpus.IsDraft(content[name].Data) {
-			return sess, content, theme, name, now
-		}
+	name := publishedPage(content, "notices/p")
+	if name == "" {
+		b.Fatal("the corpus has no published notice")
 	}
-	b.Fatal("the corpus has no published notice")
-	return nil, nil, nil, "", now
+	return sess, content, theme, name, now
 }
 
 // BenchmarkSessionTitleEdit times a page's title edited on a 10,000-page
@@ -70,7 +64,7 @@ func BenchmarkSessionDateEdit(b *testing.B) {
 func BenchmarkSessionTagEdit(b *testing.B) {
 	sess, content, _, name, now := liveSession(b)
 	benchContentEdits(b, sess, now, func(i int) string {
-		content[name] = &fstest.MapFile{Data: []byte(replaceFirstTag(string(content[name].Data), fmt.Sprintf("  - 标签标记%d", i)))}
+		content[name] = &fstest.MapFile{Data: []byte(replaceFirstTag(string(content[name].Data), fmt.Sprintf("标签标记%d", i)))}
 		return name
 	})
 }
