@@ -131,11 +131,12 @@ func (b *builder) keepsAllNames(byName map[string]*job) bool {
 }
 
 // comparing returns an affected with nothing compared yet: cur against
-// old, whose jobs by name are oldJobs (read only).
-func comparing(old, cur *builder, oldJobs map[string]*job) *affected {
+// old, whose jobs by name are oldJobs (read only), for about compared
+// pages.
+func comparing(old, cur *builder, oldJobs map[string]*job, compared int) *affected {
 	return &affected{
 		old: old, cur: cur, oldJobs: oldJobs,
-		oldOf:  make(map[*Page]*Page, len(cur.pages)+8),
+		oldOf:  make(map[*Page]*Page, compared),
 		site:   map[string]bool{},
 		roots:  map[pageRead]bool{},
 		memo:   map[reachKey]bool{},
@@ -145,7 +146,7 @@ func comparing(old, cur *builder, oldJobs map[string]*job) *affected {
 }
 
 func newAffected(old, cur *builder) *affected {
-	a := comparing(old, cur, old.jobIndex(old.jobs))
+	a := comparing(old, cur, old.jobIndex(old.jobs), len(cur.pages)+8)
 	for _, p := range cur.pages {
 		o := old.site.byPath[p.Path]
 		if o == nil {

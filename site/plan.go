@@ -53,12 +53,9 @@ func (b *builder) plan() []job {
 			j.kind = jobHome
 			lists = append(lists, j)
 		case KindSection, KindTerms, KindTerm, KindSession:
-			for _, pg := range paginate(p.Path, p.Pages, b.cfg.Paginate) {
-				j := b.pageJob(p, pagerURL(p.Path, pg.Number), pg)
-				j.kind, j.shows, j.pager = jobList, pg.Pages, pg
-				lists = append(lists, j)
-				b.report.Lists++
-			}
+			l := b.listJobs(p)
+			lists = append(lists, l...)
+			b.report.Lists += len(l)
 		}
 	}
 	jobs = append(jobs, lists...)
@@ -101,6 +98,17 @@ func (b *builder) plan() []job {
 	}})
 	jobs = append(jobs, b.staticJobs()...)
 	return b.dedupe(jobs)
+}
+
+// listJobs are a list page's outputs, one per page of its Paginator.
+func (b *builder) listJobs(p *Page) []job {
+	var jobs []job
+	for _, pg := range paginate(p.Path, p.Pages, b.cfg.Paginate) {
+		j := b.pageJob(p, pagerURL(p.Path, pg.Number), pg)
+		j.kind, j.shows, j.pager = jobList, pg.Pages, pg
+		jobs = append(jobs, j)
+	}
+	return jobs
 }
 
 // dedupe reports outputs that two sources would write, keeping the first.

@@ -33,8 +33,10 @@ type Change struct {
 // byte for byte the same), it keeps the last build's page graph and renders
 // just those pages, the lists and feeds they appear in, the home page and
 // the search-index files their text is in: the template contract for that
-// is that no other page shows another page's Content or Summary. Any other
-// change renders every output from the whole site's current state.
+// is that no other page shows another page's Content or Summary. Edits
+// of titles, dates, weights and tags, and new pages, are put into the last
+// build's graph in place (titleEdit, graphEdit). Any other change builds
+// the graph anew and compares it with the last build's (affected.go).
 //
 // A session's Options (configuration, calendar) are fixed: start a new
 // session when they change. Build is safe to call from one goroutine at a
@@ -78,17 +80,13 @@ func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Rep
 	if o.Now.IsZero() {
 		o.Now = start
 	}
-	if edits, ok := s.editedPages(change); ok {
-		for _, fast := range [...]func(context.Context, []pageEdit, time.Time) (*Report, bool, error){s.bodyEdit, s.titleEdit} {
-			if rep, ok, err := fast(ctx, edits, o.Now); ok {
-				if err != nil {
-					s.built, s.last = false, nil
-					return nil, err
-				}
-				rep.Duration = time.Since(start)
-				return rep, nil
-			}
+	if rep, ok, err := s.fastPath(ctx, change, o.Now); ok {
+		if err != nil {
+			s.built, s.last = false, nil
+			return nil, err
 		}
+		rep.Duration = time.Since(start)
+		return rep, nil
 	}
 	b := &builder{opts: o, cfg: &o.Config, report: &Report{}, md: NewMarkdown(), sess: s, change: change}
 	if err := b.build(ctx); err != nil {
@@ -98,6 +96,20 @@ func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Rep
 	s.built, s.last = true, b
 	b.report.Duration = time.Since(start)
 	return b.report, nil
+}
+
+// fastPath builds a change on the last build's graph when one of the
+// fast paths takes it (bodyEdit, titleEdit, graphEdit); ok is false when
+// none does, and Build renders every output the change affects.
+func (s *Session) fastPath(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
+	if edits, ok := s.editedPages(change); ok {
+		for _, fast := range [...]func(context.Context, []pageEdit, time.Time) (*Report, bool, error){s.bodyEdit, s.titleEdit} {
+			if rep, ok, err := fast(ctx, edits, now); ok {
+				return rep, true, err
+			}
+		}
+	}
+	return s.graphEdit(ctx, change, now)
 }
 
 // cacheEntry is what a session keeps of one Markdown file.

@@ -126,12 +126,7 @@ func (b *builder) structure() {
 	}
 	_ = forEach(context.Background(), b.opts.Workers, len(sorted)+1, func(i int) {
 		if i == len(sorted) {
-			slices.SortFunc(site.RegularPages, func(a, c *Page) int {
-				if d := c.Date.Compare(a.Date); d != 0 {
-					return d // newest first
-				}
-				return strings.Compare(a.Path, c.Path)
-			})
+			slices.SortFunc(site.RegularPages, compareRegular)
 			return
 		}
 		p := sorted[i]
@@ -160,6 +155,15 @@ func (b *builder) structure() {
 // Paths are unique, so the order is total and needs no stable sort.
 func sortPages(ps []*Page) {
 	slices.SortFunc(ps, comparePages)
+}
+
+// compareRegular is the order of Site.RegularPages: newest first, then
+// by path.
+func compareRegular(a, c *Page) int {
+	if d := c.Date.Compare(a.Date); d != 0 {
+		return d
+	}
+	return strings.Compare(a.Path, c.Path)
 }
 
 func comparePages(a, c *Page) int {

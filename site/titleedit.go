@@ -24,7 +24,7 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 	for _, ed := range edits {
 		p := ed.page
 		if p.Publicity != nil || p.Call != nil || p.ReportCall != nil || p.Type == TypeWinner ||
-			ed.old.md == nil || len(ed.entry.warnings) > 0 || len(ed.old.warnings) > 0 || !sameButTitle(ed.entry.page, ed.old.page) {
+			ed.old.md == nil || len(ed.entry.warnings) > 0 || len(ed.old.warnings) > 0 || !sameParsedBut(ed.entry.page, ed.old.page, func(q, o *Page) { q.Title = o.Title }) {
 			return nil, false, nil
 		}
 	}
@@ -71,7 +71,8 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 			}
 		}
 	}
-	a := editedAffected(b, &oldSite, before)
+	old := &builder{site: &oldSite, pages: b.pages, jobs: b.jobs}
+	a := editedAffected(b, old, b.jobIndex(b.jobs), before, nil)
 	var toWrite []job
 	for i := range b.jobs {
 		if a.dirty(&b.jobs[i]) {
@@ -81,11 +82,11 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 	return b.writeSome(ctx, toWrite)
 }
 
-// sameButTitle reports whether two parsed pages (cacheEntry.page) differ
-// in nothing but their titles.
-func sameButTitle(p, o *Page) bool {
+// sameParsedBut reports whether two parsed pages (cacheEntry.page) differ
+// in nothing but the fields carry copies from o to a copy of p.
+func sameParsedBut(p, o *Page, carry func(q, o *Page)) bool {
 	q := *p
-	q.Title = o.Title
+	carry(&q, o)
 	return !fieldDiffers(&q, o, "*") && bytes.Equal(p.body, o.body) && p.bodyLine == o.bodyLine &&
 		p.ownLinks == o.ownLinks && len(p.links) == len(o.links)
 }
@@ -119,15 +120,14 @@ func keepsPlace(p *Page) bool {
 
 // editedAffected is the comparison for a build that changed the last
 // build's graph in place: the pages in before (each with its copy from
-// before the change) differ, every other page is the same, and the Site's
-// fields are compared with oldSite's.
-func editedAffected(b *builder, oldSite *Site, before map[*Page]*Page) *affected {
-	old := &builder{site: oldSite, pages: b.pages, jobs: b.jobs}
-	a := comparing(old, b, b.jobIndex(b.jobs))
-	same := func(p *Page) {
-		if _, edited := before[p]; !edited {
+// before the change) differ, the pages in fresh are new, every other page
+// is the same, and the Site's fields and the outputs are compared with
+// old's (whose jobs by name are oldJobs).
+func editedAffected(b, old *builder, oldJobs map[string]*job, before map[*Page]*Page, fresh map[*Page]bool) *affected {
+	a := comparing(old, b, oldJobs, len(before))
+	same := func(p *Page) { // (changed needs no oldOf for a page the same)
+		if _, edited := before[p]; !edited && !fresh[p] {
 			p.cmp = cmpSame
-			a.oldOf[p] = p
 		}
 	}
 	for _, p := range b.pages {
@@ -143,5 +143,10 @@ func editedAffected(b *builder, oldSite *Site, before map[*Page]*Page) *affected
 		a.oldOf[p] = o
 		a.differing = append(a.differing, p)
 	}
+	for p := range fresh {
+		p.cmp = cmpDiffers
+		a.differing = append(a.differing, p)
+	}
+	a.added = len(fresh) > 0 || len(old.site.byPath) != len(b.site.byPath)
 	return a
 }
