@@ -554,10 +554,17 @@ func (e *graphEditor) replan() bool {
 			jobs = append(jobs, b.listJobs(l)...)
 		}
 	}
+	// The new pages' outputs go after the other pages' and before the
+	// lists, as plan orders them.
+	at := slices.IndexFunc(jobs, func(j job) bool { return j.kind == jobList || j.kind == jobHome })
+	if at < 0 {
+		at = len(jobs)
+	}
 	for _, p := range e.added {
 		j := b.pageJob(p, p.Path, nil)
 		j.kind = jobPage
-		jobs = append(jobs, j)
+		jobs = slices.Insert(jobs, at, j)
+		at++
 	}
 	for _, j := range jobs {
 		if j.kind == jobList {
