@@ -19,15 +19,15 @@ import (
 // as structure would have built it: each moved page taken out of the sorted
 // lists that hold it (its parent's, its tags', the Site's regular pages)
 // and put back at its new place, neighbours linked again, term pages made,
-// tagsChanged or dropped, and the list pages, feeds and search-index files of
+// retitled or dropped, and the list pages, feeds and search-index files of
 // the changed lists planned again. Every page it changes is first copied,
 // so that affected compares each with its copy and renders only the
 // outputs whose templates read something that changed.
 //
 // Pages with a publicity or application window, a report call or a
 // winner's record, pages with warnings, drafts, future and expired pages,
-// bundles, aliases, removed or renamed files and new folders take the full
-// path, as does any other change: ok is false, and nothing has been
+// new bundles, new pages with aliases, edits that move the body's first
+// line, removed or renamed files and new sections take the full path, as does any other change: ok is false, and nothing has been
 // changed. When the edited graph has a problem (a broken link, two outputs
 // of one name, the first or last tag of the site), graphEdit gives way to
 // the full path with ok false, the session's last build dropped, so that
@@ -119,12 +119,12 @@ func (s *Session) planGraphEdit(change Change) (*graphChange, bool) {
 		return nil, false
 	}
 	g := &graphChange{}
-	paths := map[string]bool{}
+	names, paths := map[string]bool{}, map[string]bool{} // files named, and the new pages' addresses
 	for _, name := range change.Content {
-		if paths[name] {
+		if names[name] {
 			continue
 		}
-		paths[name] = true
+		names[name] = true
 		src, err := fs.ReadFile(s.opts.Content, name)
 		if err != nil {
 			return nil, false // removed, renamed away, or a folder
@@ -139,7 +139,7 @@ func (s *Session) planGraphEdit(change Change) (*graphChange, bool) {
 			}
 			e := last.parseSource(name, src)
 			if !last.plainPage(e) || !last.plainPage(old) || old.md == nil ||
-				!sameParsedBut(e.page, old.page, carryPlace) || !distinctTerms(old.page.Tags) {
+				!sameParsedBut(e.page, old.page, carryPlace) || !distinctTerms(old.page.Tags) || !distinctTerms(e.page.Tags) {
 				return nil, false
 			}
 			g.edits = append(g.edits, pageEdit{p, old, e})
@@ -152,23 +152,31 @@ func (s *Session) planGraphEdit(change Change) (*graphChange, bool) {
 		e := last.parseSource(name, src)
 		if !last.plainPage(e) || e.page.Kind != KindPage || len(e.page.Aliases) > 0 || paths[e.page.Path] ||
 			last.site.byPath[e.page.Path] != nil || last.unpublished[e.page.Path] != nil || listFor(last.site, e.page) == nil ||
-			linkedBefore(s.cache, name) {
+			!distinctTerms(e.page.Tags) || linkedBefore(s.cache, name) {
 			return nil, false
 		}
 		paths[e.page.Path] = true
 		g.added = append(g.added, e)
 	}
-	for _, ed := range g.edits {
-		if !distinctTerms(ed.entry.page.Tags) {
-			return nil, false
+	if terms := last.site.byPath["/tags/"]; terms == nil || terms.Kind != KindTerms {
+		// The site's first tag makes the tags page: structure's.
+		for _, ed := range g.edits {
+			if hasTerms(ed.entry.page.Tags) {
+				return nil, false
+			}
 		}
-	}
-	for _, e := range g.added {
-		if !distinctTerms(e.page.Tags) {
-			return nil, false
+		for _, e := range g.added {
+			if hasTerms(e.page.Tags) {
+				return nil, false
+			}
 		}
 	}
 	return g, len(g.edits)+len(g.added) > 0
+}
+
+// hasTerms reports whether tags name a term.
+func hasTerms(tags []string) bool {
+	return slices.ContainsFunc(tags, func(t string) bool { return termSlug(t) != "" })
 }
 
 // plainPage reports whether a parsed file is a published page that
@@ -387,8 +395,8 @@ func (e *graphEditor) relinkParent(l *Page) {
 func (e *graphEditor) retag() bool {
 	b := e.b
 	terms := b.site.byPath["/tags/"]
-	if terms == nil || terms.Kind != KindTerms {
-		return false
+	if terms == nil || terms.Kind != KindTerms { // a site without tags
+		return !slices.ContainsFunc(e.movedOrder, func(p *Page) bool { return hasTerms(p.Tags) })
 	}
 	touched := map[*Page]string{} // term page → slug
 	var order []*Page

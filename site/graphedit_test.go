@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"testing"
 	"testing/fstest"
@@ -80,5 +81,43 @@ func TestSessionGraphEdit(t *testing.T) {
 	}
 	if _, ok := out.File("tags/独有标签/index.html"); ok {
 		t.Error("the page of a term no page has any more is still in the output")
+	}
+}
+
+// TestSessionGraphEditWithoutTags: on a site without tags, a date edit and
+// a new page take the graph edit, and a page's first tag (which makes the
+// tags page) gives a clean build's output.
+func TestSessionGraphEditWithoutTags(t *testing.T) {
+	content := fstest.MapFS{"_index.md": {Data: []byte("---\ntitle: 首页\n---\n")}}
+	for i := range 30 {
+		content[fmt.Sprintf("notices/n%02d.md", i)] = &fstest.MapFile{Data: fmt.Appendf(nil, "---\ntitle: 通知%d\ndate: 2026-01-%02dT09:00:00\n---\n正文%d。\n", i, 1+i%28, i)}
+	}
+	cfg, err := ParseConfig([]byte("search: false\npaginate: 5\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess, out, opts, now, full := builtSessionConfig(t, content, os.DirFS("../themes/default"), cfg)
+	for _, st := range []struct {
+		what, name, data string
+		fast             bool
+	}{
+		{"a date edit", "notices/n03.md", "---\ntitle: 通知3\ndate: 2026-11-20T09:00:00\n---\n正文3。\n", true},
+		{"a new page", "notices/new.md", "---\ntitle: 新通知\ndate: 2026-11-21T09:00:00\n---\n新正文。\n", true},
+		{"the site's first tag", "notices/n04.md", "---\ntitle: 通知4\ndate: 2026-01-05T09:00:00\ntags: [首个标签]\n---\n正文4。\n", false},
+	} {
+		content[st.name] = &fstest.MapFile{Data: []byte(st.data)}
+		rep, err := sess.Build(context.Background(), Change{Content: []string{st.name}}, now)
+		if err != nil {
+			t.Fatalf("%s: %v", st.what, err)
+		}
+		if diff := compareOutputs(out, clean0(t, opts, now)); diff != "" {
+			t.Fatalf("%s: output differs from a clean build: %s", st.what, diff)
+		}
+		if st.fast && (!rep.Partial || rep.Rendered > full.Rendered/2) {
+			t.Errorf("%s: partial=%v, rendered %d of %d outputs", st.what, rep.Partial, rep.Rendered, full.Rendered)
+		}
+	}
+	if _, ok := out.File("tags/index.html"); !ok {
+		t.Error("the site's first tag made no tags page")
 	}
 }
