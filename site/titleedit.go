@@ -24,7 +24,7 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 	for _, ed := range edits {
 		p := ed.page
 		if p.Publicity != nil || p.Call != nil || p.ReportCall != nil || p.Type == TypeWinner ||
-			ed.old.md == nil || len(ed.entry.warnings) > 0 || len(ed.old.warnings) > 0 || !sameParsedBut(ed.entry.page, ed.old.page, func(q, o *Page) { q.Title = o.Title }) {
+			ed.old.md == nil || len(ed.entry.warnings) > 0 || len(ed.old.warnings) > 0 || !sameParsedBut(ed.entry.page, ed.old.page, carryTitle) {
 			return nil, false, nil
 		}
 	}
@@ -90,6 +90,9 @@ func sameParsedBut(p, o *Page, carry func(q, o *Page)) bool {
 	return !fieldDiffers(&q, o, "*") && bytes.Equal(p.body, o.body) && p.bodyLine == o.bodyLine &&
 		p.ownLinks == o.ownLinks && len(p.links) == len(o.links)
 }
+
+// carryTitle copies the field a title edit changes (sameParsedBut).
+func carryTitle(q, o *Page) { q.Title = o.Title }
 
 // keepsPlace reports whether p still sorts between its neighbours in every
 // list that holds it: its section's (or home's) and its tags'.
