@@ -124,16 +124,18 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 		limit = -1
 	}
 	var sum strings.Builder
+	runes := 0 // in sum
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if moreAt >= 0 && blockStart(n) >= moreAt {
 			limit = 0
 		}
 		if limit != 0 && n.Kind() != ast.KindHeading && n.Kind() != ast.KindFencedCodeBlock && n.Kind() != ast.KindCodeBlock {
-			if sum.Len() > 0 {
+			from := sum.Len()
+			if from > 0 {
 				sum.WriteByte('\n')
 			}
 			writePlainText(&sum, n, body)
-			if limit > 0 && utf8.RuneCountInString(sum.String()) > limit {
+			if runes += utf8.RuneCountInString(sum.String()[from:]); limit > 0 && runes > limit {
 				limit = 0
 			}
 		}

@@ -55,7 +55,7 @@ func foldSpacePrefix(s string, max int) string {
 		if n == max {
 			break
 		}
-		if unicode.IsSpace(r) {
+		if isSpace(r) {
 			pending = b.Len() > 0
 			continue
 		}
@@ -73,9 +73,26 @@ func foldSpacePrefix(s string, max int) string {
 	return b.String()
 }
 
+// isSpace is unicode.IsSpace, deciding without its table the characters
+// above U+3000, none of which is white space (Chinese text is all there).
+func isSpace(r rune) bool { return r <= 0x3000 && unicode.IsSpace(r) }
+
 // isWide reports whether r is a Chinese, Japanese or Korean character or a
-// full-width mark, between which no space is written.
+// full-width mark, between which no space is written. The commonest runes
+// are decided without the tables (wideByTables): none below U+1100 is
+// wide, every unified ideograph (U+4E00–U+9FFF) is.
 func isWide(r rune) bool {
+	switch {
+	case r < 0x1100:
+		return false
+	case r >= 0x4e00 && r <= 0x9fff:
+		return true
+	}
+	return wideByTables(r)
+}
+
+// wideByTables is isWide by Unicode's script tables.
+func wideByTables(r rune) bool {
 	return unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) ||
 		unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r) ||
 		(r >= 0x3000 && r <= 0x303f) || (r >= 0xff00 && r <= 0xffef)

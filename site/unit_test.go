@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 )
 
 func TestSlugify(t *testing.T) {
@@ -171,6 +172,20 @@ func TestFoldSpacePrefix(t *testing.T) {
 			if got := foldSpacePrefix(s, n); got != want {
 				t.Fatalf("foldSpacePrefix(%q, %d) = %q, want %q", s, n, got, want)
 			}
+		}
+	}
+}
+
+// TestSpaceAndWideRunes: isSpace and isWide, which decide the common runes
+// without tables, agree with unicode.IsSpace and the script tables on
+// every rune.
+func TestSpaceAndWideRunes(t *testing.T) {
+	for r := rune(-1); r <= unicode.MaxRune+1; r++ {
+		if got, want := isSpace(r), unicode.IsSpace(r); got != want {
+			t.Fatalf("isSpace(%U) = %v, want %v", r, got, want)
+		}
+		if got, want := isWide(r), wideByTables(r); got != want {
+			t.Fatalf("isWide(%U) = %v, want %v", r, got, want)
 		}
 	}
 }
