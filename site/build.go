@@ -66,6 +66,9 @@ type Report struct {
 	// WrittenNames lists the files written, for the development server
 	// (a stylesheet-only change is swapped in without a reload).
 	WrittenNames []string
+	// fastPath names the session's fast path that made the build ("body",
+	// "title", "graph"); "" for the full path.
+	fastPath string
 }
 
 // Skipped is a content file left out of the build, and why.

@@ -13,7 +13,8 @@ import (
 // graphEdit is the fast path for the changes that move pages within the
 // last build's graph without making it anew: edits to existing published
 // pages that change nothing of theirs but the title, the dates, the weight
-// and the tags (the body byte for byte the same), and new pages in a
+// and the tags (the body byte for byte the same, though it may start on
+// another line of the file), and new pages in a
 // folder whose list page exists. It edits the last build's graph in place
 // as structure would have built it: each moved page taken out of the sorted
 // lists that hold it (its parent's, its tags', the Site's regular pages)
@@ -25,8 +26,8 @@ import (
 //
 // Pages with a publicity or application window, a report call or a
 // winner's record, pages with warnings, drafts, future and expired pages,
-// new bundles, new pages with aliases, edits that move the body's first
-// line, removed or renamed files and new sections take the full path, as does any other change: ok is false, and nothing has been
+// new bundles, new pages with aliases, removed or renamed files and new
+// sections take the full path, as does any other change: ok is false, and nothing has been
 // changed. When the edited graph has a problem (a broken link, two outputs
 // of one name, the first or last tag of the site), graphEdit gives way to
 // the full path with ok false, the session's last build dropped, so that
@@ -47,7 +48,7 @@ func (s *Session) graphEdit(ctx context.Context, change Change, now time.Time) (
 	oldIndex := b.jobIndex(b.jobs)
 	b.resume(now)
 	for _, ed := range g.edits {
-		ed.entry.md = ed.old.md
+		ed.entry.md = movedBody(ed.old.md, ed.entry.page.bodyLine-ed.old.page.bodyLine)
 		s.cache[ed.page.File] = ed.entry
 		e.edit(ed)
 	}
@@ -80,7 +81,7 @@ func (s *Session) graphEdit(ctx context.Context, change Change, now time.Time) (
 			toWrite = append(toWrite, b.jobs[i])
 		}
 	}
-	rep, ok, err = b.writeSome(ctx, toWrite)
+	rep, ok, err = b.writeSome(ctx, toWrite, "graph")
 	if err != nil || len(e.dropped) == 0 {
 		return rep, ok, err
 	}
@@ -187,9 +188,34 @@ func (b *builder) plainPage(e *cacheEntry) bool {
 		p.Publicity == nil && p.Call == nil && p.ReportCall == nil && p.Type != TypeWinner
 }
 
-// carryPlace copies the fields a graph edit may change (sameParsedBut).
+// carryPlace copies the fields a graph edit may change (sameParsedBut),
+// and the body's first line: a front matter line more or less moves the
+// body, whose rendering is kept with its lines moved (movedBody).
 func carryPlace(q, o *Page) {
 	q.Title, q.Date, q.PublishDate, q.Lastmod, q.Weight, q.Tags = o.Title, o.Date, o.PublishDate, o.Lastmod, o.Weight, o.Tags
+	q.bodyLine = o.bodyLine
+}
+
+// movedBody returns rb with the file lines of its links and problems
+// moved by delta, for a body that now starts delta lines further down.
+func movedBody(rb *renderedBody, delta int) *renderedBody {
+	if delta == 0 {
+		return rb
+	}
+	m := *rb
+	m.res.links = slices.Clone(rb.res.links)
+	for i := range m.res.links {
+		m.res.links[i].line += delta
+	}
+	m.res.probs = make([]*Problem, len(rb.res.probs))
+	for i, p := range rb.res.probs {
+		q := *p
+		if q.Line > 0 {
+			q.Line += delta
+		}
+		m.res.probs[i] = &q
+	}
+	return &m
 }
 
 // distinctTerms reports whether tags name each term at most once (a page

@@ -42,6 +42,10 @@ func (e *graphEditor) edit(ed pageEdit) {
 	e.touch(p)
 	p.entry = ed.entry
 	p.Title, p.Date, p.PublishDate, p.Lastmod, p.Weight, p.Tags = np.Title, np.Date, np.PublishDate, np.Lastmod, np.Weight, np.Tags
+	if rb := ed.entry.md; rb != ed.old.md { // the body moved in its file
+		p.bodyLine = np.bodyLine
+		p.links = append(p.links[:p.ownLinks:p.ownLinks], rb.res.links...)
+	}
 	e.moved[p] = true
 	e.movedOrder = append(e.movedOrder, p)
 }

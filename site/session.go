@@ -452,13 +452,13 @@ func (s *Session) bodyEdit(ctx context.Context, edits []pageEdit, now time.Time)
 			toWrite = append(toWrite, j)
 		}
 	}
-	return b.writeSome(ctx, toWrite)
+	return b.writeSome(ctx, toWrite, "body")
 }
 
-// writeSome renders and writes a fast path's jobs, the rest of the last
-// build's outputs left as they are.
-func (b *builder) writeSome(ctx context.Context, toWrite []job) (*Report, bool, error) {
-	b.report.Rendered, b.report.Partial = len(toWrite), true
+// writeSome renders and writes the jobs of fast path path, the rest of the
+// last build's outputs left as they are.
+func (b *builder) writeSome(ctx context.Context, toWrite []job, path string) (*Report, bool, error) {
+	b.report.Rendered, b.report.Partial, b.report.fastPath = len(toWrite), true, path
 	if err := b.write(ctx, toWrite); err != nil {
 		return nil, true, err
 	}

@@ -79,7 +79,7 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 			toWrite = append(toWrite, b.jobs[i])
 		}
 	}
-	return b.writeSome(ctx, toWrite)
+	return b.writeSome(ctx, toWrite, "title")
 }
 
 // sameParsedBut reports whether two parsed pages (cacheEntry.page) differ
@@ -87,8 +87,8 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 func sameParsedBut(p, o *Page, carry func(q, o *Page)) bool {
 	q := *p
 	carry(&q, o)
-	return !fieldDiffers(&q, o, "*") && bytes.Equal(p.body, o.body) && p.bodyLine == o.bodyLine &&
-		p.ownLinks == o.ownLinks && len(p.links) == len(o.links)
+	return !fieldDiffers(&q, o, "*") && bytes.Equal(q.body, o.body) && q.bodyLine == o.bodyLine &&
+		q.ownLinks == o.ownLinks && len(q.links) == len(o.links)
 }
 
 // carryTitle copies the field a title edit changes (sameParsedBut).
