@@ -167,6 +167,20 @@ func joinLabel(label, file string) string {
 	return label + "/" + file
 }
 
+// removeStale removes the outputs that are none of jobs', and reports them.
+func (b *builder) removeStale(jobs []job) error {
+	keep := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		keep[j.name] = true
+	}
+	removed, err := b.opts.Output.RemoveExcept(keep)
+	if err != nil {
+		return fmt.Errorf("remove stale output: %w", err)
+	}
+	b.report.Removed = removed
+	return nil
+}
+
 func (b *builder) build(ctx context.Context) error {
 	if err := b.loadTheme(); err != nil {
 		return err
@@ -201,15 +215,9 @@ func (b *builder) build(ctx context.Context) error {
 	}
 	b.report.Unchanged += len(jobs) - len(render)
 	if !b.keepsAllNames(b.jobIndex(jobs)) {
-		keep := make(map[string]bool, len(jobs))
-		for _, j := range jobs {
-			keep[j.name] = true
+		if err := b.removeStale(jobs); err != nil {
+			return err
 		}
-		removed, err := b.opts.Output.RemoveExcept(keep)
-		if err != nil {
-			return fmt.Errorf("remove stale output: %w", err)
-		}
-		b.report.Removed = removed
 	}
 	sort.Slice(b.report.Skipped, func(i, j int) bool { return b.report.Skipped[i].File < b.report.Skipped[j].File })
 	return nil

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"context"
 	"io/fs"
 	"path"
@@ -32,8 +31,8 @@ import (
 // of one name, the first or last tag of the site), graphEdit gives way to
 // the full path with ok false, the session's last build dropped, so that
 // the problems reported are a clean build's.
-func (s *Session) graphEdit(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
-	g, ok := s.planGraphEdit(change)
+func (s *Session) graphEdit(ctx context.Context, edits []pageEdit, others []string, now time.Time) (rep *Report, ok bool, err error) {
+	g, ok := s.planGraphEdit(edits, others)
 	if !ok {
 		return nil, false, nil
 	}
@@ -42,7 +41,7 @@ func (s *Session) graphEdit(ctx context.Context, change Change, now time.Time) (
 	// are the same).
 	b := s.last
 	e := &graphEditor{
-		b: b, oldSite: *b.site, oldJobs: b.jobs, oldPages: b.pages,
+		b: b, oldSite: *b.site, oldJobs: b.jobs,
 		before: map[*Page]*Page{}, fresh: map[*Page]bool{}, moved: map[*Page]bool{},
 	}
 	oldIndex := b.jobIndex(b.jobs)
@@ -72,8 +71,7 @@ func (s *Session) graphEdit(ctx context.Context, change Change, now time.Time) (
 		return s.giveWay()
 	}
 
-	old := &builder{site: &e.oldSite, pages: e.oldPages, jobs: e.oldJobs}
-	a := editedAffected(b, old, oldIndex, e.before, e.fresh)
+	a := editedAffected(b, &e.oldSite, oldIndex, e.before, e.fresh)
 	b.theme.kept.forgetChanged(a)
 	var toWrite []job
 	for i := range b.jobs {
@@ -85,15 +83,9 @@ func (s *Session) graphEdit(ctx context.Context, change Change, now time.Time) (
 	if err != nil || len(e.dropped) == 0 {
 		return rep, ok, err
 	}
-	keep := make(map[string]bool, len(b.jobs))
-	for _, j := range b.jobs {
-		keep[j.name] = true
-	}
-	removed, err := b.opts.Output.RemoveExcept(keep)
-	if err != nil {
+	if err := b.removeStale(b.jobs); err != nil {
 		return nil, true, err
 	}
-	rep.Removed = removed
 	return rep, true, nil
 }
 
@@ -111,43 +103,28 @@ type graphChange struct {
 	added []*cacheEntry
 }
 
-// planGraphEdit reads the files change names and says whether graphEdit
-// takes them, changing nothing.
-func (s *Session) planGraphEdit(change Change) (*graphChange, bool) {
+// planGraphEdit says whether graphEdit takes a change: the edits of the
+// last build's pages (editedPages) and the other files it names, which it
+// reads as new pages. It changes nothing.
+func (s *Session) planGraphEdit(edits []pageEdit, others []string) (*graphChange, bool) {
 	last := s.last
-	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {
-		return nil, false
+	for _, ed := range edits {
+		e, old := ed.entry, ed.old
+		if !last.plainPage(e) || !last.plainPage(old) || old.md == nil ||
+			!sameParsedBut(e.page, old.page, carryPlace) || !distinctTerms(old.page.Tags) || !distinctTerms(e.page.Tags) {
+			return nil, false
+		}
 	}
-	g := &graphChange{}
-	names, paths := map[string]bool{}, map[string]bool{} // files named, and the new pages' addresses
-	for _, name := range change.Content {
-		if names[name] {
-			continue
-		}
-		names[name] = true
-		src, err := fs.ReadFile(s.opts.Content, name)
-		if err != nil {
-			return nil, false // removed, renamed away, or a folder
-		}
-		if p := last.site.byFile[name]; p != nil {
-			old := s.cache[name]
-			if old == nil || old.page == nil || p.Kind != KindPage {
-				return nil, false
-			}
-			if bytes.Equal(src, old.src) {
-				continue
-			}
-			e := last.parseSource(name, src)
-			if !last.plainPage(e) || !last.plainPage(old) || old.md == nil ||
-				!sameParsedBut(e.page, old.page, carryPlace) || !distinctTerms(old.page.Tags) || !distinctTerms(e.page.Tags) {
-				return nil, false
-			}
-			g.edits = append(g.edits, pageEdit{p, old, e})
-			continue
-		}
+	g := &graphChange{edits: edits}
+	paths := map[string]bool{} // the new pages' addresses
+	for _, name := range others {
 		if _, listed := slices.BinarySearchFunc(s.files, name, compareWalkOrder); listed ||
 			!strings.HasSuffix(name, ".md") || ignoredPath(name) || bundleDir(name) != "" || path.Base(name) == "_index.md" {
 			return nil, false // a file of the listing that is not published, or not a page
+		}
+		src, err := fs.ReadFile(s.opts.Content, name)
+		if err != nil {
+			return nil, false // removed, renamed away, or a folder
 		}
 		e := last.parseSource(name, src)
 		if !last.plainPage(e) || e.page.Kind != KindPage || len(e.page.Aliases) > 0 || paths[e.page.Path] ||

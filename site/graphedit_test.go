@@ -16,7 +16,7 @@ import (
 // more removed. A new page with a broken link, a term dropped while a page
 // links to its page, and a heading removed that a moved body links to
 // fail as a clean build does (the same messages, lines included) and
-// write nothing.
+// write nothing. Each change names its file twice, as a burst of events may.
 func TestSessionGraphEdit(t *testing.T) {
 	content := corpusFS(200, 5)
 	page := func(title, date, tags, body string) *fstest.MapFile {
@@ -58,7 +58,7 @@ func TestSessionGraphEdit(t *testing.T) {
 		saved := content[st.name]
 		before := snapshot(out)
 		content[st.name] = st.data
-		rep, err := sess.Build(context.Background(), Change{Content: []string{st.name}}, now)
+		rep, err := sess.Build(context.Background(), Change{Content: []string{st.name, st.name}}, now)
 		if st.path == "" {
 			co := opts
 			co.Output, co.Now = NewMemOutput(), now

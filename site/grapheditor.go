@@ -8,10 +8,9 @@ import (
 
 // graphEditor edits a build's graph in place for graphEdit.
 type graphEditor struct {
-	b        *builder
-	oldSite  Site
-	oldJobs  []job
-	oldPages []*Page
+	b       *builder
+	oldSite Site  // the last build's Site fields
+	oldJobs []job // the last build's outputs
 	// before holds a copy of each page of the last build's graph as it was
 	// before its first change; fresh holds the pages new to the graph.
 	before map[*Page]*Page

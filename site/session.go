@@ -102,14 +102,18 @@ func (s *Session) Build(ctx context.Context, change Change, now time.Time) (*Rep
 // fast paths takes it (bodyEdit, titleEdit, graphEdit); ok is false when
 // none does, and Build renders every output the change affects.
 func (s *Session) fastPath(ctx context.Context, change Change, now time.Time) (rep *Report, ok bool, err error) {
-	if edits, ok := s.editedPages(change); ok {
+	edits, others, ok := s.editedPages(change)
+	if !ok {
+		return nil, false, nil
+	}
+	if len(others) == 0 {
 		for _, fast := range [...]func(context.Context, []pageEdit, time.Time) (*Report, bool, error){s.bodyEdit, s.titleEdit} {
 			if rep, ok, err := fast(ctx, edits, now); ok {
 				return rep, true, err
 			}
 		}
 	}
-	return s.graphEdit(ctx, change, now)
+	return s.graphEdit(ctx, edits, others, now)
 }
 
 // cacheEntry is what a session keeps of one Markdown file.
@@ -338,35 +342,46 @@ type pageEdit struct {
 }
 
 // editedPages reads the files a content change names as edits of the last
-// build's published pages, for the fast paths (bodyEdit, titleEdit): the
-// edits, files whose bytes are unchanged left out; ok is false when a file
-// is no longer such a page's (not a page of the last build, removed or
-// renamed away, with problems, or now left out: a draft, future, expired).
-func (s *Session) editedPages(change Change) (edits []pageEdit, ok bool) {
+// build's published pages, for the fast paths: the edits (each file once,
+// files whose bytes are unchanged left out), and the other files named,
+// which were no pages of the last build (graphEdit reads those). ok is
+// false when a file is no longer such a page's (removed or renamed away,
+// with problems, or now left out: a draft, future, expired), or the last
+// build's page there is not a regular page.
+func (s *Session) editedPages(change Change) (edits []pageEdit, others []string, ok bool) {
 	last := s.last
 	if last == nil || !s.built || change.Full || change.Theme || len(change.Content) == 0 {
-		return nil, false
+		return nil, nil, false
 	}
+	seen := make(map[string]bool, len(change.Content))
 	for _, name := range change.Content {
-		old := s.cache[name]
+		if seen[name] {
+			continue
+		}
+		seen[name] = true
 		p := last.site.byFile[name]
-		if old == nil || old.page == nil || p == nil || p.Kind != KindPage {
-			return nil, false
+		if p == nil {
+			others = append(others, name)
+			continue
+		}
+		old := s.cache[name]
+		if old == nil || old.page == nil || p.Kind != KindPage {
+			return nil, nil, false
 		}
 		src, err := fs.ReadFile(s.opts.Content, name)
 		if err != nil {
-			return nil, false // removed or renamed away: the full path handles it
+			return nil, nil, false // removed or renamed away: the full path handles it
 		}
 		if bytes.Equal(src, old.src) {
 			continue
 		}
 		e := last.parseSource(name, src)
 		if e.page == nil || len(e.problems) > 0 || last.skipReason(e.page) != "" {
-			return nil, false
+			return nil, nil, false
 		}
 		edits = append(edits, pageEdit{p, old, e})
 	}
-	return edits, true
+	return edits, others, true
 }
 
 // resume readies the last build for a fast path's build at now: a fresh

@@ -71,8 +71,7 @@ func (s *Session) titleEdit(ctx context.Context, edits []pageEdit, now time.Time
 			}
 		}
 	}
-	old := &builder{site: &oldSite, pages: b.pages, jobs: b.jobs}
-	a := editedAffected(b, old, b.jobIndex(b.jobs), before, nil)
+	a := editedAffected(b, &oldSite, b.jobIndex(b.jobs), before, nil)
 	var toWrite []job
 	for i := range b.jobs {
 		if a.dirty(&b.jobs[i]) {
@@ -124,10 +123,10 @@ func keepsPlace(p *Page) bool {
 // editedAffected is the comparison for a build that changed the last
 // build's graph in place: the pages in before (each with its copy from
 // before the change) differ, the pages in fresh are new, every other page
-// is the same, and the Site's fields and the outputs are compared with
-// old's (whose jobs by name are oldJobs).
-func editedAffected(b, old *builder, oldJobs map[string]*job, before map[*Page]*Page, fresh map[*Page]bool) *affected {
-	a := comparing(old, b, oldJobs, len(before))
+// is the same, the Site's fields are compared with oldSite's and the
+// outputs with the last build's, whose jobs by name are oldJobs.
+func editedAffected(b *builder, oldSite *Site, oldJobs map[string]*job, before map[*Page]*Page, fresh map[*Page]bool) *affected {
+	a := comparing(&builder{site: oldSite}, b, oldJobs, len(before))
 	same := func(p *Page) { // (changed needs no oldOf for a page the same)
 		if _, edited := before[p]; !edited && !fresh[p] {
 			p.cmp = cmpSame
@@ -150,6 +149,6 @@ func editedAffected(b, old *builder, oldJobs map[string]*job, before map[*Page]*
 		p.cmp = cmpDiffers
 		a.differing = append(a.differing, p)
 	}
-	a.added = len(fresh) > 0 || len(old.site.byPath) != len(b.site.byPath)
+	a.added = len(fresh) > 0 || len(oldSite.byPath) != len(b.site.byPath)
 	return a
 }
