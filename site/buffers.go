@@ -9,7 +9,8 @@ import (
 
 // bufferPool recycles byte buffers: the ones pages are rendered into
 // (builder.buffers), dead as soon as Output.WriteFile returns (Output must
-// not keep data), and goldmark's scratch (bodyScratch). A full build fills
+// not keep data), goldmark's scratch (bodyScratch) and partialCached's
+// (partialScratch). A full build fills
 // one of tens of kilobytes per page; reusing them spares the collector
 // most of a build's garbage.
 type bufferPool struct{ pool sync.Pool }
@@ -47,5 +48,9 @@ func (bodyWriter) Flush() error { return nil }
 
 // bodyScratch holds the buffers of bodyWriter between pages.
 var bodyScratch bufferPool
+
+// partialScratch holds the buffers partialCached renders into; the cache
+// keeps an exact-size copy.
+var partialScratch bufferPool
 
 var _ util.BufWriter = bodyWriter{}

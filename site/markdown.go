@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -88,7 +87,7 @@ var markdownPageKey = parser.NewContextKey()
 type markdownResult struct {
 	html     string
 	headings []Heading
-	summary  string // plain text before <!--more-->, or the first text
+	summary  string // folded plain text before <!--more-->, or the start of the first text (see renderMarkdown)
 	moreSet  bool   // the body has a <!--more--> marker
 	links    []pageLink
 	probs    []*Problem
@@ -119,23 +118,25 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 	res.html = buf.String()
 	res.links, res.probs, res.headings = mp.links, mp.probs, mp.headings
 
-	limit := summaryChars * 2
+	// Blocks are taken until their plain text passes 2×summaryChars
+	// characters, or up to <!--more-->; sum keeps only what the summary
+	// can use of their folded text: summaryChars+1 characters without a
+	// marker (summarize), all of it with one.
+	limit, keep := summaryChars*2, summaryChars+1
 	if moreAt >= 0 {
-		limit = -1
+		limit, keep = -1, -1
 	}
-	var sum strings.Builder
-	runes := 0 // in sum
+	sum := newSpaceFolder(2*summaryChars, keep)
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if moreAt >= 0 && blockStart(n) >= moreAt {
 			limit = 0
 		}
 		if limit != 0 && n.Kind() != ast.KindHeading && n.Kind() != ast.KindFencedCodeBlock && n.Kind() != ast.KindCodeBlock {
-			from := sum.Len()
-			if from > 0 {
+			if _, written := sum.Raw(); written > 0 {
 				sum.WriteByte('\n')
 			}
-			writePlainText(&sum, n, body)
-			if runes += utf8.RuneCountInString(sum.String()[from:]); limit > 0 && runes > limit {
+			writePlainText(sum, n, body)
+			if runes, _ := sum.Raw(); limit > 0 && runes > limit {
 				limit = 0
 			}
 		}
@@ -169,8 +170,17 @@ func blockStart(n ast.Node) int {
 	return -1
 }
 
-// writePlainText writes the text of n and its descendants.
-func writePlainText(w *strings.Builder, n ast.Node, src []byte) {
+// textWriter is where writePlainText writes: a strings.Builder, or the
+// spaceFolder of a summary.
+type textWriter interface {
+	Write(p []byte) (int, error)
+	WriteByte(c byte) error
+}
+
+// writePlainText writes the text of n and its descendants. Each write ends
+// on a character boundary (goldmark's text segments split at Markdown's
+// ASCII marks and at line ends).
+func writePlainText(w textWriter, n ast.Node, src []byte) {
 	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			if c.Type() == ast.TypeBlock && c != n && c.NextSibling() != nil {

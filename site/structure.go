@@ -244,9 +244,9 @@ func (b *builder) renderPages(ctx context.Context, withBody []*Page) error {
 			rb.anchors[h.ID] = true
 		}
 		if res.moreSet {
-			rb.summary = foldSpace(res.summary)
+			rb.summary = res.summary
 		} else {
-			rb.summary = summarize(res.summary, b.cfg.SummaryLength)
+			rb.summary = cutSummary(res.summary, b.cfg.SummaryLength)
 		}
 		b.storeBody(p, rb)
 		b.applyBody(p, rb)

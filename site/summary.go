@@ -9,6 +9,10 @@ import (
 // sentenceEnds are the marks after which a summary may be cut.
 const sentenceEnds = "。！？!?"
 
+// sentenceClosers are the marks kept after a sentence end that a summary
+// is cut after.
+const sentenceClosers = "”’」』）)"
+
 // summarize shortens plain text to at most limit characters (each Chinese
 // character, letter, digit or mark counts one; white space is folded),
 // cutting after the last sentence end within the limit. Text with no
@@ -16,23 +20,65 @@ const sentenceEnds = "。！？!?"
 func summarize(text string, limit int) string {
 	// Only the first limit+1 characters matter: the cut, and a closing mark
 	// just after it.
-	text = foldSpacePrefix(text, limit+1)
-	runes := []rune(text)
-	if len(runes) <= limit {
+	return cutSummary(foldSpacePrefix(text, limit+1), limit)
+}
+
+// cutSummary is summarize of foldSpacePrefix(text, limit+1), the text
+// folded already (a spaceFolder's, which keeps limit+1 characters).
+func cutSummary(text string, limit int) string {
+	head := text[:runeOffset(text, limit)] // the first limit characters
+	if len(head) == len(text) {
 		return text
 	}
-	head := runes[:limit]
-	for i := len(head) - 1; i >= 0; i-- {
-		if strings.ContainsRune(sentenceEnds, head[i]) {
-			// Keep a closing quote or bracket that ends the sentence with it.
-			end := i + 1
-			for end < len(runes) && end < limit+1 && strings.ContainsRune("”’」』）)", runes[end]) {
-				end++
+	if end := lastSentenceEnd(head); end >= 0 {
+		// Keep a closing quote or bracket that ends the sentence with it:
+		// text holds at most one character after head.
+		for end < len(text) {
+			c, size := utf8.DecodeRuneInString(text[end:])
+			if !strings.ContainsRune(sentenceClosers, c) {
+				break
 			}
-			return string(runes[:end])
+			end += size
+		}
+		return text[:end]
+	}
+	return strings.TrimRightFunc(head, unicode.IsSpace) + "……"
+}
+
+// runeOffset is the byte offset in s, which is UTF-8, after its first n
+// characters, or len(s).
+func runeOffset(s string, n int) int {
+	i := 0
+	for ; n > 0 && i < len(s); n-- {
+		switch c := s[i]; {
+		case c < 0xc0:
+			i++
+		case c < 0xe0:
+			i += 2
+		case c < 0xf0:
+			i += 3
+		default:
+			i += 4
 		}
 	}
-	return strings.TrimRightFunc(string(head), unicode.IsSpace) + "……"
+	return min(i, len(s))
+}
+
+// lastSentenceEnd is the byte offset just after the last of sentenceEnds
+// in s, or -1. It looks at bytes: each mark's last byte, then the bytes
+// before it.
+func lastSentenceEnd(s string) int {
+	for i := len(s) - 1; i >= 0; i-- {
+		switch s[i] {
+		case '!', '?':
+			return i + 1
+		case "。"[2], "！"[2], "？"[2]:
+			if i >= 2 && strings.Contains(sentenceEnds, s[i-2:i+1]) {
+				return i + 1
+			}
+		}
+	}
+	return -1
 }
 
 // foldSpace turns runs of white space into one space, or into nothing
@@ -42,35 +88,96 @@ func foldSpace(s string) string { return foldSpacePrefix(s, -1) }
 // foldSpacePrefix returns the first max characters of foldSpace(s), or all
 // of it when max < 0.
 func foldSpacePrefix(s string, max int) string {
-	var b strings.Builder
-	if max >= 0 && max*utf8.UTFMax < len(s) {
-		b.Grow(max * utf8.UTFMax)
-	} else {
-		b.Grow(len(s))
+	f := newSpaceFolder(len(s), max)
+	f.WriteString(s)
+	return f.String()
+}
+
+// spaceFolder is foldSpacePrefix as a writer: it keeps the first max
+// characters (all when max < 0) of foldSpace of what is written to it, and
+// counts every character written (Raw), kept or not. Runs of characters are
+// copied whole; a byte that is not UTF-8 becomes U+FFFD.
+type spaceFolder struct {
+	b       strings.Builder
+	max     int
+	n       int  // characters kept
+	raw     int  // characters written
+	rawLen  int  // bytes written
+	prev    rune // the last character kept
+	pending bool // white space seen after it
+}
+
+// newSpaceFolder returns a spaceFolder for about size bytes of text.
+func newSpaceFolder(size, max int) *spaceFolder {
+	f := &spaceFolder{max: max}
+	if max >= 0 && max*utf8.UTFMax < size {
+		size = max * utf8.UTFMax
 	}
-	var prev rune
-	pending := false
-	n := 0
-	for _, r := range s {
-		if n == max {
-			break
+	f.b.Grow(size)
+	return f
+}
+
+// String returns the folded text kept.
+func (f *spaceFolder) String() string { return f.b.String() }
+
+// Raw returns how many characters and bytes were written.
+func (f *spaceFolder) Raw() (chars, bytes int) { return f.raw, f.rawLen }
+
+// Write implements io.Writer; it never fails.
+func (f *spaceFolder) Write(p []byte) (int, error) {
+	f.raw += utf8.RuneCount(p)
+	f.rawLen += len(p)
+	if f.n != f.max {
+		f.fold(p)
+	}
+	return len(p), nil
+}
+
+// WriteString is Write of a string.
+func (f *spaceFolder) WriteString(s string) (int, error) { return f.Write([]byte(s)) }
+
+// WriteByte is Write of one byte.
+func (f *spaceFolder) WriteByte(c byte) error {
+	b := [1]byte{c}
+	_, err := f.Write(b[:])
+	return err
+}
+
+// fold keeps the folded characters of s until max are kept.
+func (f *spaceFolder) fold(s []byte) {
+	from := 0 // where the run not yet copied starts
+	i := 0
+	for ; i < len(s) && f.n != f.max; f.n++ {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRune(s[i:])
 		}
 		if isSpace(r) {
-			pending = b.Len() > 0
+			f.b.Write(s[from:i])
+			f.pending = f.b.Len() > 0
+			i += size
+			from = i
+			f.n--
 			continue
 		}
-		if pending && !(isWide(prev) && isWide(r)) {
-			b.WriteByte(' ')
-			if n++; n == max {
+		if f.pending && !(isWide(f.prev) && isWide(r)) {
+			f.b.Write(s[from:i])
+			from = i
+			f.b.WriteByte(' ')
+			if f.n++; f.n == f.max {
 				break
 			}
 		}
-		pending = false
-		b.WriteRune(r)
-		n++
-		prev = r
+		f.pending = false
+		if r == utf8.RuneError && size == 1 {
+			f.b.Write(s[from:i])
+			f.b.WriteRune(r)
+			from = i + 1
+		}
+		i += size
+		f.prev = r
 	}
-	return b.String()
+	f.b.Write(s[from:i])
 }
 
 // isSpace is unicode.IsSpace, deciding without its table the characters

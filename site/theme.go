@@ -1,7 +1,6 @@
 package site
 
 import (
-	"bytes"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -66,8 +65,9 @@ func (t *theme) partialCached(name string, dot any, variants ...any) (template.H
 			return html, nil
 		}
 	}
-	var buf bytes.Buffer
-	if err := p.Execute(&buf, dot); err != nil {
+	buf := partialScratch.get(512)
+	defer func() { partialScratch.put(buf.Bytes()) }()
+	if err := p.Execute(buf, dot); err != nil {
 		return "", err
 	}
 	html := template.HTML(buf.String())

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 func TestSlugify(t *testing.T) {
@@ -65,6 +66,42 @@ func TestSummarize(t *testing.T) {
 			t.Errorf("summarize(%q, %d) = %q, want %q", c.in, c.limit, got, c.want)
 		}
 	}
+}
+
+// TestSummarizeMatchesRunes: summarize, which works on bytes, cuts where
+// summarizeRunes, written plainly on characters, does, on random texts of
+// sentence ends, closing marks, spaces, Chinese, Latin and bad bytes.
+func TestSummarizeMatchesRunes(t *testing.T) {
+	parts := []string{"。", "！", "？", "!", "?", "”", "’", "」", "）", ")", " ", "\n", "质", "量", "a", "b", "\xff", "\xe3\x80", "  ", "\t", "，"}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 200000 {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(parts[rng.IntN(len(parts))])
+		}
+		limit := rng.IntN(12)
+		if got, want := summarize(b.String(), limit), summarizeRunes(b.String(), limit); got != want {
+			t.Fatalf("summarize(%q, %d) = %q, want %q", b.String(), limit, got, want)
+		}
+	}
+}
+
+// summarizeRunes is summarize on a slice of characters.
+func summarizeRunes(text string, limit int) string {
+	runes := []rune(foldSpaceRunes(text))
+	if len(runes) <= limit {
+		return string(runes)
+	}
+	for i := limit - 1; i >= 0; i-- {
+		if strings.ContainsRune(sentenceEnds, runes[i]) {
+			end := i + 1
+			for end <= limit && strings.ContainsRune(sentenceClosers, runes[end]) {
+				end++
+			}
+			return string(runes[:end])
+		}
+	}
+	return strings.TrimRightFunc(string(runes[:limit]), unicode.IsSpace) + "……"
 }
 
 func TestParseDate(t *testing.T) {
@@ -156,16 +193,20 @@ func TestIsExternal(t *testing.T) {
 }
 
 // TestFoldSpacePrefix: foldSpacePrefix(s, n) is the first n characters of
-// foldSpace(s), on texts mixing spaces, line breaks, Chinese and Latin.
+// foldSpace(s), and foldSpace is foldSpaceRunes, on texts mixing spaces,
+// line breaks, Chinese, Latin and bytes that are not UTF-8.
 func TestFoldSpacePrefix(t *testing.T) {
-	alphabet := []rune{' ', '\n', '\t', '中', '文', 'a', 'B', '。', '”', '１', '　'}
+	alphabet := []string{" ", "\n", "\t", "中", "文", "a", "B", "。", "”", "１", "　", "\xff", "\xe4\xb8"}
 	rng := rand.New(rand.NewPCG(1, 2))
-	for range 2000 {
-		rs := make([]rune, rng.IntN(30))
-		for i := range rs {
-			rs[i] = alphabet[rng.IntN(len(alphabet))]
+	for range 4000 {
+		var b strings.Builder
+		for range rng.IntN(30) {
+			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
-		s := string(rs)
+		s := b.String()
+		if got, want := foldSpace(s), foldSpaceRunes(s); got != want {
+			t.Fatalf("foldSpace(%q) = %q, want %q", s, got, want)
+		}
 		full := []rune(foldSpace(s))
 		for n := 0; n <= len(full)+2; n++ {
 			want := string(full[:min(n, len(full))])
@@ -174,6 +215,60 @@ func TestFoldSpacePrefix(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestSpaceFolderPieces: text written to a spaceFolder in pieces, cut
+// between characters, folds as the whole text does, and Raw counts all of
+// it.
+func TestSpaceFolderPieces(t *testing.T) {
+	alphabet := []string{" ", "\n", "中", "文", "a", "。", "　", "\xff"}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 4000 {
+		var pieces []string
+		for range rng.IntN(12) {
+			var b strings.Builder
+			for range rng.IntN(4) {
+				b.WriteString(alphabet[rng.IntN(len(alphabet))])
+			}
+			pieces = append(pieces, b.String())
+		}
+		whole := strings.Join(pieces, "")
+		max := rng.IntN(12) - 1
+		f := newSpaceFolder(0, max)
+		for _, p := range pieces {
+			if rng.IntN(2) == 0 {
+				f.WriteString(p)
+			} else {
+				f.Write([]byte(p))
+			}
+		}
+		if got, want := f.String(), foldSpacePrefix(whole, max); got != want {
+			t.Fatalf("pieces %q, max %d: folded %q, want %q", pieces, max, got, want)
+		}
+		if chars, n := f.Raw(); chars != utf8.RuneCountInString(whole) || n != len(whole) {
+			t.Fatalf("pieces %q: Raw() = %d, %d; want %d, %d", pieces, chars, n, utf8.RuneCountInString(whole), len(whole))
+		}
+	}
+}
+
+// foldSpaceRunes is foldSpace written plainly, one character at a time.
+func foldSpaceRunes(s string) string {
+	var b strings.Builder
+	var prev rune
+	pending := false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			pending = b.Len() > 0
+			continue
+		}
+		if pending && !(wideByTables(prev) && wideByTables(r)) {
+			b.WriteByte(' ')
+		}
+		pending = false
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
 }
 
 // TestSpaceAndWideRunes: isSpace and isWide, which decide the common runes

@@ -47,7 +47,7 @@ func (f *buildFlags) options() (site.Options, error) {
 	var dirs [2]fs.FS
 	for i, d := range [...]struct{ dir, def string }{{f.content, defaultContent}, {f.theme, defaultTheme}} {
 		if st, err := os.Stat(d.dir); err == nil && st.IsDir() {
-			dirs[i] = os.DirFS(d.dir)
+			dirs[i] = newDiskDir(d.dir)
 		} else if b, ok := builtInDir(d.dir, d.def); ok {
 			dirs[i] = b // make dist: the program's own copy
 		} else {

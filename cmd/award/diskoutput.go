@@ -88,31 +88,28 @@ func (d *diskOutput) write(target, name string, data []byte) (bool, error) {
 	if err := d.ensureDir(filepath.Dir(target)); err != nil {
 		return false, err
 	}
-	f, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
-	if errors.Is(err, fs.ErrNotExist) {
+	opened, err := createNew(target, data)
+	if !opened && errors.Is(err, fs.ErrNotExist) {
 		// A folder known to exist was removed since (public/ deleted
 		// while award serve runs): forget what is known and make it again.
 		d.dirs.Clear()
 		if err = d.ensureDir(filepath.Dir(target)); err != nil {
 			return false, err
 		}
-		f, err = os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		opened, err = createNew(target, data)
 	}
-	if errors.Is(err, fs.ErrExist) {
+	if !opened && errors.Is(err, fs.ErrExist) {
 		d.existed.Store(true)
 		return d.update(target, name, data)
 	}
+	if opened {
+		d.created.Add(1) // made, even if writing failed
+	}
 	if err != nil {
+		if opened {
+			os.Remove(target)
+		}
 		return false, fmt.Errorf("写入 %s 出错：%w", name, err)
-	}
-	_, werr := f.Write(data)
-	if cerr := f.Close(); werr == nil {
-		werr = cerr
-	}
-	d.created.Add(1) // made, even if writing fails below
-	if werr != nil {
-		os.Remove(target)
-		return false, fmt.Errorf("写入 %s 出错：%w", name, werr)
 	}
 	return true, nil
 }
