@@ -30,6 +30,17 @@ func (u cpuUse) since(then cpuUse) cpuUse {
 	return cpuUse{bench: u.bench - then.bench, minio: u.minio - then.minio, intake: u.intake - then.intake}
 }
 
+// plus is u and v together.
+func (u cpuUse) plus(v cpuUse) cpuUse {
+	return cpuUse{bench: u.bench + v.bench, minio: u.minio + v.minio, intake: u.intake + v.intake}
+}
+
+// div is u shared among n.
+func (u cpuUse) div(n int) cpuUse {
+	d := time.Duration(n)
+	return cpuUse{bench: u.bench / d, minio: u.minio / d, intake: u.intake / d}
+}
+
 // String says the CPU seconds of each and in all.
 func (u cpuUse) String() string {
 	s := fmt.Sprintf("client %.2fs + MinIO %.2fs", u.bench.Seconds(), u.minio.Seconds())

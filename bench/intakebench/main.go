@@ -3,8 +3,8 @@
 //
 //   - one large evidence file (default 1 GiB) uploaded through the intake
 //     (award intake, a separate process) versus a direct minio-go PutObject
-//     of the same file to the same server: throughput and their ratio, and
-//     the intake's peak RSS during the upload;
+//     of the same file to the same server: throughput and their ratio (best
+//     of -large-runs rounds), and the intake's peak RSS during the uploads;
 //   - an application with 10 documents totalling 500 MiB through the intake
 //     versus direct PutObjects of the same files: ratio and peak RSS;
 //   - many objections at once (default 64 concurrent, 1 MiB evidence each):
@@ -50,6 +50,7 @@ type options struct {
 	keep        bool
 	parts       map[string]bool
 	stagedRuns  int
+	largeRuns   int
 }
 
 func run(ctx context.Context, args []string) error {
@@ -62,13 +63,14 @@ func run(ctx context.Context, args []string) error {
 	fs.Int64Var(&o.appSize, "application", 500<<20, "bytes of an application's 10 documents together")
 	fs.StringVar(&o.award, "award", "", "award binary (default: go build ./cmd/award)")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory")
+	fs.IntVar(&o.largeRuns, "large-runs", 3, "rounds of the large upload through the intake and direct (the best of each is reported)")
 	fs.IntVar(&o.stagedRuns, "staged-runs", 3, "rounds of the staged upload and its two direct peers (the best of each is reported)")
 	parts := fs.String("parts", "large,application,concurrent,staged", "which measurements to run, comma-separated")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if o.stagedRuns < 1 {
-		return fmt.Errorf("-staged-runs must be at least 1")
+	if o.stagedRuns < 1 || o.largeRuns < 1 {
+		return fmt.Errorf("-staged-runs and -large-runs must be at least 1")
 	}
 	o.parts = map[string]bool{}
 	for _, p := range strings.Split(*parts, ",") {
