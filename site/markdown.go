@@ -126,7 +126,7 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 	if moreAt >= 0 {
 		limit, keep = -1, -1
 	}
-	sum := newSpaceFolder(2*summaryChars, keep)
+	sum := newSpaceFolder(len(body), keep)
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		if moreAt >= 0 && blockStart(n) >= moreAt {
 			limit = 0
