@@ -121,7 +121,7 @@ func renderMarkdown(md goldmark.Markdown, mp *markdownPage, body []byte, summary
 	// Blocks are taken until their plain text passes 2×summaryChars
 	// characters, or up to <!--more-->; sum keeps only what the summary
 	// can use of their folded text: summaryChars+1 characters without a
-	// marker (summarize), all of it with one.
+	// marker (cutSummary then cuts it), all of it with one.
 	limit, keep := summaryChars*2, summaryChars+1
 	if moreAt >= 0 {
 		limit, keep = -1, -1

@@ -13,18 +13,11 @@ const sentenceEnds = "。！？!?"
 // is cut after.
 const sentenceClosers = "”’」』）)"
 
-// summarize shortens plain text to at most limit characters (each Chinese
-// character, letter, digit or mark counts one; white space is folded),
-// cutting after the last sentence end within the limit. Text with no
+// cutSummary shortens folded plain text (a spaceFolder's, which keeps
+// limit+1 characters: the cut, and a closing mark just after it) to at most
+// limit characters, each Chinese character, letter, digit or mark counting
+// one, cutting after the last sentence end within the limit. Text with no
 // sentence end in reach is cut at the limit and marked with "……".
-func summarize(text string, limit int) string {
-	// Only the first limit+1 characters matter: the cut, and a closing mark
-	// just after it.
-	return cutSummary(foldSpacePrefix(text, limit+1), limit)
-}
-
-// cutSummary is summarize of foldSpacePrefix(text, limit+1), the text
-// folded already (a spaceFolder's, which keeps limit+1 characters).
 func cutSummary(text string, limit int) string {
 	head := text[:runeOffset(text, limit)] // the first limit characters
 	if len(head) == len(text) {
@@ -81,22 +74,12 @@ func lastSentenceEnd(s string) int {
 	return -1
 }
 
-// foldSpace turns runs of white space into one space, or into nothing
-// between two Chinese characters (line breaks inside Chinese text).
-func foldSpace(s string) string { return foldSpacePrefix(s, -1) }
-
-// foldSpacePrefix returns the first max characters of foldSpace(s), or all
-// of it when max < 0.
-func foldSpacePrefix(s string, max int) string {
-	f := newSpaceFolder(len(s), max)
-	f.WriteString(s)
-	return f.String()
-}
-
-// spaceFolder is foldSpacePrefix as a writer: it keeps the first max
-// characters (all when max < 0) of foldSpace of what is written to it, and
-// counts every character written (Raw), kept or not. Runs of characters are
-// copied whole; a byte that is not UTF-8 becomes U+FFFD.
+// spaceFolder keeps the first max characters (all when max < 0) of what
+// is written to it with white space folded: a run of it becomes one space,
+// or nothing between two Chinese characters (line breaks inside Chinese
+// text), and none is kept at the start. It counts every character written
+// (Raw), kept or not. Runs of characters are copied whole; a byte that is
+// not UTF-8 becomes U+FFFD. Each write must end on a character boundary.
 type spaceFolder struct {
 	b       strings.Builder
 	max     int
@@ -132,9 +115,6 @@ func (f *spaceFolder) Write(p []byte) (int, error) {
 	}
 	return len(p), nil
 }
-
-// WriteString is Write of a string.
-func (f *spaceFolder) WriteString(s string) (int, error) { return f.Write([]byte(s)) }
 
 // WriteByte is Write of one byte.
 func (f *spaceFolder) WriteByte(c byte) error {

@@ -94,7 +94,7 @@ func plainSummary(md goldmark.Markdown, body []byte, chars int) string {
 		}
 	}
 	if moreAt >= 0 {
-		return foldSpace(plain.String())
+		return foldSpacePrefix(plain.String(), -1)
 	}
 	return summarize(plain.String(), chars)
 }

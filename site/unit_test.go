@@ -47,6 +47,21 @@ func TestTermSlug(t *testing.T) {
 	}
 }
 
+// summarize is how a page's summary is made from its whole plain text:
+// folded to limit+1 characters, then cut (renderMarkdown folds as it
+// writes instead).
+func summarize(text string, limit int) string {
+	return cutSummary(foldSpacePrefix(text, limit+1), limit)
+}
+
+// foldSpacePrefix is the first max characters of s folded, all of it when
+// max < 0: a spaceFolder given s whole.
+func foldSpacePrefix(s string, max int) string {
+	f := newSpaceFolder(len(s), max)
+	f.Write([]byte(s))
+	return f.String()
+}
+
 func TestSummarize(t *testing.T) {
 	cases := []struct {
 		in    string
@@ -193,7 +208,7 @@ func TestIsExternal(t *testing.T) {
 }
 
 // TestFoldSpacePrefix: foldSpacePrefix(s, n) is the first n characters of
-// foldSpace(s), and foldSpace is foldSpaceRunes, on texts mixing spaces,
+// foldSpacePrefix(s, -1), and that is foldSpaceRunes, on texts mixing spaces,
 // line breaks, Chinese, Latin and bytes that are not UTF-8.
 func TestFoldSpacePrefix(t *testing.T) {
 	alphabet := []string{" ", "\n", "\t", "中", "文", "a", "B", "。", "”", "１", "　", "\xff", "\xe4\xb8"}
@@ -204,10 +219,10 @@ func TestFoldSpacePrefix(t *testing.T) {
 			b.WriteString(alphabet[rng.IntN(len(alphabet))])
 		}
 		s := b.String()
-		if got, want := foldSpace(s), foldSpaceRunes(s); got != want {
-			t.Fatalf("foldSpace(%q) = %q, want %q", s, got, want)
+		if got, want := foldSpacePrefix(s, -1), foldSpaceRunes(s); got != want {
+			t.Fatalf("foldSpacePrefix(%q, -1) = %q, want %q", s, got, want)
 		}
-		full := []rune(foldSpace(s))
+		full := []rune(foldSpacePrefix(s, -1))
 		for n := 0; n <= len(full)+2; n++ {
 			want := string(full[:min(n, len(full))])
 			if got := foldSpacePrefix(s, n); got != want {
@@ -236,11 +251,7 @@ func TestSpaceFolderPieces(t *testing.T) {
 		max := rng.IntN(12) - 1
 		f := newSpaceFolder(0, max)
 		for _, p := range pieces {
-			if rng.IntN(2) == 0 {
-				f.WriteString(p)
-			} else {
-				f.Write([]byte(p))
-			}
+			f.Write([]byte(p))
 		}
 		if got, want := f.String(), foldSpacePrefix(whole, max); got != want {
 			t.Fatalf("pieces %q, max %d: folded %q, want %q", pieces, max, got, want)
@@ -251,7 +262,7 @@ func TestSpaceFolderPieces(t *testing.T) {
 	}
 }
 
-// foldSpaceRunes is foldSpace written plainly, one character at a time.
+// foldSpaceRunes is the folding written plainly, one character at a time.
 func foldSpaceRunes(s string) string {
 	var b strings.Builder
 	var prev rune
