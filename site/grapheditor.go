@@ -180,7 +180,7 @@ func (e *graphEditor) retag() bool {
 			tp := b.site.byPath["/tags/"+slug+"/"]
 			if tp == nil {
 				tp = &Page{Kind: KindTerm, Type: "tags", Section: "tags", Title: strings.TrimSpace(t), Path: "/tags/" + slug + "/", Parent: terms}
-				tp.RelPermalink, tp.Permalink = b.cfg.RelURL(tp.Path), b.cfg.AbsURL(tp.Path)
+				tp.RelPermalink, tp.Permalink = b.cfg.pageURLs(tp.Path)
 				e.cloneMaps()
 				b.site.byPath[tp.Path] = tp
 				e.fresh[tp] = true

@@ -153,7 +153,7 @@ func (b *builder) parseSource(name string, src []byte) *cacheEntry {
 	p.Aliases, p.Tags, p.Summary = fm.Aliases, fm.Tags, strings.TrimSpace(fm.Summary)
 	p.Type, p.Layout = fm.Type, fm.Layout
 	p.Kind, p.Section, p.Path = pagePlace(name, p.Slug)
-	p.RelPermalink, p.Permalink = b.cfg.RelURL(p.Path), b.cfg.AbsURL(p.Path)
+	p.RelPermalink, p.Permalink = b.cfg.pageURLs(p.Path)
 	if p.Type == "" {
 		p.Type = p.Section
 	}

@@ -65,9 +65,11 @@ type Page struct {
 	// Parent is the section (or home) page above this one.
 	Parent *Page
 
-	// RelPermalink is Path with the site's base path ("/zlj/policy/measures/").
+	// RelPermalink is Path with the site's base path ("/zlj/policy/measures/"),
+	// percent-encoded as a URL ("/tags/%E7%94%B3%E6%8A%A5/" for /tags/申报/,
+	// as Hugo writes it; pageurl.go).
 	RelPermalink string
-	// Permalink is the absolute URL.
+	// Permalink is the absolute URL, encoded as RelPermalink is.
 	Permalink string
 
 	body     []byte // Markdown body

@@ -62,7 +62,7 @@ func (b *builder) plan() []job {
 	b.report.Lists++ // home
 	if tmpl, _ := b.theme.templateFor(&Page{Kind: Kind404}); tmpl != nil {
 		nf := &Page{Kind: Kind404, Title: "页面未找到", Path: "/404.html", Parent: b.site.Home}
-		nf.RelPermalink, nf.Permalink = b.cfg.RelURL(nf.Path), b.cfg.AbsURL(nf.Path)
+		nf.RelPermalink, nf.Permalink = b.cfg.pageURLs(nf.Path)
 		add(b.pageJob(nf, nf.Path, nil))
 	}
 	for _, p := range b.pages {

@@ -40,7 +40,7 @@ func (b *builder) linkReportCalls() {
 			continue
 		}
 		if i >= len(b.pages) {
-			p.RelPermalink, p.Permalink = b.cfg.RelURL(p.Path), b.cfg.AbsURL(p.Path)
+			p.RelPermalink, p.Permalink = b.cfg.pageURLs(p.Path)
 		}
 		c.Title, c.URL = p.Title, p.RelPermalink
 		c.FormURL = b.cfg.RelURL(reportFormPath) + "?" + url.Values{"call": {c.ID}}.Encode()

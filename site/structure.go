@@ -67,7 +67,7 @@ func (b *builder) structure() {
 	tags := map[string]*Page{}
 	for _, p := range b.pages {
 		if p.Permalink == "" { // a page the build made (parsed pages have theirs)
-			p.RelPermalink, p.Permalink = b.cfg.RelURL(p.Path), b.cfg.AbsURL(p.Path)
+			p.RelPermalink, p.Permalink = b.cfg.pageURLs(p.Path)
 		}
 		site.byPath[p.Path] = p
 		if p.File != "" {
@@ -106,8 +106,7 @@ func (b *builder) structure() {
 				b.probs.add(b.contentName(other.File), 0, "页面地址 %s 留给标签页使用。请换用其他 slug", p.Path)
 				continue
 			}
-			p.RelPermalink = b.cfg.RelURL(p.Path)
-			p.Permalink = b.cfg.AbsURL(p.Path)
+			p.RelPermalink, p.Permalink = b.cfg.pageURLs(p.Path)
 			site.byPath[p.Path] = p
 			b.pages = append(b.pages, p)
 		}

@@ -123,7 +123,7 @@ func (b *builder) linkWindows() {
 	for i, p := range slices.Concat(b.pages, b.pending) {
 		published := i < len(b.pages)
 		if !published {
-			p.RelPermalink, p.Permalink = b.cfg.RelURL(p.Path), b.cfg.AbsURL(p.Path)
+			p.RelPermalink, p.Permalink = b.cfg.pageURLs(p.Path)
 		}
 		var id string
 		switch {

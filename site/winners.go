@@ -92,7 +92,7 @@ func (b *builder) addSessions(site *Site) {
 			continue
 		}
 		sortPages(sp.Pages)
-		sp.RelPermalink, sp.Permalink = b.cfg.RelURL(sp.Path), b.cfg.AbsURL(sp.Path)
+		sp.RelPermalink, sp.Permalink = b.cfg.pageURLs(sp.Path)
 		site.byPath[sp.Path] = sp
 		site.Sessions = append(site.Sessions, sp)
 	}
